@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Thin launcher so `npx herald` runs the built CLI.
+import '../dist/cli.js';

@@ -1,0 +1,137 @@
+import { ErrorCode } from './codes.js';
+import type { ClientMessage, ServerMessage } from './messages.js';
+import {
+  bad,
+  checkChannel,
+  checkPublishInput,
+  checkRid,
+  checkSince,
+  type Invalid,
+  isRecord,
+  isSeq,
+  isShortString,
+} from './validate.js';
+
+/** The result of parsing a frame: the message, or a coded failure (with `rid` when one could be read). */
+export type ParseResult<T> =
+  | { readonly ok: true; readonly message: T }
+  | { readonly ok: false; readonly error: Invalid & { readonly rid?: string } };
+
+const CLIENT_CHECKS: Record<ClientMessage['type'], (m: Record<string, unknown>) => Invalid | undefined> = {
+  hello: (m) => {
+    if (m.token !== undefined && !isShortString(m.token, 16_384)) return bad('hello.token must be a string');
+    if (m.client !== undefined && !isShortString(m.client, 128)) return bad('hello.client must be a string');
+    if (m.requestId !== undefined && !isShortString(m.requestId, 128))
+      return bad('hello.requestId must be a string of 1-128 characters');
+    return undefined;
+  },
+  subscribe: (m) =>
+    checkRid(m.rid) ?? checkChannel(m.channel) ?? (m.since === undefined ? undefined : checkSince(m.since)),
+  unsubscribe: (m) => checkRid(m.rid) ?? checkChannel(m.channel),
+  publish: (m) => checkRid(m.rid) ?? checkChannel(m.channel) ?? checkPublishInput(m.event),
+  refresh: (m) => checkRid(m.rid) ?? (isShortString(m.token, 16_384) ? undefined : bad('refresh.token required')),
+  ping: checkHeartbeat,
+  pong: checkHeartbeat,
+};
+
+function checkHeartbeat(m: Record<string, unknown>): Invalid | undefined {
+  return m.ts === undefined || typeof m.ts === 'number' ? undefined : bad('ts must be a number');
+}
+
+function readJson(raw: string): ParseResult<Record<string, unknown>> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: { code: ErrorCode.BadJson, message: 'frame is not valid JSON' } };
+  }
+  if (!isRecord(value)) return { ok: false, error: bad('a message must be a JSON object') };
+  if (typeof value.type !== 'string') return { ok: false, error: bad('message.type must be a string') };
+  return { ok: true, message: value };
+}
+
+/** Validates an already-decoded value as a client message. */
+export function validateClientMessage(m: Record<string, unknown>): ParseResult<ClientMessage> {
+  const check = Object.hasOwn(CLIENT_CHECKS, m.type as string)
+    ? CLIENT_CHECKS[m.type as ClientMessage['type']]
+    : undefined;
+  const rid = typeof m.rid === 'string' && m.rid.length <= 64 ? m.rid : undefined;
+  if (!check) {
+    const error = { code: ErrorCode.UnknownType, message: `unknown message type "${String(m.type).slice(0, 40)}"` };
+    return { ok: false, error: rid === undefined ? error : { ...error, rid } };
+  }
+  const invalid = check(m);
+  if (invalid) return { ok: false, error: rid === undefined ? invalid : { ...invalid, rid } };
+  return { ok: true, message: m as unknown as ClientMessage };
+}
+
+/** Parses and validates a frame a client sent. Never throws. */
+export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
+  const json = readJson(raw);
+  return json.ok ? validateClientMessage(json.message) : json;
+}
+
+const SERVER_TYPES: ReadonlySet<string> = new Set([
+  'welcome',
+  'subscribed',
+  'unsubscribed',
+  'events',
+  'ack',
+  'refresh_required',
+  'refreshed',
+  'drain',
+  'error',
+  'ping',
+  'pong',
+]);
+
+/** Validates an already-decoded value as a hub message (shape checks the client relies on). */
+export function validateServerMessage(m: Record<string, unknown>): ParseResult<ServerMessage> {
+  if (!SERVER_TYPES.has(m.type as string)) {
+    return { ok: false, error: { code: ErrorCode.UnknownType, message: `unknown message type "${String(m.type)}"` } };
+  }
+  if (m.type === 'events') {
+    if (!Array.isArray(m.events)) return { ok: false, error: bad('events.events must be an array') };
+    for (const e of m.events) {
+      if (!isRecord(e) || typeof e.channel !== 'string' || !isSeq(e.seq) || typeof e.id !== 'string') {
+        return { ok: false, error: bad('events.events[] must be envelopes {channel, seq, id, ts, type, data}') };
+      }
+    }
+  } else if (m.type === 'subscribed' && (typeof m.epoch !== 'string' || !isSeq(m.lastSeq))) {
+    return { ok: false, error: bad('subscribed needs epoch and lastSeq') };
+  } else if (m.type === 'ack' && (!isSeq(m.seq) || typeof m.rid !== 'string')) {
+    return { ok: false, error: bad('ack needs rid and seq') };
+  } else if (m.type === 'error' && typeof m.code !== 'string') {
+    return { ok: false, error: bad('error needs a code') };
+  }
+  return { ok: true, message: m as unknown as ServerMessage };
+}
+
+/** Parses and validates a frame the hub sent. Never throws. */
+export function parseServerMessage(raw: string): ParseResult<ServerMessage> {
+  const json = readJson(raw);
+  return json.ok ? validateServerMessage(json.message) : json;
+}
+
+/** Serialises a client message after validating it, so a client bug fails loudly before it reaches the wire. */
+export function stringifyClientMessage(message: ClientMessage): string {
+  const checked = validateClientMessage(message as unknown as Record<string, unknown>);
+  if (!checked.ok) throw new TypeError(`${checked.error.code}: ${checked.error.message}`);
+  return JSON.stringify(message);
+}
+
+/** Serialises a hub message after validating it. */
+export function stringifyServerMessage(message: ServerMessage): string {
+  const checked = validateServerMessage(message as unknown as Record<string, unknown>);
+  if (!checked.ok) throw new TypeError(`${checked.error.code}: ${checked.error.message}`);
+  return JSON.stringify(message);
+}
+
+/**
+ * Builds an `events` frame from envelopes that were each JSON-encoded once. The hub encodes an event once
+ * per broadcast and reuses the string for every subscriber, and concatenates several when a subscriber is
+ * behind, so one frame carries many events.
+ */
+export function encodeEventsFrame(encodedEnvelopes: readonly string[]): string {
+  return `{"type":"events","events":[${encodedEnvelopes.join(',')}]}`;
+}
