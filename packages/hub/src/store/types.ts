@@ -1,0 +1,74 @@
+import type { Envelope, PublishInput } from '@herald/protocol';
+
+/** Where a channel's history stands. */
+export interface ChannelInfo {
+  /** Identifies this incarnation of the channel's history; stable across restarts on the same data. */
+  readonly epoch: string;
+  /** Seq of the newest event ever stored, 0 for a channel with no events. */
+  readonly lastSeq: number;
+  /**
+   * Seq of the oldest retained event, or `lastSeq + 1` when nothing is retained. A position `p` can be
+   * resumed with nothing missing when `firstSeq - 1 <= p <= lastSeq`.
+   */
+  readonly firstSeq: number;
+}
+
+/** The outcome of one publish (one event of a batch). */
+export interface AppendedEvent {
+  readonly id: string;
+  readonly seq: number;
+  /** True when an event with this id was already stored; nothing new was stored for it. */
+  readonly duplicate: boolean;
+}
+
+/** The outcome of appending a batch to one channel. */
+export interface AppendResult {
+  /** One entry per input, in input order. */
+  readonly results: readonly AppendedEvent[];
+  /** The envelopes that were newly stored, in seq order: these are what subscribers receive. */
+  readonly stored: readonly Envelope[];
+}
+
+/** History retention; both limits apply. */
+export interface RetentionOptions {
+  /**
+   * Most events kept per channel.
+   * @default 10000
+   */
+  readonly maxCount: number;
+  /**
+   * Oldest event kept, in milliseconds.
+   * @default 86400000 (24 h)
+   */
+  readonly maxAgeMs: number;
+}
+
+/**
+ * Durable, ordered, per-channel event history. Every method is async so that networked stores (Redis
+ * Streams) fit the same shape. `append` must be atomic per channel: concurrent appends never share or skip
+ * a seq, and an id already stored in the channel's retained history is not stored twice.
+ */
+export interface EventStore {
+  /** Stores events in order and assigns their seqs. */
+  append(channel: string, inputs: readonly PublishInput[]): Promise<AppendResult>;
+  /** Events with `seq > afterSeq`, oldest first, at most `limit`. */
+  read(channel: string, afterSeq: number, limit: number): Promise<{ info: ChannelInfo; events: Envelope[] }>;
+  /** The channel's position; creates the channel (and its epoch) on first sight. */
+  info(channel: string): Promise<ChannelInfo>;
+  /** Applies retention now. Stores also apply it on their own schedule. */
+  trim(): Promise<void>;
+  /** Flushes and releases resources. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Delivers newly stored envelopes to every hub node's local subscribers. A single node uses the in-process
+ * broker; a multi-node deployment uses a networked one (Redis pub/sub) with the same shape.
+ */
+export interface Broker {
+  /** Announces envelopes newly stored in `channel` (in seq order). */
+  publish(channel: string, envelopes: readonly Envelope[]): Promise<void>;
+  /** Registers the node's local fan-out. Returns a function that removes it. */
+  onEnvelopes(handler: (channel: string, envelopes: readonly Envelope[]) => void): () => void;
+  close(): Promise<void>;
+}
