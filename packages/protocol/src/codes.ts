@@ -57,6 +57,8 @@ export const ErrorCode = {
   Timeout: 'ERR_TIMEOUT',
   /** Client side: the client was closed before the operation finished. */
   ClientClosed: 'ERR_CLIENT_CLOSED',
+  /** Client side: the connection dropped or could not be opened; the client retries. */
+  ConnectionLost: 'ERR_CONNECTION_LOST',
   /** Client side: the outbox is full and its overflow policy rejected the message. */
   OutboxFull: 'ERR_OUTBOX_FULL',
   /** Client side: a queued message outlived its time-to-live or its retries. */
@@ -76,6 +78,7 @@ const RETRYABLE_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.Internal,
   ErrorCode.HandshakeTimeout,
   ErrorCode.Timeout,
+  ErrorCode.ConnectionLost,
 ]);
 
 /** Whether a request that failed with `code` may succeed if repeated. */
