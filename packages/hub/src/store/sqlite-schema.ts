@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** The database file name inside the data directory. */
+export const SQLITE_FILE = 'herald.db';
+
+// WITHOUT ROWID keeps each table clustered on its primary key, so a channel's events sit together in seq
+// order and range reads/deletes touch contiguous pages.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS channels (
+  name TEXT PRIMARY KEY,
+  epoch TEXT NOT NULL,
+  last_seq INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+  channel TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  ts TEXT NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (channel, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS events_channel_id ON events (channel, id);
+`;
+
+/** Opens (creating if needed) `<dir>/herald.db` in WAL mode with the schema in place. */
+export function openDatabase(dir: string): Database.Database {
+  mkdirSync(dir, { recursive: true });
+  const db = new Database(join(dir, SQLITE_FILE));
+  try {
+    db.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL only syncs at checkpoints: a power loss may drop the last commits but never
+    // corrupts the database; a process crash loses nothing.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** An event row as read back, in column order: seq, id, ts, type, data (JSON text). */
+export type EventRow = [seq: number, id: string, ts: string, type: string, data: string];
+
+/** Every statement the store runs, prepared once. */
+export function prepareStatements(db: Database.Database) {
+  return {
+    selectChannel: db.prepare<[string], { epoch: string; last_seq: number }>(
+      'SELECT epoch, last_seq FROM channels WHERE name = ?',
+    ),
+    insertChannel: db.prepare<[string, string]>(
+      'INSERT INTO channels (name, epoch, last_seq) VALUES (?, ?, 0)',
+    ),
+    updateLastSeq: db.prepare<[number, string]>('UPDATE channels SET last_seq = ? WHERE name = ?'),
+    allChannels: db.prepare<[], { name: string; last_seq: number }>('SELECT name, last_seq FROM channels'),
+    minSeq: db.prepare<[string], number | null>('SELECT MIN(seq) FROM events WHERE channel = ?').pluck(),
+    insertEvent: db.prepare<[string, number, string, string, string, string]>(
+      'INSERT INTO events (channel, seq, id, ts, type, data) VALUES (?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (channel, id) DO NOTHING',
+    ),
+    seqById: db
+      .prepare<[string, string], number>('SELECT seq FROM events WHERE channel = ? AND id = ?')
+      .pluck(),
+    readAfter: db
+      .prepare<[string, number, number], EventRow>(
+        'SELECT seq, id, ts, type, data FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?',
+      )
+      .raw(),
+    firstNotOlderThan: db
+      .prepare<[string, string], number>(
+        'SELECT seq FROM events WHERE channel = ? AND ts >= ? ORDER BY seq LIMIT 1',
+      )
+      .pluck(),
+    deleteBefore: db.prepare<[string, number]>('DELETE FROM events WHERE channel = ? AND seq < ?'),
+  };
+}
+
+/** The prepared statements of one database. */
+export type Statements = ReturnType<typeof prepareStatements>;

@@ -1,0 +1,189 @@
+import type { Envelope, JsonValue, PublishInput } from '@herald/protocol';
+import { closedError, newEpoch, newEventId } from './ids.js';
+import {
+  ageCutoff,
+  countWindowStart,
+  DEFAULT_TRIM_INTERVAL_MS,
+  resolveRetention,
+  type StoreRuntimeOptions,
+  startTrimTimer,
+} from './retention.js';
+import { type EventRow, openDatabase, prepareStatements } from './sqlite-schema.js';
+import type { AppendedEvent, AppendResult, ChannelInfo, EventStore, RetentionOptions } from './types.js';
+
+/** Options of {@link createSqliteStore}. */
+export interface SqliteStoreOptions extends StoreRuntimeOptions {
+  /** Data directory; created if missing. The database is `<dir>/herald.db`. One hub process per directory. */
+  readonly dir: string;
+  /** Limits per channel; defaults to {@link DEFAULT_RETENTION}. */
+  readonly retention?: Partial<RetentionOptions>;
+}
+
+/**
+ * Cached position of a channel. Stored rows always form the contiguous range `[storedFirst, lastSeq]`
+ * because rows are only added at the end and only removed from the front.
+ */
+interface ChannelState {
+  readonly epoch: string;
+  lastSeq: number;
+  /** Oldest seq still on disk, or `lastSeq + 1` when none. May lag the count window (see `slack`). */
+  storedFirst: number;
+}
+
+/**
+ * A durable {@link EventStore} in SQLite (WAL mode). A restart on the same directory keeps every channel's
+ * epoch, seqs and retained history. Appends of a batch run in one transaction.
+ */
+export function createSqliteStore(options: SqliteStoreOptions): EventStore {
+  const limits = resolveRetention(options.retention);
+  const now = options.now ?? Date.now;
+  const db = openDatabase(options.dir);
+  const sql = prepareStatements(db);
+  const cache = new Map<string, ChannelState>();
+  // Deleting the count overflow on every append costs a statement per publish once a channel is full, so
+  // it is deleted in chunks; reads and info hide the few extra rows, keeping the visible window exact.
+  const slack = Math.min(256, Math.max(1, Math.floor(limits.maxCount / 8)));
+  let closed = false;
+
+  function stateOf(channel: string): ChannelState {
+    let state = cache.get(channel);
+    if (state !== undefined) return state;
+    const row = sql.selectChannel.get(channel);
+    if (row === undefined) {
+      state = { epoch: newEpoch(), lastSeq: 0, storedFirst: 1 };
+      sql.insertChannel.run(channel, state.epoch);
+    } else {
+      const min = sql.minSeq.get(channel);
+      state = { epoch: row.epoch, lastSeq: row.last_seq, storedFirst: min ?? row.last_seq + 1 };
+    }
+    cache.set(channel, state);
+    return state;
+  }
+
+  /** Oldest seq clients may see: what is on disk, cut to the count limit. */
+  function visibleFirst(state: ChannelState): number {
+    return Math.max(state.storedFirst, countWindowStart(limits, state.lastSeq));
+  }
+
+  function infoOf(state: ChannelState): ChannelInfo {
+    return { epoch: state.epoch, lastSeq: state.lastSeq, firstSeq: visibleFirst(state) };
+  }
+
+  function deleteBefore(channel: string, state: ChannelState, seq: number): void {
+    if (state.storedFirst >= seq) return;
+    sql.deleteBefore.run(channel, seq);
+    state.storedFirst = seq;
+  }
+
+  const appendTx = db.transaction(
+    (channel: string, state: ChannelState, inputs: readonly PublishInput[]): AppendResult => {
+      const startSeq = state.lastSeq;
+      const startFirst = state.storedFirst;
+      try {
+        return appendRows(channel, state, inputs);
+      } catch (error) {
+        // The transaction rolls back; so must the cache.
+        state.lastSeq = startSeq;
+        state.storedFirst = startFirst;
+        throw error;
+      }
+    },
+  );
+
+  function appendRows(channel: string, state: ChannelState, inputs: readonly PublishInput[]): AppendResult {
+    const ts = new Date(now()).toISOString();
+    const results: AppendedEvent[] = [];
+    const stored: Envelope[] = [];
+    for (const input of inputs) {
+      const id = input.id ?? newEventId();
+      const data: JsonValue = input.data ?? null;
+      const seq = state.lastSeq + 1;
+      const json = JSON.stringify(data);
+      if (sql.insertEvent.run(channel, seq, id, ts, input.type, json).changes === 0) {
+        const existing = sql.seqById.get(channel, id);
+        const windowStart = visibleFirst(state);
+        if (existing !== undefined && existing >= windowStart) {
+          results.push({ id, seq: existing, duplicate: true });
+          continue;
+        }
+        // The id belongs to a row that is already outside the window: drop it for real and store anew.
+        deleteBefore(channel, state, windowStart);
+        if (sql.insertEvent.run(channel, seq, id, ts, input.type, json).changes === 0) {
+          throw new Error(`sqlite store: event id ${id} conflicts in ${channel} but is not found`);
+        }
+      }
+      state.lastSeq = seq;
+      stored.push({ channel, seq, id, ts, type: input.type, data });
+      results.push({ id, seq, duplicate: false });
+    }
+    if (stored.length > 0) {
+      sql.updateLastSeq.run(state.lastSeq, channel);
+      const windowStart = countWindowStart(limits, state.lastSeq);
+      if (windowStart - state.storedFirst >= slack) deleteBefore(channel, state, windowStart);
+    }
+    return { results, stored };
+  }
+
+  const trimTx = db.transaction((cutoff: string) => {
+    for (const { name, last_seq: lastSeq } of sql.allChannels.all()) {
+      const state = cache.get(name);
+      const keepFrom = Math.max(
+        countWindowStart(limits, lastSeq),
+        sql.firstNotOlderThan.get(name, cutoff) ?? lastSeq + 1,
+      );
+      if (state !== undefined) {
+        deleteBefore(name, state, keepFrom);
+      } else {
+        sql.deleteBefore.run(name, keepFrom);
+      }
+    }
+  });
+
+  function assertOpen(): void {
+    if (closed) throw closedError('sqlite store');
+  }
+
+  const stopTimer = startTrimTimer(() => store.trim(), options.trimIntervalMs ?? DEFAULT_TRIM_INTERVAL_MS);
+
+  const store: EventStore = {
+    async append(channel: string, inputs: readonly PublishInput[]): Promise<AppendResult> {
+      assertOpen();
+      // Resolved outside the transaction so a first-sight channel row stays committed even if the
+      // batch rolls back (the cache must never hold an epoch the database lacks).
+      return appendTx.immediate(channel, stateOf(channel), inputs);
+    },
+
+    async read(channel: string, afterSeq: number, limit: number) {
+      assertOpen();
+      const state = stateOf(channel);
+      const info = infoOf(state);
+      const rows = limit > 0 ? sql.readAfter.all(channel, Math.max(afterSeq, info.firstSeq - 1), limit) : [];
+      return { info, events: rows.map((row) => toEnvelope(channel, row)) };
+    },
+
+    async info(channel: string): Promise<ChannelInfo> {
+      assertOpen();
+      return infoOf(stateOf(channel));
+    },
+
+    async trim(): Promise<void> {
+      if (closed) return;
+      trimTx.immediate(ageCutoff(limits, now()));
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      stopTimer();
+      cache.clear();
+      // Fold the WAL into the main file so the directory is a single self-contained database at rest.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
+  };
+  return store;
+}
+
+function toEnvelope(channel: string, [seq, id, ts, type, data]: EventRow): Envelope {
+  return { channel, seq, id, ts, type, data: JSON.parse(data) as JsonValue };
+}

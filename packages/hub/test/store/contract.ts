@@ -1,0 +1,310 @@
+import { ErrorCode, HeraldError, type PublishInput } from '@herald/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StoreRuntimeOptions } from '../../src/store/retention.js';
+import type { EventStore, RetentionOptions } from '../../src/store/types.js';
+import { waitFor } from './wait-for.js';
+
+/** What the contract suite asks of a store under test. */
+export interface StoreFactoryOptions extends StoreRuntimeOptions {
+  readonly retention?: Partial<RetentionOptions>;
+}
+
+/** Creates a fresh, empty store. The suite closes it after each test. */
+export type StoreFactory = (options?: StoreFactoryOptions) => Promise<EventStore>;
+
+const ev = (type: string, data: PublishInput['data'], id?: string): PublishInput =>
+  id === undefined ? { type, data } : { type, data, id };
+
+/** A clock the test moves by hand. */
+function manualClock(start = Date.UTC(2026, 0, 1)) {
+  let t = start;
+  return {
+    now: () => t,
+    advance(ms: number) {
+      t += ms;
+    },
+  };
+}
+
+/** The behaviour every {@link EventStore} must show, run against each implementation. */
+export function describeStoreContract(name: string, factory: StoreFactory): void {
+  describe(`EventStore contract: ${name}`, () => {
+    const open: EventStore[] = [];
+    async function makeStore(options?: StoreFactoryOptions): Promise<EventStore> {
+      const store = await factory(options);
+      open.push(store);
+      return store;
+    }
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((s) => s.close()));
+    });
+
+    it('assigns seqs from 1 without gaps and returns the stored envelopes', async () => {
+      const clock = manualClock();
+      const store = await makeStore({ now: clock.now });
+      const a = await store.append('run:1', [ev('start', { n: 1 })]);
+      clock.advance(5);
+      const b = await store.append('run:1', [ev('progress', 0.5, 'p-1')]);
+      expect(a.results).toEqual([{ id: expect.any(String), seq: 1, duplicate: false }]);
+      expect(b.results).toEqual([{ id: 'p-1', seq: 2, duplicate: false }]);
+      expect(a.stored).toEqual([
+        {
+          channel: 'run:1',
+          seq: 1,
+          id: a.results[0]?.id,
+          ts: '2026-01-01T00:00:00.000Z',
+          type: 'start',
+          data: { n: 1 },
+        },
+      ]);
+      expect(b.stored[0]?.ts).toBe('2026-01-01T00:00:00.005Z');
+      const info = await store.info('run:1');
+      expect(info).toMatchObject({ lastSeq: 2, firstSeq: 1 });
+    });
+
+    it('stores a batch in input order', async () => {
+      const store = await makeStore();
+      await store.append('c', [ev('x', 0)]);
+      const r = await store.append('c', [ev('a', 1), ev('b', 2), ev('c', 3)]);
+      expect(r.results.map((e) => e.seq)).toEqual([2, 3, 4]);
+      expect(r.stored.map((e) => [e.seq, e.type, e.data])).toEqual([
+        [2, 'a', 1],
+        [3, 'b', 2],
+        [4, 'c', 3],
+      ]);
+      const { events } = await store.read('c', 0, 100);
+      expect(events.map((e) => e.type)).toEqual(['x', 'a', 'b', 'c']);
+    });
+
+    it('generates distinct ids for events published without one', async () => {
+      const store = await makeStore();
+      const r = await store.append('c', [ev('a', 1), ev('a', 1), ev('a', 1)]);
+      expect(new Set(r.results.map((e) => e.id)).size).toBe(3);
+    });
+
+    it('stores an id once and answers repeats with the original seq', async () => {
+      const store = await makeStore();
+      await store.append('c', [ev('a', 1, 'e-1'), ev('b', 2, 'e-2')]);
+      const again = await store.append('c', [ev('a', 'changed', 'e-1')]);
+      expect(again.results).toEqual([{ id: 'e-1', seq: 1, duplicate: true }]);
+      expect(again.stored).toEqual([]);
+      const mixed = await store.append('c', [ev('b', 2, 'e-2'), ev('c', 3, 'e-3')]);
+      expect(mixed.results).toEqual([
+        { id: 'e-2', seq: 2, duplicate: true },
+        { id: 'e-3', seq: 3, duplicate: false },
+      ]);
+      expect(mixed.stored.map((e) => e.id)).toEqual(['e-3']);
+      const { info, events } = await store.read('c', 0, 100);
+      expect(info.lastSeq).toBe(3);
+      expect(events.map((e) => [e.id, e.data])).toEqual([
+        ['e-1', 1],
+        ['e-2', 2],
+        ['e-3', 3],
+      ]);
+    });
+
+    it('stores an id repeated within one batch once', async () => {
+      const store = await makeStore();
+      const r = await store.append('c', [ev('a', 1, 'dup'), ev('b', 2), ev('a', 1, 'dup')]);
+      expect(r.results).toEqual([
+        { id: 'dup', seq: 1, duplicate: false },
+        { id: expect.any(String), seq: 2, duplicate: false },
+        { id: 'dup', seq: 1, duplicate: true },
+      ]);
+      expect(r.stored.map((e) => e.seq)).toEqual([1, 2]);
+      expect((await store.info('c')).lastSeq).toBe(2);
+    });
+
+    it('reads after a seq with a limit', async () => {
+      const store = await makeStore();
+      await store.append(
+        'c',
+        Array.from({ length: 10 }, (_, i) => ev('t', i)),
+      );
+      const first = await store.read('c', 0, 3);
+      expect(first.events.map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(first.info).toMatchObject({ lastSeq: 10, firstSeq: 1 });
+      expect((await store.read('c', 7, 100)).events.map((e) => e.seq)).toEqual([8, 9, 10]);
+      expect((await store.read('c', 4, 2)).events.map((e) => e.data)).toEqual([4, 5]);
+      expect((await store.read('c', 10, 100)).events).toEqual([]);
+      expect((await store.read('c', 50, 100)).events).toEqual([]);
+      expect((await store.read('c', 0, 0)).events).toEqual([]);
+      const [e] = (await store.read('c', 0, 1)).events;
+      expect(e).toEqual({
+        channel: 'c',
+        seq: 1,
+        id: expect.any(String),
+        ts: expect.any(String),
+        type: 't',
+        data: 0,
+      });
+      expect(new Date(e?.ts ?? '').toISOString()).toBe(e?.ts);
+    });
+
+    it('round-trips any JSON payload', async () => {
+      const store = await makeStore();
+      const payloads: PublishInput['data'][] = [
+        null,
+        true,
+        0,
+        -1.5,
+        'text with "quotes" and ünïcödé',
+        [],
+        [1, 'two', { three: [3] }],
+        { nested: { deep: { list: [null, false] } }, empty: {} },
+      ];
+      await store.append(
+        'json',
+        payloads.map((data) => ev('p', data)),
+      );
+      const { events } = await store.read('json', 0, 100);
+      expect(events.map((e) => e.data)).toEqual(payloads);
+    });
+
+    it('creates an unknown channel with a stable epoch on first sight', async () => {
+      const store = await makeStore();
+      const info = await store.info('never:published');
+      expect(info.lastSeq).toBe(0);
+      expect(info.firstSeq).toBe(1);
+      expect(typeof info.epoch).toBe('string');
+      expect(info.epoch.length).toBeGreaterThan(0);
+      expect(info.epoch.length).toBeLessThanOrEqual(64);
+      expect(await store.info('never:published')).toEqual(info);
+      const read = await store.read('never:published', 0, 10);
+      expect(read).toEqual({ info, events: [] });
+      await store.append('never:published', [ev('a', 1)]);
+      expect(await store.info('never:published')).toEqual({ epoch: info.epoch, lastSeq: 1, firstSeq: 1 });
+    });
+
+    it('keeps channels isolated', async () => {
+      const store = await makeStore();
+      await store.append('a', [ev('x', 'a1', 'same-id'), ev('x', 'a2')]);
+      const b = await store.append('b', [ev('x', 'b1', 'same-id')]);
+      expect(b.results).toEqual([{ id: 'same-id', seq: 1, duplicate: false }]);
+      expect((await store.read('a', 0, 10)).events.map((e) => [e.channel, e.data])).toEqual([
+        ['a', 'a1'],
+        ['a', 'a2'],
+      ]);
+      expect((await store.read('b', 0, 10)).events.map((e) => [e.channel, e.data])).toEqual([['b', 'b1']]);
+      expect((await store.info('a')).lastSeq).toBe(2);
+      expect((await store.info('b')).lastSeq).toBe(1);
+    });
+
+    it('gives concurrent appends distinct, gapless seqs', async () => {
+      const store = await makeStore();
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => store.append('hot', [ev('t', i, `id-${i}`)])),
+      );
+      const seqs = results.map((r) => r.results[0]?.seq ?? -1).sort((x, y) => x - y);
+      expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      const { events } = await store.read('hot', 0, 1000);
+      expect(events.map((e) => e.seq)).toEqual(seqs);
+      // Every envelope holds the data its publisher sent with the seq it was acked with.
+      for (const [i, r] of results.entries()) {
+        expect(events[(r.results[0]?.seq ?? 0) - 1]?.data).toBe(i);
+      }
+    });
+
+    it('gives concurrent repeats of one id a single seq', async () => {
+      const store = await makeStore();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => store.append('c', [ev('t', 1, 'once')])),
+      );
+      expect(new Set(results.map((r) => r.results[0]?.seq))).toEqual(new Set([1]));
+      expect(results.filter((r) => r.results[0]?.duplicate === false)).toHaveLength(1);
+      expect((await store.info('c')).lastSeq).toBe(1);
+    });
+
+    it('trims by count without renumbering', async () => {
+      const store = await makeStore({ retention: { maxCount: 5 } });
+      for (let i = 1; i <= 9; i++) await store.append('c', [ev('t', i)]);
+      await store.append('c', [ev('t', 10), ev('t', 11), ev('t', 12)]);
+      const { info, events } = await store.read('c', 0, 100);
+      expect(info).toMatchObject({ lastSeq: 12, firstSeq: 8 });
+      expect(events.map((e) => [e.seq, e.data])).toEqual([
+        [8, 8],
+        [9, 9],
+        [10, 10],
+        [11, 11],
+        [12, 12],
+      ]);
+      expect((await store.append('c', [ev('t', 13)])).results[0]?.seq).toBe(13);
+      expect((await store.info('c')).firstSeq).toBe(9);
+      expect((await store.read('c', 2, 2)).events.map((e) => e.seq)).toEqual([9, 10]);
+    });
+
+    it('keeps exactly maxCount events over many appends', async () => {
+      const store = await makeStore({ retention: { maxCount: 40 } });
+      for (let i = 1; i <= 333; i++) {
+        await store.append('c', [ev('t', i)]);
+        if (i % 37 === 0) {
+          const { info, events } = await store.read('c', 0, 1000);
+          expect(info.firstSeq).toBe(Math.max(1, i - 39));
+          expect(events).toHaveLength(Math.min(i, 40));
+          expect(events[0]?.seq).toBe(info.firstSeq);
+        }
+      }
+      await store.trim();
+      const { info, events } = await store.read('c', 0, 1000);
+      expect(info).toMatchObject({ lastSeq: 333, firstSeq: 294 });
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => 294 + i));
+    });
+
+    it('stores an id anew once its first event was trimmed away', async () => {
+      const store = await makeStore({ retention: { maxCount: 3 } });
+      await store.append('c', [ev('t', 'first', 'recycled')]);
+      for (let i = 0; i < 5; i++) await store.append('c', [ev('t', i)]);
+      const again = await store.append('c', [ev('t', 'second', 'recycled')]);
+      expect(again.results).toEqual([{ id: 'recycled', seq: 7, duplicate: false }]);
+      const { info, events } = await store.read('c', 0, 100);
+      expect(info).toMatchObject({ lastSeq: 7, firstSeq: 5 });
+      expect(events.map((e) => e.seq)).toEqual([5, 6, 7]);
+      expect(events[2]).toMatchObject({ id: 'recycled', data: 'second' });
+    });
+
+    it('trims by age and reports firstSeq past lastSeq when nothing is left', async () => {
+      const clock = manualClock();
+      const aged = await makeStore({ retention: { maxAgeMs: 1000 }, now: clock.now, trimIntervalMs: 0 });
+      await aged.append('c', [ev('t', 1), ev('t', 2), ev('t', 3)]);
+      clock.advance(600);
+      await aged.append('c', [ev('t', 4), ev('t', 5)]);
+      await aged.append('other', [ev('t', 'o')]);
+      clock.advance(500);
+      await aged.trim();
+      expect(await aged.info('c')).toMatchObject({ lastSeq: 5, firstSeq: 4 });
+      expect((await aged.read('c', 0, 100)).events.map((e) => e.seq)).toEqual([4, 5]);
+      expect((await aged.read('c', 0, 100)).info.firstSeq).toBe(4);
+      clock.advance(1000);
+      await aged.trim();
+      expect(await aged.info('c')).toMatchObject({ lastSeq: 5, firstSeq: 6 });
+      expect(await aged.info('other')).toMatchObject({ lastSeq: 1, firstSeq: 2 });
+      expect((await aged.read('c', 0, 100)).events).toEqual([]);
+      expect((await aged.append('c', [ev('t', 6)])).results[0]?.seq).toBe(6);
+      expect(await aged.info('c')).toMatchObject({ lastSeq: 6, firstSeq: 6 });
+    });
+
+    it('trims by age on its own timer', async () => {
+      const clock = manualClock();
+      const store = await makeStore({ retention: { maxAgeMs: 1000 }, now: clock.now, trimIntervalMs: 20 });
+      await store.append('c', [ev('t', 1), ev('t', 2)]);
+      clock.advance(2000);
+      await store.append('c', [ev('t', 3)]);
+      await waitFor(async () => (await store.info('c')).firstSeq === 3);
+      expect(await store.info('c')).toMatchObject({ lastSeq: 3, firstSeq: 3 });
+      expect((await store.read('c', 0, 10)).events.map((e) => e.seq)).toEqual([3]);
+    });
+
+    it('closes idempotently and refuses use afterwards', async () => {
+      const store = await makeStore();
+      await store.append('c', [ev('t', 1)]);
+      await store.close();
+      await store.close();
+      await expect(store.append('c', [ev('t', 2)])).rejects.toSatisfy(
+        (e: unknown) => e instanceof HeraldError && e.code === ErrorCode.ShuttingDown,
+      );
+      await expect(store.read('c', 0, 10)).rejects.toBeInstanceOf(HeraldError);
+      await expect(store.info('c')).rejects.toBeInstanceOf(HeraldError);
+      await expect(store.trim()).resolves.toBeUndefined();
+    });
+  });
+}

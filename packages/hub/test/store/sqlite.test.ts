@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../src/store/sqlite.js';
+import { describeStoreContract } from './contract.js';
+
+const dirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'herald-sqlite-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describeStoreContract('sqlite', async (options = {}) => {
+  const { retention, ...runtime } = options;
+  const dir = await tempDir();
+  return createSqliteStore(retention === undefined ? { ...runtime, dir } : { ...runtime, dir, retention });
+});
+
+describe('sqlite store', () => {
+  it('creates the data directory and herald.db in WAL mode', async () => {
+    const dir = join(await tempDir(), 'nested', 'data');
+    const store = createSqliteStore({ dir });
+    await store.append('c', [{ type: 't', data: 1 }]);
+    await store.close();
+    expect(existsSync(join(dir, 'herald.db'))).toBe(true);
+    const db = new Database(join(dir, 'herald.db'), { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.prepare('SELECT name, last_seq FROM channels').all()).toEqual([{ name: 'c', last_seq: 1 }]);
+      expect(db.prepare('SELECT channel, seq, type, data FROM events').all()).toEqual([
+        { channel: 'c', seq: 1, type: 't', data: '1' },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps epochs, seqs, history and ids across a restart on the same directory', async () => {
+    const dir = await tempDir();
+    const first = createSqliteStore({ dir });
+    await first.append('run:1', [
+      { type: 'a', data: { x: 1 }, id: 'e-1' },
+      { type: 'b', data: [2] },
+    ]);
+    const before = await first.info('run:1');
+    const emptyBefore = await first.info('quiet');
+    await first.close();
+
+    const second = createSqliteStore({ dir });
+    try {
+      expect(await second.info('run:1')).toEqual(before);
+      expect(await second.info('quiet')).toEqual(emptyBefore);
+      const { events } = await second.read('run:1', 0, 10);
+      expect(events.map((e) => [e.seq, e.id === 'e-1', e.type, e.data])).toEqual([
+        [1, true, 'a', { x: 1 }],
+        [2, false, 'b', [2]],
+      ]);
+      const again = await second.append('run:1', [
+        { type: 'a', data: { x: 1 }, id: 'e-1' },
+        { type: 'c', data: 3 },
+      ]);
+      expect(again.results.map((r) => [r.seq, r.duplicate])).toEqual([
+        [1, true],
+        [3, false],
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('applies a smaller count limit to history kept by an earlier run', async () => {
+    const dir = await tempDir();
+    const first = createSqliteStore({ dir });
+    await first.append(
+      'c',
+      Array.from({ length: 30 }, (_, i) => ({ type: 't', data: i + 1 })),
+    );
+    await first.close();
+    const second = createSqliteStore({ dir, retention: { maxCount: 10 } });
+    try {
+      expect(await second.info('c')).toMatchObject({ lastSeq: 30, firstSeq: 21 });
+      expect((await second.read('c', 0, 100)).events.map((e) => e.seq)).toEqual(
+        Array.from({ length: 10 }, (_, i) => 21 + i),
+      );
+      await second.trim();
+      expect((await second.read('c', 0, 100)).events).toHaveLength(10);
+    } finally {
+      await second.close();
+    }
+    const db = new Database(join(dir, 'herald.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT COUNT(*) AS n, MIN(seq) AS min FROM events').get()).toEqual({
+        n: 10,
+        min: 21,
+      });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('rolls back a batch that fails and keeps seqs gapless', async () => {
+    const store = createSqliteStore({ dir: await tempDir() });
+    try {
+      await store.append('c', [{ type: 't', data: 1 }]);
+      // BigInt cannot be serialised: the second event throws inside the transaction.
+      const bad = [
+        { type: 't', data: 2 },
+        { type: 't', data: 10n as unknown as number },
+      ];
+      await expect(store.append('c', bad)).rejects.toThrow();
+      expect((await store.info('c')).lastSeq).toBe(1);
+      expect((await store.append('c', [{ type: 't', data: 3 }])).results[0]?.seq).toBe(2);
+      expect((await store.read('c', 0, 10)).events.map((e) => e.data)).toEqual([1, 3]);
+    } finally {
+      await store.close();
+    }
+  });
+});
