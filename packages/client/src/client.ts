@@ -1,0 +1,505 @@
+import {
+  type ClientMessage,
+  closeAction,
+  ErrorCode,
+  HeraldError,
+  isValidChannel,
+  type JsonValue,
+  type ServerMessage,
+} from '@herald/protocol';
+import { createTokenSource } from './auth.js';
+import { backoffDelay, DEFAULT_BACKOFF, mayRetry } from './backoff.js';
+import { createEmitter, safeCall } from './emitter.js';
+import { createEnvironment } from './environment.js';
+import { createOutbox, DEFAULT_OUTBOX, type OutboxItem } from './outbox.js';
+import { canTransition } from './state-machine.js';
+import { createCounters } from './stats.js';
+import {
+  acceptEvent,
+  applySubscribed,
+  type ChannelEntry,
+  createEntry,
+  subscribeMessage,
+} from './subscriptions.js';
+import { openPolling } from './transports/polling.js';
+import { openWebSocket } from './transports/websocket.js';
+import type {
+  ClientEventMap,
+  ClientOptions,
+  ConnectionState,
+  ConnectionStatus,
+  HeraldClient,
+  SubscribeOptions,
+  Transport,
+  TransportName,
+  WebSocketConstructorLike,
+} from './types.js';
+
+/** Error codes for close codes, so `status.lastError` says why the connection ended. */
+const CLOSE_ERRORS: Record<number, ErrorCode> = {
+  1012: ErrorCode.ShuttingDown,
+  4001: ErrorCode.PingTimeout,
+  4002: ErrorCode.HelloRequired,
+  4003: ErrorCode.HandshakeTimeout,
+  4006: ErrorCode.ProtocolVersion,
+  4008: ErrorCode.SlowConsumer,
+  4401: ErrorCode.Unauthorized,
+  4403: ErrorCode.Forbidden,
+  4409: ErrorCode.TokenExpired,
+};
+
+/** Client-side close code for failures that never reached the hub (connect timeout, no token). */
+const ABNORMAL = 1006;
+
+let fallbackIds = 0;
+/** A unique event id, so retried publishes are stored once. */
+const newId = (): string =>
+  globalThis.crypto?.randomUUID?.() ??
+  `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${++fallbackIds}`;
+
+/** `http(s)://host[:port]` or `ws(s)://host[:port]/v1/ws` → both forms. */
+export function resolveUrls(url: string): { ws: string; http: string } {
+  const base = url.replace(/\/v1\/ws\/?$/, '').replace(/\/+$/, '');
+  return { ws: `${base.replace(/^http/, 'ws')}/v1/ws`, http: base.replace(/^ws/, 'http') };
+}
+
+/**
+ * Creates a Herald client: one connection for many channel subscriptions, resume with no loss or
+ * duplicates, an outbox for publishes, and a reconnect policy. See {@link ClientOptions}.
+ */
+export function createClient(options: ClientOptions): HeraldClient {
+  const env = createEnvironment(options.environment);
+  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const allowed = options.transports ?? ['websocket', 'polling'];
+  const lazy = options.lazy ?? true;
+  const log = options.logger ?? {};
+  const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
+  const urls = resolveUrls(options.url);
+  const events = createEmitter<ClientEventMap>();
+  const counters = createCounters();
+  const tokens = createTokenSource(options.getToken);
+  const channels = new Map<string, ChannelEntry>();
+  const pending = new Map<string, ChannelEntry | OutboxItem>();
+  const timers = new Map<string, unknown>();
+  const outbox = createOutbox(
+    { ...DEFAULT_OUTBOX, ...options.outbox },
+    options.persistence ?? null,
+    env.now,
+    (e) => events.emit('outbox', e),
+  );
+
+  let state: ConnectionState = 'idle';
+  let status: ConnectionStatus = {
+    state,
+    attempt: 0,
+    nextRetryAt: null,
+    lastError: null,
+    lastConnectedAt: null,
+    transport: null,
+  };
+  let transport: Transport | null = null;
+  let generation = 0;
+  let failures = 0; // consecutive failed attempts; reset only after minUptimeMs connected
+  let wsFailures = 0; // WebSocket failures before the first WebSocket connection ever
+  let wsEverConnected = false;
+  let connections = 0;
+  let lastFrameAt = 0;
+  let token: string | undefined;
+  let rejectedToken: string | undefined | null = null; // set after an auth close: the next token must differ
+  let rids = 0;
+
+  const timer = (name: string, ms: number, fn: () => void) => {
+    clear(name);
+    timers.set(
+      name,
+      env.setTimeout(() => {
+        timers.delete(name);
+        fn();
+      }, ms),
+    );
+  };
+  const clear = (name: string) => {
+    if (timers.has(name)) env.clearTimeout(timers.get(name));
+    timers.delete(name);
+  };
+
+  const update = (patch: Partial<ConnectionStatus>, silent = false): boolean => {
+    const next = { ...status, ...patch };
+    const changed = (Object.keys(patch) as (keyof ConnectionStatus)[]).some((k) => next[k] !== status[k]);
+    if (changed) status = next;
+    if (changed && !silent) events.emit('status', status);
+    return changed;
+  };
+
+  /** The one place state changes: emits `state`, then `connected`/`disconnected`, then `status`. */
+  const setState = (
+    next: ConnectionState,
+    patch: Partial<ConnectionStatus> = {},
+    code?: number,
+    reason?: string,
+  ) => {
+    const old = state;
+    if (old === next || !canTransition(old, next)) {
+      update(patch);
+      return;
+    }
+    state = next;
+    const changed = update({ ...patch, state: next }, true);
+    log.debug?.(`herald: ${old} -> ${next}`, { code, reason });
+    events.emit('state', {
+      oldState: old,
+      newState: next,
+      ...(code === undefined ? {} : { code }),
+      ...(reason === undefined ? {} : { reason }),
+    });
+    if (next === 'connected') events.emit('connected', { transport: status.transport ?? 'websocket' });
+    if (old === 'connected') events.emit('disconnected', { code: code ?? 1000, reason: reason ?? '' });
+    if (changed) events.emit('status', status);
+  };
+
+  const send = (message: ClientMessage) => {
+    if (!transport) return;
+    try {
+      counters.bytesOut += transport.send(message);
+      counters.messagesOut++;
+    } catch (error) {
+      log.warn?.('herald: send failed', error); // the close event that follows reconnects
+    }
+  };
+
+  const sendSubscribe = (entry: ChannelEntry) => {
+    const rid = `s${++rids}`;
+    pending.set(rid, entry);
+    send(subscribeMessage(entry, rid));
+  };
+
+  const flush = () => {
+    if (state !== 'connected' || transport?.name !== 'websocket') return; // polling keeps publishes queued
+    for (const item of outbox.take()) {
+      const rid = `p${++rids}`;
+      pending.set(rid, item);
+      send({
+        type: 'publish',
+        rid,
+        channel: item.channel,
+        event: { type: item.type, data: item.data, id: item.id },
+      });
+    }
+  };
+
+  const checkIdle = () => {
+    if (lazy && state === 'connected' && !channels.size && !outbox.size()) {
+      timer('idle', options.idleTimeoutMs ?? 1000, () => {
+        teardown('idle');
+        setState('idle', {}, 1000, 'idle');
+      });
+    } else clear('idle');
+  };
+
+  /** Drops the current socket and all per-connection state; its late callbacks are ignored from now on. */
+  const teardown = (reason: string) => {
+    generation++;
+    transport?.close(1000, reason); // 1000: apps may not send 1006 or the hub's codes
+    transport = null;
+    for (const name of [...timers.keys()]) clear(name);
+    pending.clear();
+    outbox.reset();
+    for (const entry of channels.values()) {
+      entry.live = false;
+      entry.rid = null;
+    }
+  };
+
+  const fail = (error: HeraldError, code?: number, reason?: string) => {
+    setState('failed', { lastError: error, nextRetryAt: null }, code, reason);
+    events.emit('error', error);
+  };
+
+  /** Plans the next attempt after a failure: backoff, offline pause or give up. */
+  const retry = (error: HeraldError, code: number, reason: string, delay?: number) => {
+    if (!mayRetry(failures, backoff)) {
+      fail(error, code, reason);
+      return;
+    }
+    failures++;
+    if (!env.isOnline()) {
+      setState('offline', { lastError: error, attempt: failures, nextRetryAt: null }, code, reason);
+      return;
+    }
+    const ms = delay ?? backoffDelay(failures, backoff, env.random);
+    setState(
+      'reconnecting',
+      { lastError: error, attempt: failures, nextRetryAt: env.now() + ms },
+      code,
+      reason,
+    );
+    timer('retry', ms, open);
+  };
+
+  /** The socket of `gen` closed or the attempt failed: classify and react. */
+  const lost = (gen: number, code: number, reason: string, cause?: unknown) => {
+    if (gen !== generation) return;
+    const name = transport?.name;
+    teardown(reason);
+    if (name === 'websocket' && !wsEverConnected) wsFailures++;
+    const error = new HeraldError(
+      CLOSE_ERRORS[code] ?? ErrorCode.ConnectionLost,
+      `connection closed (${code}${reason ? `: ${reason}` : ''})`,
+      cause === undefined ? undefined : { cause },
+    );
+    const action = closeAction(code);
+    log.info?.('herald: connection lost', { code, reason, action });
+    if (action === 'fatal') fail(error, code, reason);
+    else if (action === 'stop') setState('idle', { lastError: null }, code, reason);
+    else if (action === 'refresh-token') {
+      // One immediate retry with a fresh token; a second auth close, or no new token, is fatal.
+      if (!options.getToken || rejectedToken !== null) fail(error, code, reason);
+      else {
+        rejectedToken = token;
+        retry(error, code, reason, 0);
+      }
+    } else retry(error, code, reason);
+  };
+
+  const pickTransport = (): TransportName | null => {
+    const canPoll = allowed.includes('polling');
+    if (!WS || !allowed.includes('websocket')) return canPoll ? 'polling' : null;
+    return canPoll && !wsEverConnected && wsFailures >= (options.fallbackAfter ?? 3)
+      ? 'polling'
+      : 'websocket';
+  };
+
+  /** Starts one connection attempt. */
+  function open(): void {
+    clear('retry');
+    if (state === 'closed') return;
+    if (!env.isOnline()) {
+      setState('offline', { nextRetryAt: null });
+      return;
+    }
+    const gen = ++generation;
+    setState('connecting', { nextRetryAt: null });
+    timer('connect', options.connectTimeoutMs ?? 10_000, () => lost(gen, ABNORMAL, 'connect timeout'));
+    tokens.get().then(
+      (next) => {
+        if (gen !== generation) return;
+        if (rejectedToken !== null && (next === undefined || next === rejectedToken)) {
+          fail(
+            new HeraldError(ErrorCode.Unauthorized, 'the hub refused the token and getToken gave no new one'),
+          );
+          return;
+        }
+        token = next;
+        const name = pickTransport();
+        if (!name) {
+          fail(
+            new HeraldError(ErrorCode.ConnectionLost, 'no usable transport (no WebSocket implementation?)'),
+          );
+          return;
+        }
+        const handlers = {
+          open: () =>
+            gen === generation &&
+            transport &&
+            send({ type: 'hello', client: '@herald/client', ...(token ? { token } : {}) }),
+          message: (m: ServerMessage, bytes: number) => gen === generation && onMessage(gen, m, bytes),
+          close: (code: number, reason: string) => lost(gen, code, reason),
+        };
+        update({ transport: name });
+        try {
+          transport =
+            name === 'polling'
+              ? openPolling(urls.http, env, options.pollIntervalMs ?? 2000, handlers)
+              : openWebSocket(urls.ws, WS as WebSocketConstructorLike, handlers);
+        } catch (error) {
+          lost(gen, ABNORMAL, 'could not open the socket', error);
+        }
+      },
+      (error: unknown) => lost(gen, ABNORMAL, 'getToken failed', error),
+    );
+  }
+
+  const onWelcome = (gen: number, heartbeatMs: number) => {
+    clear('connect');
+    rejectedToken = null;
+    if (transport?.name === 'websocket') wsEverConnected = true;
+    if (connections++) counters.reconnects++;
+    timer('uptime', backoff.minUptimeMs, () => {
+      failures = 0;
+    });
+    if (heartbeatMs > 0) {
+      // No frame for about two heartbeats means the socket is dead even if TCP has not noticed.
+      const check = () => {
+        const left = lastFrameAt + 2 * heartbeatMs - env.now();
+        if (left > 0) timer('watchdog', left, check);
+        else lost(gen, 4001, 'no frame from the hub in time');
+      };
+      timer('watchdog', 2 * heartbeatMs, check);
+    }
+    setState('connected', { attempt: 0, nextRetryAt: null, lastError: null, lastConnectedAt: env.now() });
+    for (const entry of channels.values()) sendSubscribe(entry);
+    flush();
+    checkIdle();
+  };
+
+  const onMessage = (gen: number, m: ServerMessage, bytes: number) => {
+    counters.messagesIn++;
+    counters.bytesIn += bytes;
+    lastFrameAt = env.now();
+    const request = 'rid' in m && m.rid !== undefined ? pending.get(m.rid) : undefined;
+    if ('rid' in m && m.rid !== undefined && m.type !== 'refreshed') pending.delete(m.rid);
+    switch (m.type) {
+      case 'welcome':
+        onWelcome(gen, m.heartbeatMs);
+        break;
+      case 'subscribed': {
+        const entry = request as ChannelEntry | undefined;
+        if (!entry || channels.get(entry.channel) !== entry) break; // unsubscribed meanwhile
+        const resumed = entry.position !== null || entry.since !== undefined;
+        const gap = applySubscribed(entry, m);
+        if (gap) {
+          counters.gaps++;
+          for (const sub of [...entry.subscribers]) safeCall(sub.onGap, gap);
+          events.emit('gap', gap);
+        } else if (resumed) counters.resumes++;
+        for (const sub of [...entry.subscribers]) safeCall(sub.onSubscribed, entry.info!);
+        break;
+      }
+      case 'events':
+        for (const event of m.events) {
+          const entry = channels.get(event.channel);
+          const verdict = acceptEvent(entry, event);
+          if (verdict === 'duplicate') counters.duplicatesDropped++;
+          else if (verdict === 'hole' && entry) {
+            // A hole must never be skipped: ask the hub again from the last delivered position.
+            send({ type: 'unsubscribe', rid: `u${++rids}`, channel: entry.channel });
+            sendSubscribe(entry);
+          } else if (verdict === 'deliver' && entry) {
+            counters.eventsDelivered++;
+            for (const sub of [...entry.subscribers]) safeCall(sub.onEvent, event as never);
+          }
+        }
+        break;
+      case 'ack':
+        if (request && 'tries' in request) {
+          outbox.settle(request, {
+            channel: m.channel,
+            id: m.id,
+            seq: m.seq,
+            duplicate: m.duplicate === true,
+          });
+          checkIdle();
+        }
+        break;
+      case 'error': {
+        const error = new HeraldError(m.code, m.message, { retryable: m.retryable });
+        if (request && 'tries' in request) {
+          if (!error.retryable) outbox.settle(request, error);
+          else {
+            request.sent = false; // e.g. rate limited: resend after a pause
+            timer('flush', backoff.initialMs, flush);
+          }
+          break;
+        }
+        if (request) for (const sub of [...request.subscribers]) safeCall(sub.onError, error);
+        events.emit('error', error);
+        break;
+      }
+      case 'refresh_required':
+        tokens.get().then(
+          (next) => {
+            if (gen === generation && next) {
+              token = next;
+              send({ type: 'refresh', rid: `r${++rids}`, token: next });
+            }
+          },
+          (error: unknown) => log.warn?.('herald: getToken failed on refresh', error),
+        );
+        break;
+      case 'ping':
+        send(m.ts === undefined ? { type: 'pong' } : { type: 'pong', ts: m.ts });
+        break;
+    }
+  };
+
+  const ensureConnected = () => {
+    clear('idle');
+    if (state === 'idle') open();
+  };
+
+  const offOnline = env.onOnlineChange((online) => {
+    if (!online && (state === 'connecting' || state === 'connected' || state === 'reconnecting')) {
+      teardown('offline');
+      setState('offline', { nextRetryAt: null }, ABNORMAL, 'offline');
+    } else if (online && state === 'offline') open();
+  });
+  const offVisible = env.onVisible(() => {
+    if (state === 'reconnecting') open();
+    else if (state === 'connected') send({ type: 'ping', ts: env.now() });
+  });
+
+  const client: HeraldClient = {
+    get state() {
+      return state;
+    },
+    getStatus: () => status,
+    connect() {
+      if (state === 'idle' || state === 'failed') client.reconnect();
+    },
+    reconnect() {
+      if (state === 'connected' || state === 'connecting' || state === 'closed') return;
+      if (state === 'failed') failures = 0;
+      open();
+    },
+    subscribe<T>(channel: string, handlers: SubscribeOptions<T>) {
+      if (state === 'closed') throw new HeraldError(ErrorCode.ClientClosed, 'client is closed');
+      if (!isValidChannel(channel))
+        throw new HeraldError(ErrorCode.BadChannel, `bad channel name "${channel}"`);
+      let entry = channels.get(channel);
+      const sub = { ...handlers } as SubscribeOptions<never>;
+      if (!entry) {
+        entry = createEntry(channel, handlers.since);
+        channels.set(channel, entry);
+        if (state === 'connected') sendSubscribe(entry);
+      } else if (entry.live && entry.info) safeCall(sub.onSubscribed, entry.info);
+      entry.subscribers.add(sub);
+      ensureConnected();
+      const own = entry;
+      return {
+        channel,
+        position: () => own.position,
+        unsubscribe() {
+          if (!own.subscribers.delete(sub) || own.subscribers.size || channels.get(channel) !== own) return;
+          channels.delete(channel);
+          if (own.live || own.rid) send({ type: 'unsubscribe', rid: `u${++rids}`, channel });
+          checkIdle();
+        },
+      };
+    },
+    publish(channel, type, data, publishOptions) {
+      if (state === 'closed')
+        return Promise.reject(new HeraldError(ErrorCode.ClientClosed, 'client is closed'));
+      if (!isValidChannel(channel)) {
+        return Promise.reject(new HeraldError(ErrorCode.BadChannel, `bad channel name "${channel}"`));
+      }
+      const promise = outbox.push(channel, type, data as JsonValue, publishOptions?.id ?? newId());
+      ensureConnected();
+      flush();
+      return promise;
+    },
+    on: events.on,
+    stats: () => ({ ...counters, outboxDepth: outbox.size(), subscriptions: channels.size }),
+    close() {
+      if (state === 'closed') return;
+      teardown('client closed');
+      setState('closed', { nextRetryAt: null }, 1000, 'client closed');
+      offOnline();
+      offVisible();
+      outbox.close();
+      channels.clear();
+      events.clear();
+    },
+  };
+  if (!lazy || outbox.size()) open(); // a restored outbox has messages to deliver
+  return client;
+}

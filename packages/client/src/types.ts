@@ -1,0 +1,273 @@
+import type {
+  ClientMessage,
+  Envelope,
+  HeraldError,
+  JsonValue,
+  Position,
+  ServerMessage,
+  SincePosition,
+} from '@herald/protocol';
+
+/** The connection lifecycle. Allowed moves are listed in `state-machine.ts`. */
+export type ConnectionState =
+  | 'idle'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'offline'
+  | 'failed'
+  | 'closed';
+
+/** How the client talks to the hub. */
+export type TransportName = 'websocket' | 'polling';
+
+/** An immutable snapshot of the connection; a new object only when something changed. */
+export interface ConnectionStatus {
+  readonly state: ConnectionState;
+  /** Current reconnect attempt, 0 when connected. */
+  readonly attempt: number;
+  /** Epoch ms of the next scheduled retry (for a countdown), or null. */
+  readonly nextRetryAt: number | null;
+  /** The last failure, or null. */
+  readonly lastError: HeraldError | null;
+  /** Epoch ms when the last connection was established, or null. */
+  readonly lastConnectedAt: number | null;
+  /** The transport in use (or last used), or null before the first connection. */
+  readonly transport: TransportName | null;
+}
+
+/** The minimal WebSocket surface the client uses (browser `WebSocket` and the `ws` package both fit). */
+export interface WebSocketLike {
+  readonly readyState: number;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** A WebSocket constructor, such as `globalThis.WebSocket` or `WebSocket` from the `ws` package. */
+export type WebSocketConstructorLike = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+/** Key/value storage for the outbox (`localStorage` fits). */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** A log sink. Every method is optional; the client is silent by default. `console` fits. */
+export type Logger = Partial<
+  Record<'debug' | 'info' | 'warn' | 'error', (message: string, data?: unknown) => void>
+>;
+
+/** The outside world the client depends on. Every member can be replaced (tests, Node, workers). */
+export interface Environment {
+  /** @default globalThis.setTimeout */
+  setTimeout(fn: () => void, ms: number): unknown;
+  /** @default globalThis.clearTimeout */
+  clearTimeout(handle: unknown): void;
+  /** Wall clock in epoch ms. @default Date.now */
+  now(): number;
+  /** Random number in [0, 1) for backoff jitter. @default Math.random */
+  random(): number;
+  /** Whether the network is believed to be up. @default navigator.onLine, or true without a navigator */
+  isOnline(): boolean;
+  /** Subscribes to online/offline changes; returns an unsubscribe. @default window 'online'/'offline' events */
+  onOnlineChange(listener: (online: boolean) => void): () => void;
+  /** Subscribes to "the page became visible again"; returns an unsubscribe. @default document 'visibilitychange' */
+  onVisible(listener: () => void): () => void;
+  /** HTTP client for the polling transport. @default globalThis.fetch */
+  fetch: typeof fetch;
+}
+
+/** Backoff policy: full-jitter exponential, capped. */
+export interface BackoffOptions {
+  /** First delay ceiling in ms. @default 1000 */
+  initialMs: number;
+  /** Largest delay ceiling in ms. @default 30000 */
+  maxMs: number;
+  /** Growth factor per attempt. @default 2 */
+  factor: number;
+  /** Give up (state `failed`) after this many consecutive failed attempts. @default Infinity */
+  maxAttempts: number;
+  /** The attempt counter resets only after a connection stayed up this long, in ms. @default 5000 */
+  minUptimeMs: number;
+}
+
+/** What the outbox does when it is full. */
+export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'reject';
+
+/** Outbox limits for publishes that wait for an ack. */
+export interface OutboxOptions {
+  /** Most messages held (queued plus in flight). @default 100 */
+  maxSize: number;
+  /** Resends after the first send before a message is dropped with ERR_OUTBOX_EXPIRED. @default 3 */
+  maxRetries: number;
+  /** A message not acked within this many ms is dropped with ERR_OUTBOX_EXPIRED. @default 3600000 (1 h) */
+  ttlMs: number;
+  /** Full outbox: drop the oldest, drop the new one, or reject the new one; all reject with ERR_OUTBOX_FULL. @default 'drop-oldest' */
+  overflow: OverflowPolicy;
+  /** Storage key for the persisted outbox. @default 'herald:outbox' */
+  storageKey: string;
+}
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** Hub base URL (`http://host:port`) or WebSocket URL (`ws://host:port/v1/ws`). */
+  url: string;
+  /** Returns a connection token. Called at every connect and on `refresh_required`. @default none (open hub) */
+  getToken?: () => string | null | undefined | Promise<string | null | undefined>;
+  /** WebSocket implementation; pass `WebSocket` from `ws` in Node. @default globalThis.WebSocket */
+  WebSocket?: WebSocketConstructorLike;
+  /** Allowed transports in order of preference. @default ['websocket', 'polling'] */
+  transports?: readonly TransportName[];
+  /** Reconnect policy. @default { initialMs: 1000, maxMs: 30000, factor: 2, maxAttempts: Infinity, minUptimeMs: 5000 } */
+  backoff?: Partial<BackoffOptions>;
+  /** Time allowed to open the socket and receive `welcome`, in ms. @default 10000 */
+  connectTimeoutMs?: number;
+  /** Outbox policy. @default { maxSize: 100, maxRetries: 3, ttlMs: 3600000, overflow: 'drop-oldest' } */
+  outbox?: Partial<OutboxOptions>;
+  /** Where the outbox is persisted so queued publishes survive a reload. @default null (memory only) */
+  persistence?: StorageLike | null;
+  /** Timers, clock, online and visibility sources, fetch. @default browser/Node globals */
+  environment?: Partial<Environment>;
+  /** Connect on first subscribe/publish and close the idle socket after the last unsubscribe. @default true */
+  lazy?: boolean;
+  /** Delay before a lazy client closes its idle connection, in ms. @default 1000 */
+  idleTimeoutMs?: number;
+  /** WebSocket failures before the first connection after which polling is used (when allowed). @default 3 */
+  fallbackAfter?: number;
+  /** Polling interval of the polling transport, in ms. @default 2000 */
+  pollIntervalMs?: number;
+  /** Log sink. @default silent */
+  logger?: Logger;
+}
+
+/** Details of a gap: events were missed and cannot be replayed, so the app should refetch. */
+export interface GapInfo {
+  readonly channel: string;
+  /** The last position the client held before the gap. */
+  readonly last: Position | null;
+  /** The channel's epoch now. */
+  readonly epoch: string;
+  /** The channel's last seq now; delivery continues after it. */
+  readonly lastSeq: number;
+}
+
+/** Details of an accepted subscription. */
+export interface SubscribedInfo {
+  readonly channel: string;
+  readonly epoch: string;
+  readonly lastSeq: number;
+  readonly recovered: boolean;
+}
+
+/** Handlers and options of {@link HeraldClient.subscribe}. */
+export interface SubscribeOptions<T = JsonValue> {
+  /** Called once per event, in seq order, never twice for one seq. */
+  onEvent?: (event: Envelope<T>) => void;
+  /** Resume point; ignored when the channel is already subscribed by this client. @default from now */
+  since?: SincePosition;
+  /** Called once per gap (history could not be replayed). */
+  onGap?: (gap: GapInfo) => void;
+  /** Called when the hub accepts the subscription (after each reconnect too). */
+  onSubscribed?: (info: SubscribedInfo) => void;
+  /** Called when the hub refuses the subscription. */
+  onError?: (error: HeraldError) => void;
+}
+
+/** A handle on one subscriber of a channel. */
+export interface Subscription {
+  readonly channel: string;
+  /** The last position delivered on this channel, or null before the first `subscribed`. */
+  position(): Position | null;
+  /** Stops this subscriber; the server subscription ends with the channel's last subscriber. Idempotent. */
+  unsubscribe(): void;
+}
+
+/** The hub's acknowledgement of a publish. */
+export interface PublishAck {
+  readonly channel: string;
+  readonly id: string;
+  readonly seq: number;
+  /** True when the id had been stored before (a retried publish). */
+  readonly duplicate: boolean;
+}
+
+/** What happened to an outbox message (also for messages restored from storage, whose promise is gone). */
+export interface OutboxEvent {
+  readonly id: string;
+  readonly channel: string;
+  readonly status: 'queued' | 'acked' | 'dropped';
+  readonly ack?: PublishAck;
+  readonly error?: HeraldError;
+}
+
+/** Events of {@link HeraldClient.on}. */
+export interface ClientEventMap {
+  state: { oldState: ConnectionState; newState: ConnectionState; code?: number; reason?: string };
+  status: ConnectionStatus;
+  error: HeraldError;
+  gap: GapInfo;
+  connected: { transport: TransportName };
+  disconnected: { code: number; reason: string };
+  outbox: OutboxEvent;
+}
+
+/** Counters since the client was created. */
+export interface ClientStats {
+  messagesIn: number;
+  messagesOut: number;
+  eventsDelivered: number;
+  reconnects: number;
+  resumes: number;
+  gaps: number;
+  bytesIn: number;
+  bytesOut: number;
+  outboxDepth: number;
+  duplicatesDropped: number;
+  subscriptions: number;
+}
+
+/** The framework-agnostic Herald client. */
+export interface HeraldClient {
+  readonly state: ConnectionState;
+  /** Status snapshot with stable identity between changes (fits `useSyncExternalStore`). */
+  getStatus(): ConnectionStatus;
+  /** Starts connecting. Idempotent. */
+  connect(): void;
+  /** Retries now, skipping any backoff wait (also leaves `failed`). */
+  reconnect(): void;
+  /** Subscribes to a channel; several subscribers of one channel share one hub subscription. */
+  subscribe<T = JsonValue>(channel: string, handlers: SubscribeOptions<T>): Subscription;
+  /** Publishes one event; settles with the hub's ack. Queued while offline. */
+  publish<T = JsonValue>(
+    channel: string,
+    type: string,
+    data: T,
+    options?: { id?: string },
+  ): Promise<PublishAck>;
+  /** Listens to a client event; returns an unsubscribe. */
+  on<K extends keyof ClientEventMap>(event: K, listener: (payload: ClientEventMap[K]) => void): () => void;
+  stats(): ClientStats;
+  /** Closes for good: socket, timers and listeners. Pending publishes reject with ERR_CLIENT_CLOSED (persisted ones stay stored). */
+  close(): void;
+}
+
+/** Callbacks a transport reports to. */
+export interface TransportHandlers {
+  open(): void;
+  message(message: ServerMessage, bytes: number): void;
+  close(code: number, reason: string): void;
+}
+
+/** A live connection to the hub speaking `herald.v1` messages. */
+export interface Transport {
+  readonly name: TransportName;
+  /** Sends a message; returns the bytes written. */
+  send(message: ClientMessage): number;
+  /** Closes without reporting back. */
+  close(code?: number, reason?: string): void;
+}
