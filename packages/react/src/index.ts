@@ -1,0 +1,101 @@
+/**
+ * React bindings for Herald: a provider, hooks over `useSyncExternalStore` (one shared subscription per
+ * channel, at most one render per animation frame), and accessible components themable through
+ * `--herald-*` CSS variables (import `@herald/react/styles.css`).
+ * @packageDocumentation
+ */
+
+export { CONNECTION_ICONS, DEFAULT_CONNECTION_LABELS } from './components/connection-labels.js';
+export {
+  ConnectionStatus,
+  type ConnectionStatusProps,
+} from './components/connection-status.js';
+export {
+  type ErrorFallbackProps,
+  RealtimeErrorBoundary,
+  type RealtimeErrorBoundaryProps,
+} from './components/error-boundary.js';
+export {
+  eventDuration,
+  eventNode,
+  eventPhase,
+  formatDuration,
+  formatTime,
+  isFailureEvent,
+  matchesFilter,
+} from './components/event-format.js';
+export {
+  EventLog,
+  type EventLogProps,
+  EventLogView,
+  type EventLogViewProps,
+} from './components/event-log.js';
+export {
+  RunProgress,
+  type RunProgressProps,
+  RunProgressView,
+  type RunProgressViewProps,
+} from './components/run-progress.js';
+export { Toaster, type ToasterProps } from './components/toaster.js';
+export { HeraldContext, HeraldProvider, type HeraldProviderProps, useHeraldClient } from './context.js';
+export {
+  type ChannelEventsResult,
+  type UseChannelEventsOptions,
+  useChannelEvents,
+} from './hooks/use-channel-events.js';
+export type { StartPosition } from './hooks/use-channel-store.js';
+export { type ConnectionStatusView, useConnectionStatus } from './hooks/use-connection-status.js';
+export {
+  type ConnectionToastsOptions,
+  type ToastKind,
+  type ToastMessage,
+  useConnectionToasts,
+} from './hooks/use-connection-toasts.js';
+export { useCountdown } from './hooks/use-countdown.js';
+export { type EventTypeFilter, type UseEventOptions, useEvent } from './hooks/use-event.js';
+export {
+  type InvalidateOnEventOptions,
+  type QueryInvalidator,
+  type QueryKeyLike,
+  useInvalidateOnEvent,
+} from './hooks/use-invalidate-on-event.js';
+export { type UseRunProgressOptions, useRunProgress } from './hooks/use-run-progress.js';
+export {
+  createNotifyBatcher,
+  FALLBACK_FRAME_MS,
+  type FrameScheduler,
+  frameScheduler,
+  type NotifyBatcher,
+  notifyBatcher,
+} from './internal/batcher.js';
+export {
+  type ChannelGap,
+  type ChannelSnapshot,
+  type ChannelStatus,
+  DEFAULT_EVENT_LIMIT,
+} from './internal/channel-store.js';
+export { type CamelCase, type CamelCaseKeys, normalizeKeys, toCamelCase } from './normalize-keys.js';
+export {
+  initialRunProgress,
+  nodeStatus,
+  type RunEventLike,
+  reduceRunProgress,
+} from './run-progress/reducer.js';
+export {
+  type ArtifactEntry,
+  MEATYMUSIC_NODES,
+  type NodeProgress,
+  type NodeStatus,
+  type RunError,
+  type RunIssue,
+  type RunProgressState,
+  type RunStatus,
+} from './run-progress/types.js';
+export {
+  createToastStore,
+  type ToastItem,
+  type ToastStore,
+  type ToastStoreOptions,
+  toast,
+  toastStore,
+} from './toast-store.js';
