@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+/** Where and when a run happened. */
+export interface RunInfo {
+  readonly date: string;
+  readonly commit: string;
+  readonly quick: boolean;
+  readonly machine: {
+    readonly cpu: string;
+    readonly cores: number;
+    readonly memoryGiB: number;
+    readonly node: string;
+    readonly os: string;
+  };
+}
+
+/** One scenario's result with the run it came from. */
+export interface ScenarioRecord {
+  readonly info: RunInfo;
+  readonly result: unknown;
+}
+
+/** The latest result of every scenario (they may come from different runs). */
+export interface RunResults {
+  readonly updated: string;
+  readonly scenarios: Record<string, ScenarioRecord>;
+}
+
+/** bench/ on disk. */
+export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+function gitCommit(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', '.'], { cwd: BENCH_DIR })
+      .toString()
+      .trim();
+    return dirty ? `${sha} (bench/ modified)` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Describes this machine and run. */
+export function runInfo(quick: boolean): RunInfo {
+  return {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    quick,
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      os: `${os.type()} ${os.release()}`,
+    },
+  };
+}
+
+/** Results folder: quick (CI smoke) runs go to results/quick/ so they never overwrite a real run. */
+export function resultsDir(quick: boolean): string {
+  return `${BENCH_DIR}results${quick ? '/quick' : ''}`;
+}
+
+/**
+ * Writes `<scenario>.json` for each scenario and merges them into latest.json (scenarios not run this
+ * time keep their previous results there). Returns the merged results.
+ */
+export function writeResults(info: RunInfo, scenarios: Record<string, unknown>): RunResults {
+  const dir = resultsDir(info.quick);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, result] of Object.entries(scenarios)) {
+    writeFileSync(`${dir}/${name}.json`, `${JSON.stringify({ info, result }, null, 2)}\n`);
+  }
+  const latestFile = `${dir}/latest.json`;
+  const previous: Record<string, ScenarioRecord> = existsSync(latestFile)
+    ? ((JSON.parse(readFileSync(latestFile, 'utf8')) as RunResults).scenarios ?? {})
+    : {};
+  const fresh = Object.fromEntries(
+    Object.entries(scenarios).map(([name, result]) => [name, { info, result }]),
+  );
+  const merged: RunResults = { updated: info.date, scenarios: { ...previous, ...fresh } };
+  writeFileSync(latestFile, `${JSON.stringify(merged, null, 2)}\n`);
+  return merged;
+}

@@ -1,0 +1,45 @@
+/**
+ * `npm run bench [-- --quick] [-- --only <scenario>] [-- --profile]`: Herald against socket.io 4 and raw
+ * `ws` on this machine. Writes bench/results/*.json (quick runs: bench/results/quick/) and, for full runs,
+ * the tables in bench/README.md.
+ */
+import { parseArgs } from 'node:util';
+import { runInfo, writeResults } from './lib/results.js';
+import { channels } from './scenarios/channels.js';
+import type { ScenarioOptions } from './scenarios/common.js';
+import { fanout } from './scenarios/fanout.js';
+import { idle } from './scenarios/idle.js';
+import { reconnect } from './scenarios/reconnect.js';
+
+const SCENARIOS: Record<string, (o: ScenarioOptions) => Promise<unknown>> = {
+  fanout,
+  channels,
+  idle,
+  reconnect,
+};
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string', multiple: true },
+    profile: { type: 'boolean', default: false },
+  },
+});
+
+const names = values.only?.length ? values.only : Object.keys(SCENARIOS);
+for (const name of names)
+  if (!SCENARIOS[name]) throw new Error(`unknown scenario "${name}" (${Object.keys(SCENARIOS).join(', ')})`);
+
+const started = performance.now();
+const log = (line: string): void =>
+  console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${line}`);
+const options: ScenarioOptions = { quick: values.quick ?? false, profile: values.profile ?? false, log };
+const info = runInfo(options.quick);
+const results: Record<string, unknown> = {};
+for (const name of names) {
+  const run = SCENARIOS[name];
+  if (run) results[name] = await run(options);
+}
+writeResults(info, results);
+log('done');
+process.exit(0);

@@ -1,0 +1,38 @@
+import type { CpuSample } from '../lib/cpu.js';
+import type { LatencySummary } from '../lib/stats.js';
+import type { SystemName } from '../servers/types.js';
+
+/** Options every scenario receives from run.ts. */
+export interface ScenarioOptions {
+  readonly quick: boolean;
+  /** Profile the Herald hub process (fan-out only). */
+  readonly profile: boolean;
+  /** Prints a progress line. */
+  readonly log: (line: string) => void;
+}
+
+/** The three systems of the load scenarios, Herald first. */
+export const SYSTEMS: readonly SystemName[] = ['herald', 'socketio', 'ws'];
+
+/** What the load client's stopCount returns. */
+export interface CountResult {
+  readonly delivered: number;
+  readonly firstUs: number;
+  readonly lastUs: number;
+  readonly latency: LatencySummary;
+}
+
+/** Which process limited a run: a process at ≥ 90 % of a core is taken as saturated. */
+export function saturated(
+  server: CpuSample | null,
+  client: CpuSample | null,
+): 'server' | 'client' | 'both' | 'neither' {
+  const s = (server?.percent ?? 0) >= 90;
+  const c = (client?.percent ?? 0) >= 90;
+  return s && c ? 'both' : s ? 'server' : c ? 'client' : 'neither';
+}
+
+/** Short error text for a result row when a system failed. */
+export function failure(error: unknown): { error: string } {
+  return { error: error instanceof Error ? (error.message.split('\n')[0] ?? 'error') : String(error) };
+}

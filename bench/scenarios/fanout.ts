@@ -1,0 +1,141 @@
+import type { CpuSample } from '../lib/cpu.js';
+import { round } from '../lib/cpu.js';
+import { withPair } from '../lib/pair.js';
+import type { HotFunction } from '../lib/profile.js';
+import { BENCH_DIR } from '../lib/results.js';
+import type { SystemName } from '../servers/types.js';
+import { type CountResult, failure, type ScenarioOptions, SYSTEMS, saturated } from './common.js';
+
+const CHANNEL = 'run:fanout';
+/** Most deliveries in flight during the throughput phase (bounds every server's send buffers). */
+const WINDOW_DELIVERIES = 100_000;
+/** Offered load of the latency phase, the same for every system: deliveries per second. */
+const LATENCY_LOAD = 50_000;
+
+/** One system's fan-out result at one subscriber count. */
+export interface FanoutRow {
+  readonly system: SystemName;
+  readonly subscribers: number;
+  readonly throughput: {
+    readonly events: number;
+    readonly delivered: number;
+    readonly deliveriesPerSec: number;
+    readonly serverCpu: CpuSample | null;
+    readonly clientCpu: CpuSample | null;
+    readonly saturated: string;
+  };
+  readonly latency: CountResult['latency'] & {
+    readonly eventsPerSec: number;
+    readonly delivered: number;
+    readonly expected: number;
+    readonly serverCpu: CpuSample | null;
+  };
+  readonly profile?: readonly HotFunction[];
+}
+
+async function runOne(system: SystemName, subscribers: number, o: ScenarioOptions): Promise<FanoutRow> {
+  return withPair({ system }, async ({ server, client, connect }) => {
+    const { ready } = await connect({ clients: subscribers, channelPrefix: CHANNEL });
+    if (ready < subscribers) throw new Error(`only ${ready}/${subscribers} subscribers ready`);
+
+    // Warm-up: JIT and buffers, not measured.
+    await client.call('startCount', {});
+    const warm = Math.max(20, Math.round(20_000 / subscribers));
+    await server.call('burst', {
+      channel: CHANNEL,
+      events: warm,
+      subscribers,
+      windowDeliveries: WINDOW_DELIVERIES,
+      batch: 20,
+    });
+    await client.call('waitDelivered', { target: warm * subscribers, timeoutMs: 30_000 });
+
+    // Throughput: as fast as the delivery window allows.
+    const target = o.quick ? 150_000 : 1_000_000;
+    const events = Math.max(20, Math.round(target / subscribers));
+    await client.call('startCount', { progressMs: 10 });
+    await Promise.all([server.call('cpuStart'), client.call('cpuStart')]);
+    const profiling = o.profile && system === 'herald';
+    if (profiling) await server.call('profileStart');
+    const burst = await server.call<{ startUs: number }>(
+      'burst',
+      { channel: CHANNEL, events, subscribers, windowDeliveries: WINDOW_DELIVERIES, batch: 20 },
+      120_000,
+    );
+    await client.call('waitDelivered', { target: events * subscribers, timeoutMs: 60_000 }, 70_000);
+    const [serverCpu, clientCpu] = await Promise.all([
+      server.call<CpuSample | null>('cpuStop'),
+      client.call<CpuSample | null>('cpuStop'),
+    ]);
+    const profile = profiling
+      ? await server.call<HotFunction[]>('profileStop', {
+          file: `${BENCH_DIR}profiles/fanout-herald-${subscribers}.cpuprofile`,
+        })
+      : undefined;
+    const counted = await client.call<CountResult>('stopCount');
+    const seconds = (counted.lastUs - burst.startUs) / 1e6;
+
+    // Latency at the same offered load for every system.
+    const eventsPerSec = Math.min(2_000, LATENCY_LOAD / subscribers);
+    const durationMs = o.quick ? 1_500 : 4_000;
+    await client.call('startCount', {});
+    await server.call('cpuStart');
+    const rate = await server.call<{ published: number }>(
+      'rate',
+      { channels: [CHANNEL], eventsPerSec, durationMs },
+      60_000,
+    );
+    const expected = rate.published * subscribers;
+    await client.call('waitDelivered', { target: expected, timeoutMs: 20_000 }, 30_000);
+    const latencyCpu = await server.call<CpuSample | null>('cpuStop');
+    const latency = await client.call<CountResult>('stopCount');
+
+    return {
+      system,
+      subscribers,
+      throughput: {
+        events,
+        delivered: counted.delivered,
+        deliveriesPerSec: seconds > 0 ? Math.round(counted.delivered / seconds) : 0,
+        serverCpu,
+        clientCpu,
+        saturated: saturated(serverCpu, clientCpu),
+      },
+      latency: {
+        ...latency.latency,
+        eventsPerSec: round(eventsPerSec),
+        delivered: latency.delivered,
+        expected,
+        serverCpu: latencyCpu,
+      },
+      ...(profile ? { profile } : {}),
+    };
+  });
+}
+
+/** Scenario 1: N subscribers on one channel; deliveries/s and publish-to-receipt latency. */
+export async function fanout(o: ScenarioOptions) {
+  const sizes = o.quick ? [100, 500] : [100, 1_000, 5_000];
+  const rows: Array<FanoutRow | ({ system: SystemName; subscribers: number } & { error: string })> = [];
+  for (const subscribers of sizes) {
+    for (const system of SYSTEMS) {
+      o.log(`fanout: ${system} × ${subscribers}`);
+      try {
+        const row = await runOne(system, subscribers, o);
+        o.log(
+          `  ${Math.round(row.throughput.deliveriesPerSec).toLocaleString('en')} deliveries/s (server ${row.throughput.serverCpu?.percent}% / client ${row.throughput.clientCpu?.percent}% cpu), p50 ${row.latency.p50} ms p99 ${row.latency.p99} ms`,
+        );
+        rows.push(row);
+      } catch (error) {
+        o.log(`  failed: ${failure(error).error}`);
+        rows.push({ system, subscribers, ...failure(error) });
+      }
+    }
+  }
+  return {
+    channel: CHANNEL,
+    windowDeliveries: WINDOW_DELIVERIES,
+    latencyLoadDeliveriesPerSec: LATENCY_LOAD,
+    rows,
+  };
+}

@@ -1,0 +1,86 @@
+import type { StormResult } from '../clients/storm.js';
+import { waitUntil } from '../lib/clock.js';
+import { withPair } from '../lib/pair.js';
+import type { SystemName } from '../servers/types.js';
+import { failure, type ScenarioOptions } from './common.js';
+
+const TICK_MS = 100;
+const TICKS_BEFORE_RESTART = 20;
+const TRACK_EVENTS = 1_000;
+
+interface StormTimes {
+  readonly restartStartUs: number;
+  readonly downMs: number;
+  readonly nAtUp: number;
+  readonly finalN: number;
+}
+
+/** The restart scenario's systems: socket.io runs its real client, with and without state recovery. */
+const VARIANTS: readonly { system: SystemName; label: string }[] = [
+  { system: 'herald', label: 'herald (sqlite, resume with since)' },
+  { system: 'socketio', label: 'socket.io' },
+  { system: 'socketio-csr', label: 'socket.io + connectionStateRecovery' },
+  { system: 'ws', label: 'raw ws (no resume)' },
+];
+
+async function runOne(system: SystemName, clients: number, channelCount: number, o: ScenarioOptions) {
+  return withPair({ system, store: 'sqlite' }, async ({ client, server, connect }) => {
+    const { ready } = await connect({
+      clients,
+      channelPrefix: 'run:storm-',
+      channelCount,
+      reconnect: true,
+      trackEvents: TRACK_EVENTS,
+      sioClient: 'lib',
+    });
+    if (ready < clients) throw new Error(`only ${ready}/${clients} clients ready`);
+    const channels = Array.from({ length: channelCount }, (_, i) => `run:storm-${i}`);
+    const afterUpMs = o.quick ? 3_000 : 12_000;
+    const times = await server.call<StormTimes>(
+      'storm',
+      { channels, tickMs: TICK_MS, ticksBeforeRestart: TICKS_BEFORE_RESTART, afterUpMs },
+      afterUpMs + 90_000,
+    );
+    // Give stragglers time to receive the last event, then count.
+    await waitUntil(
+      async () => (await client.call<number>('caughtUpCount', { finalN: times.finalN })) >= clients,
+      o.quick ? 5_000 : 15_000,
+      'every client has the last event',
+      200,
+    ).catch(() => {});
+    const result = await client.call<StormResult>('stormResult', times);
+    return {
+      system,
+      channels: channelCount,
+      downMs: times.downMs,
+      eventsPerChannel: times.finalN + 1,
+      ...result,
+    };
+  });
+}
+
+/** Scenario 4: subscribed clients, events flowing, the server restarted; loss and time to catch up. */
+export async function reconnect(o: ScenarioOptions) {
+  const clients = o.quick ? 300 : 5_000;
+  const channelCount = o.quick ? 10 : 50;
+  const rows: unknown[] = [];
+  for (const { system, label } of VARIANTS) {
+    o.log(`reconnect: ${label} × ${clients}`);
+    try {
+      const row = await runOne(system, clients, channelCount, o);
+      o.log(
+        `  lost ${row.lost}, dup ${row.duplicates}, all resumed ${row.allResumedMs} ms, all caught up ${row.allCaughtUpMs} ms`,
+      );
+      rows.push({ label, ...row });
+    } catch (error) {
+      o.log(`  failed: ${failure(error).error}`);
+      rows.push({ system, label, clients, ...failure(error) });
+    }
+  }
+  return {
+    tickMs: TICK_MS,
+    ticksBeforeRestart: TICKS_BEFORE_RESTART,
+    policy: 'reconnect 500 ms × 2^attempt ±50 %, max 5 s (all clients)',
+    rows,
+  };
+}

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EVENT_TYPE, type WorkflowEvent } from '../lib/payload.js';
+import type { BenchServer } from './types.js';
+
+/** The part of `@herald/hub`'s API the bench uses (see coord/HUB_API.md). */
+interface HubLike {
+  readonly port: number;
+  publish(channel: string, events: readonly { type: string; data: WorkflowEvent }[]): Promise<unknown>;
+  connectionCount(): number;
+  close(): Promise<void>;
+}
+type StartHub = (options: Record<string, unknown>) => Promise<HubLike>;
+
+/** Send-buffer limit for bench hubs: generous so that a briefly slow load client is not cut as a slow consumer. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Herald's hub, in process, publishing through `hub.publish` (the same path as the HTTP API). The memory
+ * store is used for throughput; the restart scenario uses SQLite in a temp dir, kept across restarts.
+ */
+export async function startHeraldServer(
+  port = 0,
+  store: 'memory' | 'sqlite' = 'memory',
+): Promise<BenchServer> {
+  const { startHub } = (await import('@herald/hub')) as unknown as { startHub: StartHub };
+  const dir = store === 'sqlite' ? mkdtempSync(join(tmpdir(), 'herald-bench-')) : undefined;
+  const options = (onPort: number): Record<string, unknown> => ({
+    port: onPort,
+    host: '127.0.0.1',
+    store: dir ? { kind: 'sqlite', dir } : { kind: 'memory' },
+    logger: false,
+    limits: { maxBufferedBytes: MAX_BUFFERED_BYTES },
+  });
+  let hub = await startHub(options(port));
+  const bound = hub.port;
+  return {
+    port: bound,
+    publish: (channel, event) => hub.publish(channel, [{ type: EVENT_TYPE, data: event }]),
+    connectionCount: () => hub.connectionCount(),
+    async restart() {
+      await hub.close();
+      hub = await startHub(options(bound));
+    },
+    async close() {
+      await hub.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

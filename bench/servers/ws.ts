@@ -1,0 +1,60 @@
+import { createServer, type Server } from 'node:http';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { EVENT_TYPE, type WorkflowEvent } from '../lib/payload.js';
+import type { BenchServer } from './types.js';
+
+const READY = '{"type":"ready"}';
+
+/**
+ * Raw `ws` broadcast, the practical ceiling: a channel is a Set of sockets, and an event is encoded once
+ * and sent to each socket in a loop. No ids, no history, no resume.
+ */
+export async function startWsServer(port = 0): Promise<BenchServer> {
+  const channels = new Map<string, Set<WebSocket>>();
+  let http: Server;
+  let wss: WebSocketServer;
+
+  const listen = async (onPort: number): Promise<number> => {
+    http = createServer();
+    wss = new WebSocketServer({ server: http, perMessageDeflate: false });
+    wss.on('connection', (socket, request) => {
+      const channel = new URL(request.url ?? '/', 'http://x').searchParams.get('channel') ?? 'default';
+      const set = channels.get(channel) ?? new Set<WebSocket>();
+      channels.set(channel, set);
+      set.add(socket);
+      socket.on('close', () => {
+        set.delete(socket);
+        if (set.size === 0) channels.delete(channel);
+      });
+      socket.send(READY);
+    });
+    await new Promise<void>((resolve) => http.listen(onPort, '127.0.0.1', resolve));
+    const address = http.address();
+    return typeof address === 'object' && address ? address.port : onPort;
+  };
+
+  const stop = async (): Promise<void> => {
+    for (const client of wss.clients) client.close(1012, 'restart');
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    http.closeAllConnections();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  };
+
+  const bound = await listen(port);
+  return {
+    port: bound,
+    publish(channel: string, event: WorkflowEvent) {
+      const set = channels.get(channel);
+      if (!set) return undefined;
+      const frame = JSON.stringify({ channel, type: EVENT_TYPE, data: event });
+      for (const socket of set) socket.send(frame);
+      return undefined;
+    },
+    connectionCount: () => wss.clients.size,
+    async restart() {
+      await stop();
+      await listen(bound);
+    },
+    close: stop,
+  };
+}
