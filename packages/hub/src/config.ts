@@ -1,0 +1,161 @@
+import type { PublishInput } from '@herald/protocol';
+import type { Logger } from 'pino';
+import type { StoreSpec } from './store/create-store.js';
+import type { AppendResult, Broker, EventStore, RetentionOptions } from './store/types.js';
+
+export type { StoreSpec };
+
+/** Authentication settings. With none of them set, only a loopback hub may start (as an open dev hub). */
+export interface AuthOptions {
+  /** HS256 secret that signs connection tokens (JWT). */
+  jwtSecret?: string;
+  /** URL of a JSON Web Key Set that signs connection tokens. */
+  jwksUrl?: string;
+  /** Opaque API keys for backend publishers (`Authorization: Bearer <key>`). They may publish anywhere. */
+  publisherKeys?: readonly string[];
+  /**
+   * Accept connection tokens without an `exp` claim.
+   * @default false
+   */
+  allowNonExpiringTokens?: boolean;
+}
+
+/** Per-connection and per-request limits. Each one has a documented error code. */
+export interface LimitOptions {
+  /**
+   * Largest WebSocket frame accepted, in bytes. Up to 4× this is answered `ERR_FRAME_TOO_LARGE`; more is cut
+   * with close 1009.
+   * @default 65536
+   */
+  maxFrameBytes: number;
+  /**
+   * Channels one connection may subscribe to.
+   * @default 100
+   */
+  maxChannelsPerConnection: number;
+  /**
+   * Per-connection send buffer (socket buffer plus hub queue). Past it the connection is closed with 4008.
+   * @default 1048576
+   */
+  maxBufferedBytes: number;
+  /**
+   * Sustained publishes per second, per connection (WebSocket) or per API key (HTTP).
+   * @default 100
+   */
+  publishRatePerSec: number;
+  /**
+   * Publish burst size of the token bucket.
+   * @default 200
+   */
+  publishBurst: number;
+  /**
+   * Events in one HTTP batch publish.
+   * @default 100
+   */
+  maxBatch: number;
+  /**
+   * Largest HTTP request body, in bytes, enforced while reading.
+   * @default 1048576
+   */
+  maxBodyBytes: number;
+}
+
+/** Options of {@link startHub}. Every field is optional. */
+export interface HubOptions {
+  /**
+   * TCP port; 0 picks a free one.
+   * @default 0
+   */
+  port?: number;
+  /**
+   * Interface to bind.
+   * @default '127.0.0.1'
+   */
+  host?: string;
+  /**
+   * History store. A ready {@link EventStore} instance is used as is and is not closed by the hub.
+   * @default { kind: 'memory' }
+   */
+  store?: StoreSpec;
+  /** Event fan-out between hub nodes. @default an in-process broker */
+  broker?: Broker;
+  /** Authentication. @default none (allowed only on loopback, as an open dev hub) */
+  auth?: AuthOptions;
+  /** Limits; each one defaults as documented on {@link LimitOptions}. */
+  limits?: Partial<LimitOptions>;
+  /**
+   * Interval of hub pings; a peer that has not answered by the next one is closed with 4001.
+   * @default 25000
+   */
+  heartbeatMs?: number;
+  /**
+   * Time a new socket has to send `hello`.
+   * @default 10000
+   */
+  handshakeTimeoutMs?: number;
+  /**
+   * How long before token expiry the hub sends `refresh_required`.
+   * @default 30000
+   */
+  refreshBeforeMs?: number;
+  /** History retention per channel. @default 10000 events, 24 h */
+  retention?: Partial<RetentionOptions>;
+  /** When set, this folder is served at `/` (SPA fallback to index.html). */
+  staticDir?: string;
+  /**
+   * Structured logger; `false` silences the hub.
+   * @default pino to stderr at level 'info'
+   */
+  logger?: Logger | false;
+}
+
+/** The defaults of {@link LimitOptions}. */
+export const DEFAULT_LIMITS: Readonly<LimitOptions> = Object.freeze({
+  maxFrameBytes: 65_536,
+  maxChannelsPerConnection: 100,
+  maxBufferedBytes: 1_048_576,
+  publishRatePerSec: 100,
+  publishBurst: 200,
+  maxBatch: 100,
+  maxBodyBytes: 1_048_576,
+});
+
+/** {@link HubOptions} with every default applied. */
+export interface ResolvedConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly limits: Readonly<LimitOptions>;
+  readonly heartbeatMs: number;
+  readonly handshakeTimeoutMs: number;
+  readonly refreshBeforeMs: number;
+  readonly retention: Partial<RetentionOptions>;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number`);
+  return value;
+}
+
+/** Applies defaults and checks ranges. Throws a `RangeError` naming the bad option. */
+export function resolveConfig(options: HubOptions): ResolvedConfig {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new RangeError('port must be 0-65535');
+  const given = options.limits ?? {};
+  const limits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof LimitOptions)[]) {
+    limits[key] = positive(`limits.${key}`, given[key], DEFAULT_LIMITS[key]);
+  }
+  return {
+    port,
+    host: options.host ?? '127.0.0.1',
+    limits: Object.freeze(limits),
+    heartbeatMs: positive('heartbeatMs', options.heartbeatMs, 25_000),
+    handshakeTimeoutMs: positive('handshakeTimeoutMs', options.handshakeTimeoutMs, 10_000),
+    refreshBeforeMs: positive('refreshBeforeMs', options.refreshBeforeMs, 30_000),
+    retention: options.retention ?? {},
+  };
+}
+
+/** The publish path shared by HTTP, WebSocket and {@link Hub.publish}. */
+export type PublishFn = (channel: string, inputs: readonly PublishInput[]) => Promise<AppendResult>;

@@ -1,0 +1,70 @@
+import type { Envelope } from '@herald/protocol';
+import { encodeEventsFrame } from '@herald/protocol';
+
+/**
+ * Envelopes of one channel, each JSON-encoded exactly once and shared by every subscriber of a broadcast.
+ * The full `events` frame is also built once, lazily, the first time a subscriber can send it as is.
+ */
+export class EncodedBatch {
+  /** Encoded envelopes, parallel to `envelopes`. */
+  readonly encoded: readonly string[];
+  /** Approximate wire size of the encoded envelopes (UTF-16 length; exact for ASCII). */
+  readonly bytes: number;
+  private frameBuf: Buffer | undefined;
+
+  constructor(
+    readonly channel: string,
+    readonly envelopes: readonly Envelope[],
+    encoded?: readonly string[],
+  ) {
+    this.encoded = encoded ?? envelopes.map((e) => JSON.stringify(e));
+    let bytes = 0;
+    for (const s of this.encoded) bytes += s.length + 1;
+    this.bytes = bytes;
+  }
+
+  /** Seq of the first envelope. */
+  get firstSeq(): number {
+    return this.envelopes[0]?.seq ?? 0;
+  }
+
+  /** Seq of the last envelope. */
+  get lastSeq(): number {
+    return this.envelopes[this.envelopes.length - 1]?.seq ?? 0;
+  }
+
+  /** The `events` frame carrying exactly this batch, encoded once and shared. */
+  frame(): Buffer {
+    this.frameBuf ??= Buffer.from(encodeEventsFrame(this.encoded));
+    return this.frameBuf;
+  }
+
+  /** The part of this batch with seq greater than `seq` (this batch itself when nothing is cut). */
+  after(seq: number): EncodedBatch | null {
+    if (this.firstSeq > seq) return this;
+    if (this.lastSeq <= seq) return null;
+    const i = this.envelopes.findIndex((e) => e.seq > seq);
+    return new EncodedBatch(this.channel, this.envelopes.slice(i), this.encoded.slice(i));
+  }
+}
+
+/** Splits `batch` into consecutive batches of at most about `maxBytes` each (at least one event each). */
+export function splitBatch(batch: EncodedBatch, maxBytes: number): EncodedBatch[] {
+  if (batch.bytes <= maxBytes) return [batch];
+  const out: EncodedBatch[] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < batch.encoded.length; i++) {
+    const size = (batch.encoded[i]?.length ?? 0) + 1;
+    if (bytes + size > maxBytes && i > start) {
+      out.push(
+        new EncodedBatch(batch.channel, batch.envelopes.slice(start, i), batch.encoded.slice(start, i)),
+      );
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  out.push(new EncodedBatch(batch.channel, batch.envelopes.slice(start), batch.encoded.slice(start)));
+  return out;
+}

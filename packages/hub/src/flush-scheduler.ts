@@ -1,0 +1,76 @@
+/** A peer with queued output. `flush` returns true when it is still behind and must be retried later. */
+export interface Flushable {
+  flush(): boolean;
+}
+
+/**
+ * Coalesces writes: peers that got output during a tick are flushed together on `setImmediate`, so events
+ * published in one tick travel in one frame and each socket is corked once. Peers that are behind (their
+ * socket buffer is not draining) are retried on a short timer, which lets their queue pack into big frames.
+ */
+export class FlushScheduler {
+  private dirty = new Set<Flushable>();
+  private behind = new Set<Flushable>();
+  private immediate: NodeJS.Immediate | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * @param retryMs - How often peers that are behind are retried.
+   * @default retryMs 10
+   */
+  constructor(
+    private readonly onError: (err: unknown) => void,
+    private readonly retryMs = 10,
+  ) {}
+
+  /** Schedules `peer` for the next flush. */
+  mark(peer: Flushable): void {
+    this.dirty.add(peer);
+    this.immediate ??= setImmediate(() => this.run());
+  }
+
+  /** Forgets `peer` (it closed). */
+  forget(peer: Flushable): void {
+    this.dirty.delete(peer);
+    this.behind.delete(peer);
+  }
+
+  private run(): void {
+    this.immediate = undefined;
+    const peers = this.dirty;
+    this.dirty = new Set();
+    for (const peer of peers) this.flushOne(peer);
+  }
+
+  private flushOne(peer: Flushable): void {
+    let stillBehind = false;
+    try {
+      stillBehind = peer.flush();
+    } catch (err) {
+      this.onError(err);
+    }
+    if (stillBehind) {
+      this.behind.add(peer);
+      this.retryTimer ??= setTimeout(() => this.retry(), this.retryMs);
+    } else {
+      this.behind.delete(peer);
+    }
+  }
+
+  private retry(): void {
+    this.retryTimer = undefined;
+    const peers = [...this.behind];
+    this.behind.clear();
+    for (const peer of peers) this.flushOne(peer);
+  }
+
+  /** Stops timers. */
+  stop(): void {
+    if (this.immediate) clearImmediate(this.immediate);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.immediate = undefined;
+    this.retryTimer = undefined;
+    this.dirty.clear();
+    this.behind.clear();
+  }
+}

@@ -1,0 +1,160 @@
+import { ErrorCode, HeraldError } from '@herald/protocol';
+import type { HttpBindings } from '@hono/node-server';
+import { type Context, Hono } from 'hono';
+import { bearer } from '../auth/authenticator.js';
+import { canPublish, canSubscribe, type Principal } from '../auth/principal.js';
+import type { HubContext } from '../context.js';
+import { BucketMap } from '../limits/token-bucket.js';
+import { type Gauges, renderMetrics } from '../metrics.js';
+import { validatePublish } from '../publisher.js';
+import { parseSeqParam, readJsonBody } from './body.js';
+import { errorResponse, toErrorResponse } from './errors.js';
+import { SseStream } from './sse.js';
+import { serveSpa } from './static.js';
+
+type Env = { Bindings: HttpBindings };
+
+/** What the HTTP routes need besides the shared context. */
+export interface AppDeps {
+  readonly ctx: HubContext;
+  /** Live gauges for /metrics. */
+  readonly gauges: () => Gauges;
+  /** Open SSE streams (closed on drain, pinged on heartbeat). */
+  readonly sseStreams: Set<SseStream>;
+  /** Folder served at `/`, if any. */
+  readonly staticDir?: string | undefined;
+}
+
+const HISTORY_LIMIT_DEFAULT = 100;
+const HISTORY_LIMIT_MAX = 1000;
+
+function channelParam(c: Context<Env>): string {
+  const channel = c.req.param('channel') ?? '';
+  validateChannelOnly(channel);
+  return channel;
+}
+
+function validateChannelOnly(channel: string): void {
+  try {
+    validatePublish(channel, [{ type: 'x', data: null }], 1);
+  } catch (err) {
+    if (err instanceof HeraldError && err.code === ErrorCode.BadChannel) throw err;
+  }
+}
+
+async function reader(ctx: HubContext, c: Context<Env>, channel: string): Promise<Principal> {
+  const principal = await ctx.auth.authenticate(
+    bearer(c.req.header('authorization')) ?? c.req.query('token'),
+  );
+  if (!canSubscribe(principal, channel))
+    throw new HeraldError(ErrorCode.Forbidden, `not allowed to read ${channel}`);
+  return principal;
+}
+
+function methodNotAllowed(allow: string): (c: Context<Env>) => Response {
+  return () => errorResponse(ErrorCode.MethodNotAllowed, 'method not allowed', { allow });
+}
+
+/** Builds the Hono app: publish, history/poll, SSE, health, metrics and (optionally) static files. */
+export function createApp(deps: AppDeps): Hono<Env> {
+  const { ctx, sseStreams } = deps;
+  const { limits } = ctx.config;
+  const buckets = new BucketMap(limits.publishRatePerSec, limits.publishBurst);
+  const app = new Hono<Env>();
+
+  app.use(async (_c, next) => {
+    ctx.metrics.httpRequests++;
+    await next();
+  });
+
+  app.get('/healthz', (c) =>
+    ctx.isDraining() ? c.json({ status: 'draining' }, 503) : c.json({ status: 'ok' }, 200),
+  );
+  app.all('/healthz', methodNotAllowed('GET, HEAD'));
+
+  app.get('/metrics', (c) => {
+    c.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+    return c.body(renderMetrics(ctx.metrics, deps.gauges()));
+  });
+  app.all('/metrics', methodNotAllowed('GET, HEAD'));
+
+  app.post('/v1/channels/:channel/events', async (c) => {
+    if (ctx.isDraining()) throw new HeraldError(ErrorCode.ShuttingDown, 'hub is draining');
+    const channel = channelParam(c);
+    const principal = await ctx.auth.authenticate(bearer(c.req.header('authorization')));
+    if (!canPublish(principal, channel))
+      throw new HeraldError(ErrorCode.Forbidden, `not allowed to publish to ${channel}`);
+    const body = await readJsonBody(c.req.raw, limits.maxBodyBytes);
+    const inputs: unknown[] = Array.isArray(body) ? body : [body];
+    validatePublish(channel, inputs, limits.maxBatch);
+    if (principal.kind !== 'open') {
+      const bucket = buckets.get(principal.sub ?? '');
+      if (!bucket.take(inputs.length)) {
+        const retryAfter = String(Math.max(1, Math.ceil(bucket.waitMs(inputs.length) / 1000)));
+        return errorResponse(ErrorCode.RateLimited, 'publish rate exceeded', { 'retry-after': retryAfter });
+      }
+    }
+    const { results } = await ctx.publish(channel, inputs as never);
+    return c.json(
+      {
+        events: results.map((r) =>
+          r.duplicate ? { id: r.id, seq: r.seq, duplicate: true } : { id: r.id, seq: r.seq },
+        ),
+      },
+      201,
+    );
+  });
+
+  app.get('/v1/channels/:channel/events', async (c) => {
+    const channel = channelParam(c);
+    await reader(ctx, c, channel);
+    const after = parseSeqParam('after', c.req.query('after'), 0);
+    const limit = parseSeqParam('limit', c.req.query('limit'), HISTORY_LIMIT_DEFAULT);
+    if (limit < 1 || limit > HISTORY_LIMIT_MAX) {
+      throw new HeraldError(ErrorCode.BadPosition, `limit must be 1-${HISTORY_LIMIT_MAX}`);
+    }
+    const { info, events } = await ctx.store.read(channel, after, limit);
+    c.header('cache-control', 'no-store');
+    return c.json({
+      channel,
+      epoch: info.epoch,
+      events,
+      last_seq: info.lastSeq,
+      first_seq: info.firstSeq > info.lastSeq ? 0 : info.firstSeq,
+    });
+  });
+  app.all('/v1/channels/:channel/events', methodNotAllowed('GET, HEAD, POST'));
+
+  app.get('/v1/channels/:channel/stream', async (c) => {
+    if (ctx.isDraining()) throw new HeraldError(ErrorCode.ShuttingDown, 'hub is draining');
+    const channel = channelParam(c);
+    await reader(ctx, c, channel);
+    const lastEventId = c.req.header('last-event-id');
+    const raw = lastEventId !== undefined && lastEventId !== '' ? lastEventId : c.req.query('after');
+    const after = raw === undefined || raw === '' ? undefined : parseSeqParam('Last-Event-ID', raw, 0);
+    const stream = new SseStream(ctx, channel, (s) => sseStreams.delete(s));
+    sseStreams.add(stream);
+    c.env?.outgoing?.once('close', () => stream.close());
+    void stream.start(after);
+    return new Response(stream.body, {
+      status: 200,
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+      },
+    });
+  });
+  app.all('/v1/channels/:channel/stream', methodNotAllowed('GET, HEAD'));
+
+  app.get('/v1/ws', () =>
+    errorResponse(ErrorCode.BadMessage, 'WebSocket upgrade with subprotocol herald.v1 required'),
+  );
+  app.all('/v1/ws', methodNotAllowed('GET'));
+
+  if (deps.staticDir !== undefined) serveSpa(app, deps.staticDir);
+
+  app.notFound(() => errorResponse(ErrorCode.NotFound, 'no such route'));
+  app.onError((err) => toErrorResponse(err, (e) => ctx.logger.error({ err: e }, 'http request failed')));
+  return app;
+}

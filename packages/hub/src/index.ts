@@ -1,0 +1,25 @@
+/**
+ * The Herald hub: WebSocket + HTTP event streaming with durable, resumable per-channel history.
+ * @packageDocumentation
+ */
+export { HubConfigError, isLoopbackHost } from './auth/dev-hub.js';
+export {
+  type AuthOptions,
+  DEFAULT_LIMITS,
+  type HubOptions,
+  type LimitOptions,
+  type StoreSpec,
+} from './config.js';
+export { type Hub, type HubStats, startHub } from './server.js';
+export { createLocalBroker } from './store/local-broker.js';
+export { createMemoryStore } from './store/memory.js';
+export { createSqliteStore } from './store/sqlite.js';
+export type {
+  AppendedEvent,
+  AppendResult,
+  Broker,
+  ChannelInfo,
+  EventStore,
+  RetentionOptions,
+} from './store/types.js';
+export type { HubSocket } from './ws/socket.js';

@@ -1,0 +1,120 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CloseCode, ErrorCode, SUBPROTOCOL } from '@herald/protocol';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import type { HubContext } from '../context.js';
+import { Connection } from './connection.js';
+import { handleMessage } from './handlers.js';
+import type { HubSocket } from './socket.js';
+
+/** Adapts a `ws` socket to the hub's {@link HubSocket}. */
+export function wsSocket(ws: WebSocket): HubSocket {
+  const raw = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+  return {
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    send: (data) => ws.send(data, { binary: false }),
+    cork: (fn) => {
+      if (raw === undefined) return fn();
+      raw.cork();
+      try {
+        fn();
+      } finally {
+        raw.uncork();
+      }
+    },
+    close: (code, reason) => ws.close(code, reason),
+    terminate: () => ws.terminate(),
+  };
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+function refuse(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** The WebSocket side of the hub: upgrade handling on the shared HTTP server and the live connections. */
+export class WsGateway {
+  /** Live connections (removed as soon as they close). */
+  readonly connections = new Set<Connection>();
+  private readonly wss: WebSocketServer;
+  private readonly sockets = new Set<WebSocket>();
+
+  constructor(
+    private readonly ctx: HubContext,
+    server: Server,
+  ) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      // Frames up to 4× the limit are answered ERR_FRAME_TOO_LARGE; bigger ones make ws close with 1009.
+      maxPayload: ctx.config.limits.maxFrameBytes * 4,
+      perMessageDeflate: false,
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(req, socket, head),
+    );
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/v1/ws') {
+      refuse(socket, '404 Not Found');
+      return;
+    }
+    if (this.ctx.isDraining()) {
+      refuse(socket, '503 Service Unavailable');
+      return;
+    }
+    try {
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    } catch (err) {
+      this.ctx.logger.warn({ err }, 'upgrade failed');
+      socket.destroy();
+    }
+  }
+
+  private accept(ws: WebSocket): void {
+    this.sockets.add(ws);
+    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('error', (err) => this.ctx.logger.debug({ err }, 'websocket error'));
+    if (ws.protocol !== SUBPROTOCOL) {
+      this.ctx.metrics.error(ErrorCode.ProtocolVersion);
+      ws.close(CloseCode.UnsupportedProtocol, `subprotocol ${SUBPROTOCOL} required`);
+      return;
+    }
+    const conn = new Connection(this.ctx, wsSocket(ws), handleMessage, (c) => this.connections.delete(c));
+    this.connections.add(conn);
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      try {
+        conn.receive(toBuffer(data), isBinary);
+      } catch (err) {
+        // The boundary: a bug handling one frame answers ERR_INTERNAL and never takes the hub down.
+        this.ctx.logger.error({ err, connectionId: conn.id }, 'frame handling failed');
+        conn.sendError(undefined, ErrorCode.Internal, 'internal error');
+      }
+    });
+    ws.on('close', () => conn.closed());
+  }
+
+  /** Resolves when every socket has closed, destroying the stragglers after `timeoutMs`. */
+  async settle(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.sockets.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (const ws of this.sockets) ws.terminate();
+  }
+
+  /** Stops the WebSocket server. */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
