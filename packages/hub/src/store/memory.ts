@@ -1,4 +1,5 @@
 import type { Envelope, PublishInput } from '@herald/protocol';
+import { createIsoClock } from './clock.js';
 import { closedError, newEpoch, newEventId } from './ids.js';
 import {
   ageCutoff,
@@ -37,6 +38,7 @@ export function createMemoryStore(
 ): EventStore {
   const limits = resolveRetention(retention);
   const now = options.now ?? Date.now;
+  const isoNow = createIsoClock(now);
   const epoch = newEpoch();
   const channels = new Map<string, MemoryChannel>();
   let closed = false;
@@ -87,7 +89,7 @@ export function createMemoryStore(
     async append(channel: string, inputs: readonly PublishInput[]): Promise<AppendResult> {
       assertOpen();
       const ch = channelOf(channel);
-      const ts = new Date(now()).toISOString();
+      const ts = isoNow();
       const results: AppendedEvent[] = [];
       const stored: Envelope[] = [];
       for (const input of inputs) {

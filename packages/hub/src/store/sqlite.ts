@@ -1,4 +1,6 @@
 import type { Envelope, JsonValue, PublishInput } from '@herald/protocol';
+import { createIsoClock } from './clock.js';
+import { createGroupCommit, type Settled } from './group-commit.js';
 import { closedError, newEpoch, newEventId } from './ids.js';
 import {
   ageCutoff,
@@ -30,13 +32,21 @@ interface ChannelState {
   storedFirst: number;
 }
 
+/** One queued `append` call. */
+interface AppendJob {
+  readonly channel: string;
+  readonly inputs: readonly PublishInput[];
+}
+
 /**
  * A durable {@link EventStore} in SQLite (WAL mode). A restart on the same directory keeps every channel's
- * epoch, seqs and retained history. Appends of a batch run in one transaction.
+ * epoch, seqs and retained history. A batch is stored in one transaction; appends arriving in the same
+ * event-loop turn share one commit (group commit), which matters when many publishers are active.
  */
 export function createSqliteStore(options: SqliteStoreOptions): EventStore {
   const limits = resolveRetention(options.retention);
   const now = options.now ?? Date.now;
+  const isoNow = createIsoClock(now);
   const db = openDatabase(options.dir);
   const sql = prepareStatements(db);
   const cache = new Map<string, ChannelState>();
@@ -75,23 +85,39 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
     state.storedFirst = seq;
   }
 
-  const appendTx = db.transaction(
-    (channel: string, state: ChannelState, inputs: readonly PublishInput[]): AppendResult => {
-      const startSeq = state.lastSeq;
-      const startFirst = state.storedFirst;
-      try {
-        return appendRows(channel, state, inputs);
-      } catch (error) {
-        // The transaction rolls back; so must the cache.
-        state.lastSeq = startSeq;
-        state.storedFirst = startFirst;
-        throw error;
-      }
-    },
+  const appendTx = db.transaction((channel: string, inputs: readonly PublishInput[]) =>
+    appendRows(channel, stateOf(channel), inputs),
+  );
+  const groupTx = db.transaction((jobs: readonly AppendJob[]) =>
+    jobs.map(({ channel, inputs }) => appendRows(channel, stateOf(channel), inputs)),
   );
 
+  /** After a rollback the cache may be ahead of the disk: forget it so it reloads. */
+  function forget(jobs: readonly AppendJob[]): void {
+    for (const job of jobs) cache.delete(job.channel);
+  }
+
+  const appends = createGroupCommit<AppendJob, AppendResult>((jobs) => {
+    if (jobs.length > 1) {
+      try {
+        return groupTx.immediate(jobs).map((value) => ({ ok: true, value }));
+      } catch {
+        // Some batch failed (unserialisable data, disk error): retry one by one so it fails alone.
+        forget(jobs);
+      }
+    }
+    return jobs.map((job): Settled<AppendResult> => {
+      try {
+        return { ok: true, value: appendTx.immediate(job.channel, job.inputs) };
+      } catch (error) {
+        forget([job]);
+        return { ok: false, error };
+      }
+    });
+  });
+
   function appendRows(channel: string, state: ChannelState, inputs: readonly PublishInput[]): AppendResult {
-    const ts = new Date(now()).toISOString();
+    const ts = isoNow();
     const results: AppendedEvent[] = [];
     const stored: Envelope[] = [];
     for (const input of inputs) {
@@ -148,9 +174,7 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
   const store: EventStore = {
     async append(channel: string, inputs: readonly PublishInput[]): Promise<AppendResult> {
       assertOpen();
-      // Resolved outside the transaction so a first-sight channel row stays committed even if the
-      // batch rolls back (the cache must never hold an epoch the database lacks).
-      return appendTx.immediate(channel, stateOf(channel), inputs);
+      return appends.submit({ channel, inputs });
     },
 
     async read(channel: string, afterSeq: number, limit: number) {
@@ -175,6 +199,7 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
       if (closed) return;
       closed = true;
       stopTimer();
+      appends.flush();
       cache.clear();
       // Fold the WAL into the main file so the directory is a single self-contained database at rest.
       db.pragma('wal_checkpoint(TRUNCATE)');

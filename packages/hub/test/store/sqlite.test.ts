@@ -105,6 +105,45 @@ describe('sqlite store', () => {
     }
   });
 
+  it('fails only the bad batch when concurrent appends share a commit', async () => {
+    const store = createSqliteStore({ dir: await tempDir() });
+    try {
+      const settled = await Promise.allSettled([
+        store.append('c', [{ type: 't', data: 'a' }]),
+        store.append('new-channel', [{ type: 't', data: 'n' }]),
+        store.append('c', [
+          { type: 't', data: 'bad-1' },
+          { type: 't', data: 1n as unknown as number },
+        ]),
+        store.append('c', [{ type: 't', data: 'b', id: 'b' }]),
+      ]);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect((await store.read('c', 0, 10)).events.map((e) => [e.seq, e.data])).toEqual([
+        [1, 'a'],
+        [2, 'b'],
+      ]);
+      expect(await store.info('new-channel')).toMatchObject({ lastSeq: 1, firstSeq: 1 });
+      expect((await store.append('c', [{ type: 't', data: 'b', id: 'b' }])).results[0]).toEqual({
+        id: 'b',
+        seq: 2,
+        duplicate: true,
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('stores appends still queued when it is closed', async () => {
+    const dir = await tempDir();
+    const store = createSqliteStore({ dir });
+    const pending = store.append('c', [{ type: 't', data: 1 }]);
+    await store.close();
+    expect((await pending).results[0]?.seq).toBe(1);
+    const reopened = createSqliteStore({ dir });
+    expect(await reopened.info('c')).toMatchObject({ lastSeq: 1 });
+    await reopened.close();
+  });
+
   it('rolls back a batch that fails and keeps seqs gapless', async () => {
     const store = createSqliteStore({ dir: await tempDir() });
     try {
