@@ -1,0 +1,73 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import { createNotifyBatcher, type FrameScheduler } from '../src/internal/batcher.js';
+
+function manualScheduler(): { scheduler: FrameScheduler; run: () => void; pending: () => number } {
+  let callbacks: (() => void)[] = [];
+  return {
+    scheduler: (cb) => {
+      callbacks.push(cb);
+    },
+    run: () => {
+      const current = callbacks;
+      callbacks = [];
+      for (const cb of current) cb();
+    },
+    pending: () => callbacks.length,
+  };
+}
+
+describe('createNotifyBatcher', () => {
+  it('schedules one frame for any number of tasks and runs each distinct task once', () => {
+    const frames = manualScheduler();
+    const batcher = createNotifyBatcher(frames.scheduler);
+    const calls: string[] = [];
+    const a = () => calls.push('a');
+    const b = () => calls.push('b');
+    for (let i = 0; i < 1000; i++) batcher.schedule(a);
+    batcher.schedule(b);
+    expect(frames.pending()).toBe(1);
+    expect(calls).toEqual([]);
+    frames.run();
+    expect(calls).toEqual(['a', 'b']);
+  });
+
+  it('tasks scheduled during a flush run in the next frame', () => {
+    const frames = manualScheduler();
+    const batcher = createNotifyBatcher(frames.scheduler);
+    const calls: number[] = [];
+    batcher.schedule(() => {
+      calls.push(1);
+      batcher.schedule(() => calls.push(2));
+    });
+    frames.run();
+    expect(calls).toEqual([1]);
+    expect(frames.pending()).toBe(1);
+    frames.run();
+    expect(calls).toEqual([1, 2]);
+  });
+
+  it('flush() runs queued tasks synchronously', () => {
+    const frames = manualScheduler();
+    const batcher = createNotifyBatcher(frames.scheduler);
+    let ran = 0;
+    batcher.schedule(() => ran++);
+    batcher.flush();
+    expect(ran).toBe(1);
+    frames.run();
+    expect(ran).toBe(1);
+  });
+
+  it('falls back to setTimeout when requestAnimationFrame is missing', async () => {
+    const raf = globalThis.requestAnimationFrame;
+    Reflect.deleteProperty(globalThis, 'requestAnimationFrame');
+    try {
+      expect(typeof globalThis.requestAnimationFrame).toBe('undefined');
+      const batcher = createNotifyBatcher();
+      const done = new Promise<void>((resolve) => batcher.schedule(resolve));
+      await done;
+    } finally {
+      if (raf !== undefined) globalThis.requestAnimationFrame = raf;
+    }
+  });
+});
