@@ -86,10 +86,19 @@ export function openPolling(
     }
   }
 
+  let busy = false;
+  let again = false;
   async function tick(): Promise<void> {
+    if (busy) {
+      again = true; // one poll at a time per channel, or positions could race
+      return;
+    }
+    busy = true;
     try {
       await Promise.all([...polls].map(([channel, poll]) => pollOne(channel, poll)));
-      if (!done) schedule(intervalMs);
+      busy = false;
+      if (!done) schedule(again ? 0 : intervalMs);
+      again = false;
     } catch (error) {
       fail(typeof error === 'number' ? error : 1006, 'polling failed');
     }

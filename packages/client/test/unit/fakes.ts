@@ -120,6 +120,7 @@ export function fakeClient(options: Partial<ClientOptions> = {}): {
   const client = createClient({
     url: 'http://hub.test',
     WebSocket: FakeWebSocket,
+    transports: ['websocket'], // polling fallback is tested on its own
     ...options,
     environment: {
       setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -134,7 +135,7 @@ export function fakeClient(options: Partial<ClientOptions> = {}): {
 
 /** Lets pending promise callbacks (token fetches) run. */
 export async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
+  for (let i = 0; i < 20; i++) await Promise.resolve();
 }
 
 /** Fake timers with a fixed clock start. */

@@ -1,0 +1,162 @@
+import type { Envelope } from '@herald/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeWebSocket, fakeClient, settle, useFakeTime } from './fakes.js';
+
+beforeEach(useFakeTime);
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+interface Channel {
+  epoch: string;
+  events: Envelope[];
+  first: number;
+}
+
+/** A fake hub HTTP API: GET /v1/channels/{c}/events?after=N. */
+function fakeHttp(channels: Record<string, Channel>, status = 200) {
+  const requests: { url: string; auth: string | undefined }[] = [];
+  const fetch = vi.fn(async (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(String(input));
+    requests.push({
+      url: url.pathname + url.search,
+      auth: (init?.headers as Record<string, string>)?.authorization,
+    });
+    const name = decodeURIComponent(url.pathname.split('/')[3] ?? '');
+    const ch = channels[name] ?? { epoch: 'e1', events: [], first: 0 };
+    const after = Number(url.searchParams.get('after'));
+    const body = {
+      channel: name,
+      epoch: ch.epoch,
+      events: ch.events.filter((e) => e.seq > after && e.seq >= ch.first),
+      last_seq: ch.events.at(-1)?.seq ?? 0,
+      first_seq: ch.events.length ? ch.first : 0,
+    };
+    return { ok: status < 300, status, json: async () => body };
+  });
+  return { fetch: fetch as unknown as typeof globalThis.fetch, requests };
+}
+
+/** Runs zero-delay timers (fake timers give them 1 ms when set during a tick) and promise callbacks. */
+async function run(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+  }
+}
+
+const env = (seq: number, channel = 'c'): Envelope => ({
+  channel,
+  seq,
+  id: `i${seq}`,
+  ts: '',
+  type: 't',
+  data: seq,
+});
+
+async function pollingClient(http: ReturnType<typeof fakeHttp>, extra = {}) {
+  const made = fakeClient({
+    transports: ['polling'],
+    pollIntervalMs: 1000,
+    environment: { fetch: http.fetch },
+    ...extra,
+  });
+  return made;
+}
+
+describe('polling transport', () => {
+  it('connects over HTTP, subscribes from now and delivers new events in order', async () => {
+    const ch: Channel = { epoch: 'e1', events: [env(1), env(2)], first: 1 };
+    const http = fakeHttp({ c: ch });
+    const { client } = await pollingClient(http, { getToken: () => 'tok' });
+    const got: number[] = [];
+    client.subscribe('c', { onEvent: (e) => got.push(e.seq) });
+    await run();
+    expect(client.getStatus()).toMatchObject({ state: 'connected', transport: 'polling' });
+    await run();
+    expect(got).toEqual([]); // from now: seq 1-2 are history
+    ch.events.push(env(3), env(4));
+    await vi.advanceTimersByTimeAsync(1000);
+    await settle();
+    expect(got).toEqual([3, 4]);
+    await vi.advanceTimersByTimeAsync(1000);
+    await settle();
+    expect(http.requests.at(-1)).toEqual({ url: '/v1/channels/c/events?after=4', auth: 'Bearer tok' });
+    expect(got).toEqual([3, 4]);
+    client.close();
+    const count = http.requests.length;
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(http.requests.length).toBe(count);
+  });
+
+  it('replays from since when history covers it, and raises a gap when it does not', async () => {
+    const ch: Channel = { epoch: 'e1', events: [env(5), env(6), env(7)], first: 5 };
+    const http = fakeHttp({ c: ch, d: ch });
+    const { client } = await pollingClient(http);
+    const got: number[] = [];
+    const gaps: unknown[] = [];
+    client.subscribe('c', { since: { epoch: 'e1', seq: 5 }, onEvent: (e) => got.push(e.seq) });
+    client.subscribe('d', { since: { epoch: 'e1', seq: 1 }, onGap: (g) => gaps.push(g) });
+    await run();
+    expect(got).toEqual([6, 7]);
+    expect(gaps).toEqual([{ channel: 'd', last: { epoch: 'e1', seq: 1 }, epoch: 'e1', lastSeq: 7 }]);
+    client.close();
+  });
+
+  it('falls back to polling after repeated WebSocket failures and keeps publishes queued', async () => {
+    const http = fakeHttp({});
+    const { client } = fakeClient({
+      transports: ['websocket', 'polling'],
+      fallbackAfter: 2,
+      environment: { fetch: http.fetch },
+    });
+    const pending = client.publish('c', 't', 1);
+    pending.catch(() => {});
+    await settle();
+    FakeWebSocket.last().drop();
+    await vi.runOnlyPendingTimersAsync();
+    await settle();
+    FakeWebSocket.last().drop();
+    await vi.runOnlyPendingTimersAsync();
+    await settle();
+    await run();
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(client.getStatus()).toMatchObject({ state: 'connected', transport: 'polling' });
+    expect(client.stats().outboxDepth).toBe(1); // publishes wait for a WebSocket
+    client.close();
+  });
+
+  it('closes with the mapped code on HTTP auth errors and reconnects on an epoch change', async () => {
+    const denied = fakeHttp({}, 401);
+    const a = await pollingClient(denied);
+    a.client.subscribe('c', {});
+    await run();
+    expect(a.client.state).toBe('failed'); // 4401 without getToken
+    a.client.close();
+
+    const ch: Channel = { epoch: 'e1', events: [env(1)], first: 1 };
+    const http = fakeHttp({ c: ch });
+    const b = await pollingClient(http);
+    b.client.subscribe('c', {});
+    await run();
+    ch.epoch = 'e2';
+    await vi.advanceTimersByTimeAsync(1000);
+    await settle();
+    expect(b.client.state).toBe('reconnecting');
+    expect(b.client.getStatus().lastError?.code).toBe('ERR_SHUTTING_DOWN');
+    b.client.close();
+  });
+
+  it('answers ping, refresh and unsubscribe locally', async () => {
+    const http = fakeHttp({});
+    let n = 0;
+    const { client, sources } = await pollingClient(http, { getToken: () => `t${++n}` });
+    const sub = client.subscribe('c', {});
+    await run();
+    sources.becomeVisible(); // ping → local pong
+    sub.unsubscribe();
+    await settle();
+    expect(client.stats().messagesIn).toBeGreaterThanOrEqual(3); // welcome, subscribed?, pong, unsubscribed
+    client.close();
+  });
+});
