@@ -14,13 +14,13 @@ function keyOf(channel: string, since: SincePosition | undefined): string {
 }
 
 /**
- * The store for `channel` on `client` starting at `since`, shared by every hook that asks for the same
+ * The store for `channel` on `client` starting at `since` (undefined: live events only), shared by every hook that asks for the same
  * triple. Idle stores remove themselves, so a later call creates a fresh one.
  */
 export function getChannelStore(
   client: HeraldClient,
   channel: string,
-  since: SincePosition | undefined = FROM_HISTORY,
+  since: SincePosition | undefined,
 ): ChannelStore {
   let byKey = stores.get(client);
   if (byKey === undefined) {
