@@ -5,6 +5,7 @@ import { createScenarioContext, type ScenarioContextOptions } from './scenario-c
 import { activityChannel } from './scenarios/activity.js';
 import { createActivityFeed } from './scenarios/activity-feed.js';
 import { publishGenerationJob } from './scenarios/generation.js';
+import { SONG_TITLES } from './scenarios/song-catalog.js';
 import { publishWorkflowRun } from './scenarios/workflow.js';
 
 /** Options for {@link startSimulator}. */
@@ -40,8 +41,14 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   const scenarios = new Set(options.scenarios ?? ['workflow', 'generation', 'activity']);
 
   if (scenarios.has('workflow')) {
+    // Walk a shuffled title list so consecutive runs do not repeat a song.
+    const titles = [...SONG_TITLES].sort(() => ctx.dice.between(-1, 1));
+    let runs = 0;
     track('workflow loop', () =>
-      every(ctx, WORKFLOW_EVERY_MS, () => track('workflow run', () => publishWorkflowRun(ctx))),
+      every(ctx, WORKFLOW_EVERY_MS, () => {
+        const songTitle = titles[runs++ % titles.length];
+        track('workflow run', () => publishWorkflowRun(ctx, songTitle === undefined ? {} : { songTitle }));
+      }),
     );
   }
   if (scenarios.has('generation')) {

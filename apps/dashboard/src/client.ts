@@ -1,0 +1,25 @@
+import { createClient, type HeraldClient, localStorageAdapter } from '@herald/client';
+import { type CuttableSocket, createCuttableSocket } from './demo/cuttable-socket.js';
+
+/**
+ * The hub to talk to: the origin that served the page (the hub serves the dashboard with `--demo`), or
+ * `?hub=http://127.0.0.1:8080` when running the Vite dev server separately.
+ */
+export function hubUrl(): string {
+  return new URLSearchParams(window.location.search).get('hub') ?? window.location.origin;
+}
+
+/** The dashboard's one client, created once outside React so StrictMode never opens a second socket. */
+export function createDashboardClient(): { client: HeraldClient; socket: CuttableSocket } {
+  const socket = createCuttableSocket();
+  const client = createClient({
+    url: hubUrl(),
+    WebSocket: socket.WebSocket,
+    // Notes queued while offline survive a reload.
+    persistence: localStorageAdapter('herald-dashboard:'),
+    // Short waits keep the demo lively after the cut control's five seconds.
+    backoff: { initialMs: 500, maxMs: 5_000 },
+    lazy: false,
+  });
+  return { client, socket };
+}
