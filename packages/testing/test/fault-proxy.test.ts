@@ -110,6 +110,21 @@ describe('createFaultProxy over TCP', () => {
     await waitFor(() => proxy.connectionCount() === 0);
   });
 
+  it('blackhole also silences connections opened while it is on', async () => {
+    proxy.blackhole(true);
+    const client = await open();
+    client.socket.write('hello?');
+    await waitFor(() => proxy.stats().bytesDropped === 'hello?'.length);
+    await quiet();
+    expect(client.data()).toBe('');
+    expect(client.closed()).toBe(false);
+    expect(echo.received()).toBe('');
+
+    proxy.blackhole(false);
+    client.socket.write('now');
+    await waitFor(() => client.data() === 'now');
+  });
+
   it('setLatency delays each direction by at least the configured time', async () => {
     const latencyMs = 150;
     const client = await open();
