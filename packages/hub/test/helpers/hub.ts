@@ -56,7 +56,7 @@ export async function http(
   const res = await fetch(url, {
     method: init.method ?? (body === undefined ? 'GET' : 'POST'),
     headers,
-    body,
+    body: body ?? null,
   });
   const text = await res.text();
   let parsed: unknown = text;

@@ -1,0 +1,155 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SubscribedMessage } from '@herald/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/main.js';
+import { startHub } from '../src/index.js';
+import { type CliProcess, spawnCli, spawnServe } from './helpers/cli.js';
+import { http, publishMany } from './helpers/hub.js';
+import { waitFor } from './helpers/wait-for.js';
+import { range, seqs, TestClient } from './helpers/ws-client.js';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+function track(cli: CliProcess): CliProcess {
+  cleanups.push(async () => {
+    cli.kill('SIGKILL');
+    await cli.exited;
+  });
+  return cli;
+}
+
+function wsUrl(url: string): string {
+  return `${url.replace('http', 'ws')}/v1/ws`;
+}
+
+describe('herald serve: SIGTERM and restart on the same data', () => {
+  it('drains with 1012, exits 0, and a resumed subscriber gets exactly the events published since', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'herald-cli-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+
+    const first = await spawnServe(['--data', dir]);
+    track(first.cli);
+    expect(first.cli.stdout()).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+ \(open dev hub: no auth\)$/m);
+    await publishMany(first.url, 'run:7', 20);
+    const c1 = await TestClient.connect(wsUrl(first.url));
+    cleanups.push(() => c1.close());
+    const sub1 = (await c1.subscribe('run:7', { seq: 0 })) as SubscribedMessage;
+    await waitFor(() => c1.events('run:7').length === 20);
+    const last = c1.events('run:7').at(-1);
+    expect(last?.seq).toBe(20);
+
+    first.cli.kill('SIGTERM');
+    expect(await first.cli.exited).toBe(0);
+    const closed = await c1.closed();
+    expect(closed.code).toBe(1012);
+    expect(c1.messages.some((m) => m.type === 'drain')).toBe(true);
+
+    const second = await spawnServe(['--data', dir]);
+    track(second.cli);
+    // Published after the restart, before the subscriber comes back.
+    await publishMany(second.url, 'run:7', 15, 20);
+    const history = await http(`${second.url}/v1/channels/run:7/events?after=0&limit=1`);
+    expect((history.body as { epoch: string }).epoch).toBe(sub1.epoch);
+
+    const c2 = await TestClient.connect(wsUrl(second.url));
+    cleanups.push(() => c2.close());
+    const sub2 = (await c2.subscribe('run:7', { epoch: sub1.epoch, seq: 20 })) as SubscribedMessage;
+    expect(sub2).toMatchObject({ recovered: true, epoch: sub1.epoch, lastSeq: 35 });
+    await waitFor(() => c2.events('run:7').length === 15);
+    await publishMany(second.url, 'run:7', 1, 35);
+    await waitFor(() => c2.events('run:7').length === 16);
+    expect(seqs(c2.events('run:7'))).toEqual(range(21, 36));
+    expect(c2.events('run:7').map((e) => (e.data as { i: number }).i)).toEqual(range(20, 35));
+
+    second.cli.kill('SIGTERM');
+    expect(await second.cli.exited).toBe(0);
+  });
+});
+
+function capture() {
+  const io = { outLines: [] as string[], errLines: [] as string[] };
+  return {
+    io,
+    sink: { out: (l: string) => io.outLines.push(l), err: (l: string) => io.errLines.push(l) },
+  };
+}
+
+describe('herald CLI errors and commands', () => {
+  it('reports a port in use in one line and exits 1', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => blocker.close(resolve)));
+    const port = (blocker.address() as { port: number }).port;
+    const { io, sink } = capture();
+    expect(await runCli(['serve', '--port', String(port), '--memory', '--log-level', 'silent'], sink)).toBe(
+      1,
+    );
+    expect(io.errLines).toEqual([`herald: port ${port} is already in use`]);
+  });
+
+  it('rejects bad flags, conflicting flags and unsafe hosts with one-line messages', async () => {
+    const cases: [string[], number, RegExp][] = [
+      [['serve', '--data', 'x', '--memory'], 2, /^herald: choose one of --data, --memory and --redis$/],
+      [['serve', '--port', 'eighty'], 2, /^herald: --port must be a number from 0 to 65535$/],
+      [
+        ['serve', '--host', '0.0.0.0', '--port', '0', '--memory'],
+        1,
+        /^herald: refusing to start on 0\.0\.0\.0 without auth/,
+      ],
+      [['serve', '--jwks', 'not a url'], 2, /^herald: --jwks must be a URL$/],
+      [['frobnicate'], 2, /^herald: unknown command "frobnicate"/],
+      [['publish', 'only-channel'], 2, /^herald: usage: herald publish/],
+      [['publish', 'c', 't', '{not json'], 2, /^herald: JSON argument is not valid JSON$/],
+      [['tail', 'c', '--since', '-1'], 2, /^herald: /],
+    ];
+    for (const [args, code, re] of cases) {
+      const { io, sink } = capture();
+      expect(await runCli(args, sink), args.join(' ')).toBe(code);
+      expect(io.errLines[0], args.join(' ')).toMatch(re);
+    }
+    // Through a real process: the exit code reaches the shell and no stack trace is printed.
+    const bad = track(spawnCli(['serve', '--bogus']));
+    expect(await bad.exited).toBe(2);
+    expect(bad.stderr()).toMatch(/^herald: .*--bogus.*\n$/);
+    expect(bad.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it('publish prints the ack and tail prints live events as JSON lines', async () => {
+    const hub = await startHub({
+      port: 0,
+      logger: false,
+      auth: { publisherKeys: ['k1'], jwtSecret: 's3cret' },
+    });
+    cleanups.push(() => hub.close());
+    const tail = track(spawnCli(['tail', 'demo:1', '--url', hub.url, '--token', 'k1']));
+    await waitFor(() => tail.stderr().includes('subscribed to demo:1'), { timeoutMs: 20_000 });
+    const { io, sink } = capture();
+    expect(
+      await runCli(
+        ['publish', 'demo:1', 'greeting', '{"hello":"world"}', '--url', hub.url, '--key', 'k1'],
+        sink,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(io.outLines[0] ?? '')).toMatchObject({ channel: 'demo:1', seq: 1 });
+    const line = await tail.waitForOutput(/^\{.*\}$/m);
+    expect(JSON.parse(line[0])).toMatchObject({
+      channel: 'demo:1',
+      seq: 1,
+      type: 'greeting',
+      data: { hello: 'world' },
+    });
+    const denied = capture();
+    expect(
+      await runCli(['publish', 'demo:1', 't', '1', '--url', hub.url, '--key', 'wrong'], denied.sink),
+    ).toBe(1);
+    expect(denied.io.errLines[0]).toMatch(/^herald: ERR_UNAUTHORIZED/);
+    tail.kill('SIGINT');
+    expect(await tail.exited).toBe(0);
+  });
+});
