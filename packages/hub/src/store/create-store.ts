@@ -1,4 +1,5 @@
 import { createMemoryStore } from './memory.js';
+import { createRedisStore } from './redis.js';
 import type { StoreRuntimeOptions } from './retention.js';
 import { createSqliteStore } from './sqlite.js';
 import type { EventStore, RetentionOptions } from './types.js';
@@ -28,7 +29,12 @@ export function createStore(
     case 'sqlite':
       return createSqliteStore({ ...options, dir: spec.dir, ...withRetention(retention) });
     case 'redis':
-      throw new TypeError('redis store is not available yet');
+      return createRedisStore({
+        ...options,
+        url: spec.url,
+        ...withRetention(retention),
+        ...(spec.keyPrefix === undefined ? {} : { keyPrefix: spec.keyPrefix }),
+      });
     default:
       throw new TypeError(`unknown store kind: ${JSON.stringify((spec as { kind: unknown }).kind)}`);
   }

@@ -1,10 +1,14 @@
 /**
- * Event stores (memory, SQLite) and brokers (in-process): the hub's history and fan-out backbone.
+ * Event stores (memory, SQLite, Redis) and brokers (in-process, Redis pub/sub): the hub's history and
+ * fan-out backbone.
  * @packageDocumentation
  */
 export { createStore, type StoreSpec } from './create-store.js';
-export { createLocalBroker, type EnvelopeHandler } from './local-broker.js';
+export type { EnvelopeHandler } from './handler-set.js';
+export { createLocalBroker } from './local-broker.js';
 export { createMemoryStore, type MemoryStoreOptions } from './memory.js';
+export { createRedisStore, DEFAULT_REDIS_PREFIX, type RedisStoreOptions } from './redis.js';
+export { createRedisBroker, type RedisBroker, type RedisBrokerOptions } from './redis-broker.js';
 export {
   DEFAULT_RETENTION,
   DEFAULT_TRIM_INTERVAL_MS,

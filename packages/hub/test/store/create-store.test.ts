@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStore, type StoreSpec } from '../../src/store/create-store.js';
 import { createMemoryStore } from '../../src/store/memory.js';
+import { countKeys, deleteKeys, REDIS_URL, testPrefix } from './redis-keys.js';
 
 describe('createStore', () => {
   it('returns a ready store unchanged', async () => {
@@ -38,6 +39,23 @@ describe('createStore', () => {
       await second.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('creates a redis store under the given key prefix', async () => {
+    const keyPrefix = testPrefix();
+    const store = createStore({ kind: 'redis', url: REDIS_URL, keyPrefix }, { maxCount: 2 });
+    try {
+      await store.append('c', [
+        { type: 't', data: 1 },
+        { type: 't', data: 2 },
+        { type: 't', data: 3 },
+      ]);
+      expect(await store.info('c')).toMatchObject({ lastSeq: 3, firstSeq: 2 });
+      expect(await countKeys(keyPrefix)).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+      await deleteKeys(keyPrefix);
     }
   });
 

@@ -1,0 +1,49 @@
+import type { Envelope } from '@herald/protocol';
+
+/** Signature of the fan-out callback a hub node registers on a {@link Broker}. */
+export type EnvelopeHandler = (channel: string, envelopes: readonly Envelope[]) => void;
+
+/** The handlers registered on a broker. */
+export interface HandlerSet {
+  /** Registers `handler`; the returned function removes this registration (once). */
+  add(handler: EnvelopeHandler): () => void;
+  /**
+   * Calls every handler, even when some throw; then throws the first error (or an `AggregateError` for
+   * several), so one faulty handler neither starves the others nor vanishes.
+   */
+  deliver(channel: string, envelopes: readonly Envelope[]): void;
+  clear(): void;
+}
+
+/** Creates an empty {@link HandlerSet}. */
+export function createHandlerSet(): HandlerSet {
+  // Copy-on-write: a handler that (un)registers during delivery does not disturb the loop in progress.
+  let handlers: readonly EnvelopeHandler[] = [];
+  return {
+    add(handler) {
+      handlers = [...handlers, handler];
+      let registered = true;
+      return () => {
+        if (!registered) return;
+        registered = false;
+        const i = handlers.indexOf(handler);
+        if (i >= 0) handlers = [...handlers.slice(0, i), ...handlers.slice(i + 1)];
+      };
+    },
+    deliver(channel, envelopes) {
+      const errors: unknown[] = [];
+      for (const handler of handlers) {
+        try {
+          handler(channel, envelopes);
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      if (errors.length === 0) return;
+      throw errors.length === 1 ? errors[0] : new AggregateError(errors, 'broker handlers failed');
+    },
+    clear() {
+      handlers = [];
+    },
+  };
+}

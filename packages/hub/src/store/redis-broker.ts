@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { Envelope } from '@herald/protocol';
+import { Redis } from 'ioredis';
+import { createHandlerSet, type EnvelopeHandler } from './handler-set.js';
+import { closedError } from './ids.js';
+import { DEFAULT_REDIS_PREFIX } from './redis.js';
+import type { Broker } from './types.js';
+
+/** Options of {@link createRedisBroker}. */
+export interface RedisBrokerOptions {
+  /** Redis URL, such as `redis://127.0.0.1:6379`. */
+  readonly url: string;
+  /**
+   * Prepended to the pub/sub channel name; nodes fan out to each other only when it matches.
+   * @default 'herald:'
+   */
+  readonly keyPrefix?: string;
+  /** Called when a message from another node cannot be parsed or a handler throws on it. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A {@link Broker} that also reports when its subscription is live. */
+export interface RedisBroker extends Broker {
+  /** Resolves once this node receives other nodes' publishes (rejects if Redis refuses the subscription). */
+  ready(): Promise<void>;
+}
+
+/** What travels between nodes: the sender (so it can skip its own echo), the channel and the envelopes. */
+interface BrokerMessage {
+  readonly n: string;
+  readonly c: string;
+  readonly e: readonly Envelope[];
+}
+
+/**
+ * A multi-node {@link Broker} over Redis pub/sub. `publish` delivers to this node's handlers at once and
+ * sends one message to the other nodes, which deliver it to theirs. Pub/sub is at-most-once: a node that
+ * misses a message (disconnect) has clients that resume from the store by seq.
+ */
+export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
+  const topic = `${options.keyPrefix ?? DEFAULT_REDIS_PREFIX}broker`;
+  const nodeId = randomUUID();
+  const onError =
+    options.onError ?? ((error: unknown) => process.emitWarning(`herald: redis broker: ${error}`));
+  const publisher = new Redis(options.url);
+  // A subscribed connection can run nothing else, hence a second one.
+  const subscriber = new Redis(options.url);
+  publisher.on('error', () => {});
+  subscriber.on('error', () => {});
+  const handlers = createHandlerSet();
+  let closed = false;
+
+  subscriber.on('message', (channel: string, raw: string) => {
+    if (channel !== topic || closed) return;
+    try {
+      const message = JSON.parse(raw) as BrokerMessage;
+      if (message.n !== nodeId) handlers.deliver(message.c, message.e);
+    } catch (error) {
+      onError(error);
+    }
+  });
+  const subscribed = subscriber.subscribe(topic).then(() => undefined);
+  // Surfaced through ready(); not an unhandled rejection when nobody asks.
+  subscribed.catch(() => {});
+
+  return {
+    async publish(channel: string, envelopes: readonly Envelope[]): Promise<void> {
+      if (closed) throw closedError('redis broker');
+      if (envelopes.length === 0) return;
+      const message: BrokerMessage = { n: nodeId, c: channel, e: envelopes };
+      const sent = publisher.publish(topic, JSON.stringify(message));
+      try {
+        handlers.deliver(channel, envelopes);
+      } finally {
+        await sent;
+      }
+    },
+    onEnvelopes(handler: EnvelopeHandler): () => void {
+      return handlers.add(handler);
+    },
+    ready(): Promise<void> {
+      return subscribed;
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      handlers.clear();
+      await Promise.all([
+        publisher.quit().catch(() => publisher.disconnect()),
+        subscriber.quit().catch(() => subscriber.disconnect()),
+      ]);
+    },
+  };
+}

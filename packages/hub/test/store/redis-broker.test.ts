@@ -1,0 +1,86 @@
+import type { Envelope } from '@herald/protocol';
+import { ErrorCode, HeraldError } from '@herald/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRedisBroker, type RedisBroker } from '../../src/store/redis-broker.js';
+import { REDIS_URL, testPrefix } from './redis-keys.js';
+import { waitFor } from './wait-for.js';
+
+const envelope = (channel: string, seq: number): Envelope => ({
+  channel,
+  seq,
+  id: `id-${seq}`,
+  ts: '2026-01-01T00:00:00.000Z',
+  type: 't',
+  data: { seq },
+});
+
+describe('redis broker', () => {
+  const open: RedisBroker[] = [];
+  function broker(keyPrefix: string): RedisBroker {
+    const b = createRedisBroker({ url: REDIS_URL, keyPrefix });
+    open.push(b);
+    return b;
+  }
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((b) => b.close()));
+  });
+
+  it('fans out between nodes on separate connections, each handler getting each publish once', async () => {
+    const keyPrefix = testPrefix();
+    const a = broker(keyPrefix);
+    const b = broker(keyPrefix);
+    await Promise.all([a.ready(), b.ready()]);
+    const seenA: string[] = [];
+    const seenB: string[] = [];
+    a.onEnvelopes((ch, evs) => seenA.push(...evs.map((e) => `${ch}#${e.seq}`)));
+    b.onEnvelopes((ch, evs) => seenB.push(...evs.map((e) => `${ch}#${e.seq}`)));
+
+    await a.publish('run:1', [envelope('run:1', 1), envelope('run:1', 2)]);
+    await b.publish('run:2', [envelope('run:2', 1)]);
+    await a.publish('run:1', [envelope('run:1', 3)]);
+
+    const expected = ['run:1#1', 'run:1#2', 'run:2#1', 'run:1#3'];
+    await waitFor(() => seenA.length >= 4 && seenB.length >= 4);
+    expect(seenA).toEqual(expected);
+    expect(seenB).toEqual(expected);
+  });
+
+  it('delivers envelopes intact across nodes', async () => {
+    const keyPrefix = testPrefix();
+    const a = broker(keyPrefix);
+    const b = broker(keyPrefix);
+    await Promise.all([a.ready(), b.ready()]);
+    const received: Envelope[] = [];
+    b.onEnvelopes((_ch, evs) => received.push(...evs));
+    const sent = { ...envelope('c', 9), data: { nested: [1, 'two', null], ok: true } };
+    await a.publish('c', [sent]);
+    await waitFor(() => received.length === 1);
+    expect(received).toEqual([sent]);
+  });
+
+  it('does not cross key prefixes', async () => {
+    const other = broker(testPrefix());
+    const prefix = testPrefix();
+    const b = broker(prefix);
+    const b2 = broker(prefix);
+    await Promise.all([other.ready(), b.ready(), b2.ready()]);
+    const seenB: number[] = [];
+    b.onEnvelopes((_ch, evs) => seenB.push(...evs.map((e) => e.seq)));
+    await other.publish('c', [envelope('c', 1)]);
+    await b2.publish('c', [envelope('c', 2)]);
+    // Redis relays publishes in the order it ran them: once b has b2's later message, it would also have
+    // had the other prefix's earlier one.
+    await waitFor(() => seenB.length > 0);
+    expect(seenB).toEqual([2]);
+  });
+
+  it('closes idempotently and refuses publishes afterwards', async () => {
+    const a = broker(testPrefix());
+    await a.ready();
+    await a.close();
+    await a.close();
+    await expect(a.publish('c', [envelope('c', 1)])).rejects.toSatisfy(
+      (e: unknown) => e instanceof HeraldError && e.code === ErrorCode.ShuttingDown,
+    );
+  });
+});

@@ -1,0 +1,83 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRedisStore } from '../../src/store/redis.js';
+import { describeStoreContract } from './contract.js';
+import { countKeys, deleteKeys, REDIS_URL, testPrefix } from './redis-keys.js';
+
+const prefixes: string[] = [];
+function prefix(): string {
+  const p = testPrefix();
+  prefixes.push(p);
+  return p;
+}
+afterAll(async () => {
+  await Promise.all(prefixes.splice(0).map(deleteKeys));
+});
+
+describeStoreContract('redis', async (options = {}) => {
+  const { retention, ...runtime } = options;
+  const base = { ...runtime, url: REDIS_URL, keyPrefix: prefix() };
+  return createRedisStore(retention === undefined ? base : { ...base, retention });
+});
+
+describe('redis store', () => {
+  it('shares one history between two nodes, with atomic seqs across them', async () => {
+    const keyPrefix = prefix();
+    const a = createRedisStore({ url: REDIS_URL, keyPrefix });
+    const b = createRedisStore({ url: REDIS_URL, keyPrefix });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          (i % 2 === 0 ? a : b).append('shared', [{ type: 't', data: i }]),
+        ),
+      );
+      const seqs = results.map((r) => r.results[0]?.seq ?? 0).sort((x, y) => x - y);
+      expect(seqs).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      expect(await a.info('shared')).toEqual(await b.info('shared'));
+      const dup = await b.append('shared', [{ type: 't', data: 'x', id: 'one' }]);
+      const again = await a.append('shared', [{ type: 't', data: 'x', id: 'one' }]);
+      expect(again.results[0]).toEqual({ id: 'one', seq: dup.results[0]?.seq, duplicate: true });
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('keeps epoch and history for a new store on the same Redis and prefix', async () => {
+    const keyPrefix = prefix();
+    const first = createRedisStore({ url: REDIS_URL, keyPrefix });
+    await first.append('c', [{ type: 't', data: { x: 1 }, id: 'e-1' }]);
+    const info = await first.info('c');
+    await first.close();
+    const second = createRedisStore({ url: REDIS_URL, keyPrefix });
+    try {
+      expect(await second.info('c')).toEqual(info);
+      expect((await second.read('c', 0, 10)).events.map((e) => [e.id, e.data])).toEqual([['e-1', { x: 1 }]]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('forgets the ids of trimmed events and keeps only prefixed keys', async () => {
+    const keyPrefix = prefix();
+    const store = createRedisStore({
+      url: REDIS_URL,
+      keyPrefix,
+      retention: { maxCount: 3 },
+      trimIntervalMs: 0,
+    });
+    try {
+      for (let i = 1; i <= 10; i++) await store.append('c', [{ type: 't', data: i, id: `id-${i}` }]);
+      await store.trim();
+      const redis = new Redis(REDIS_URL);
+      try {
+        expect(await redis.hkeys(`${keyPrefix}c:i`)).toEqual(['id-8', 'id-9', 'id-10']);
+        expect(await redis.xlen(`${keyPrefix}c:e`)).toBe(3);
+      } finally {
+        await redis.quit();
+      }
+      expect(await countKeys(keyPrefix)).toBe(4);
+    } finally {
+      await store.close();
+    }
+  });
+});
