@@ -12,6 +12,7 @@ export interface HandlerSet {
    * several), so one faulty handler neither starves the others nor vanishes.
    */
   deliver(channel: string, envelopes: readonly Envelope[]): void;
+  /** Removes every handler. */
   clear(): void;
 }
 

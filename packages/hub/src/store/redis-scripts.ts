@@ -117,6 +117,7 @@ return 1
 
 /** A Lua script run by SHA, loaded on first use (and again after a Redis restart flushed it). */
 export interface RedisScript {
+  /** Runs the script with `keys` as KEYS and `args` as ARGV; resolves with its reply. */
   run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
 }
 

@@ -43,7 +43,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
   const channelsKey = `${prefix}channels`;
   // Count overflow is dropped in chunks; scripts hide the extra entries so the visible window stays exact.
   const slack = Math.min(256, Math.max(1, Math.floor(limits.maxCount / 8)));
-  const redis = new Redis(options.url, { lazyConnect: false });
+  const redis = new Redis(options.url);
   // Commands fail on their own while Redis is away; the event only needs a listener so it is not fatal.
   redis.on('error', () => {});
   let closed = false;

@@ -201,9 +201,12 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
       stopTimer();
       appends.flush();
       cache.clear();
-      // Fold the WAL into the main file so the directory is a single self-contained database at rest.
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.close();
+      try {
+        // Fold the WAL into the main file so the directory is a single self-contained database at rest.
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
+      }
     },
   };
   return store;
