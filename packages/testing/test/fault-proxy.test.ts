@@ -155,6 +155,58 @@ describe('createFaultProxy over TCP', () => {
     expect(echo.received()).toBe('abc');
   });
 
+  it('blackhole also drops bytes that were delayed when it opened', async () => {
+    const client = await open();
+    proxy.setLatency(150);
+    client.socket.write('x');
+    await waitFor(() => proxy.stats().bytesDelayed === 1);
+    proxy.blackhole(true);
+    await waitFor(() => proxy.stats().bytesDropped === 1 && proxy.stats().bytesDelayed === 0);
+
+    proxy.blackhole(false);
+    proxy.setLatency(0);
+    client.socket.write('y');
+    await waitFor(() => client.data().includes('y'));
+    expect(client.data()).toBe('y');
+    expect(echo.received()).toBe('y');
+  });
+
+  it('passes backpressure on to the sender instead of buffering a slow reader', async () => {
+    const total = 32 * 1024 * 1024;
+    const payload = Buffer.alloc(total);
+    for (let i = 0; i < total; i += 4) payload.writeUInt32LE(i, i);
+    const client = await open();
+    client.socket.pause();
+    await waitFor(() => echo.sockets.size === 1);
+    const [serverSide] = echo.sockets;
+    serverSide?.write(payload);
+
+    // Wait until forwarding stalls; with backpressure it stalls well short of the total.
+    let previous = -1;
+    await waitFor(
+      async () => {
+        const now = proxy.stats().bytesForwarded;
+        const stalled = now === previous && now > 0;
+        previous = now;
+        if (!stalled) await new Promise((resolve) => setTimeout(resolve, 100));
+        return stalled;
+      },
+      { timeoutMs: 20_000 },
+    );
+    expect(proxy.stats().bytesForwarded).toBeLessThan(total);
+    expect(serverSide?.writableLength).toBeGreaterThan(0);
+
+    const chunks: Buffer[] = [];
+    let received = 0;
+    client.socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+    });
+    client.socket.resume();
+    await waitFor(() => received >= total, { timeoutMs: 20_000 });
+    expect(Buffer.concat(chunks).equals(payload)).toBe(true);
+  });
+
   it('setLatency rejects a negative delay', () => {
     expect(() => proxy.setLatency(-1)).toThrow(RangeError);
   });
