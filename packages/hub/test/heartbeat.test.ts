@@ -1,0 +1,67 @@
+import { ErrorCode } from '@herald/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { http, startTestHub, type TestHub } from './helpers/hub.js';
+import { waitFor } from './helpers/wait-for.js';
+import { TestClient } from './helpers/ws-client.js';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+async function hubWith(options: Parameters<typeof startTestHub>[0]): Promise<TestHub> {
+  const t = await startTestHub(options);
+  cleanups.push(() => t.cleanup());
+  return t;
+}
+
+async function client(url: string, options: Parameters<typeof TestClient.connect>[1] = {}) {
+  const c = await TestClient.connect(url, options);
+  cleanups.push(() => c.close());
+  return c;
+}
+
+describe('heartbeat and handshake', () => {
+  it('closes a peer that never answers ping with 4001 and keeps one that does', async () => {
+    const { hub } = await hubWith({ heartbeatMs: 200 });
+    const silent = await client(hub.wsUrl, { autoPong: false });
+    const alive = await client(hub.wsUrl);
+    await alive.subscribe('hb');
+    expect((await silent.closed()).code).toBe(4001);
+    expect(silent.messages.some((m) => m.type === 'ping')).toBe(true);
+    await waitFor(() => alive.messages.filter((m) => m.type === 'ping').length >= 4);
+    expect(alive.closeInfo).toBeNull();
+    expect(hub.connectionCount()).toBe(1);
+    expect(hub.stats().pingTimeouts).toBe(1);
+    // Client pings are answered with the same ts.
+    alive.send({ type: 'ping', ts: 12345 });
+    await alive.waitFor((m) => m.type === 'pong' && m.ts === 12345);
+  });
+
+  it('closes a socket that sends no hello in time with 4003', async () => {
+    const { hub } = await hubWith({ handshakeTimeoutMs: 200 });
+    const idle = await client(hub.wsUrl, { hello: false });
+    expect((await idle.closed()).code).toBe(4003);
+    expect(idle.errors()[0]?.code).toBe(ErrorCode.HandshakeTimeout);
+  });
+});
+
+describe('drain', () => {
+  it('sends drain, closes with 1012 and refuses new sockets', async () => {
+    const { hub } = await hubWith({});
+    const c = await client(hub.wsUrl);
+    expect((await http(`${hub.url}/healthz`)).body).toEqual({ status: 'ok' });
+    const draining = hub.drain('deploy');
+    expect((await c.closed()).code).toBe(1012);
+    expect(c.messages.find((m) => m.type === 'drain')).toMatchObject({
+      reason: 'deploy',
+      retryAfterMs: expect.any(Number),
+    });
+    await draining;
+    expect(hub.connectionCount()).toBe(0);
+    const late = await TestClient.connect(hub.wsUrl, { hello: false }).catch((err: Error) => err);
+    expect(late).toBeInstanceOf(Error);
+    await hub.close();
+    await hub.close();
+  });
+});
