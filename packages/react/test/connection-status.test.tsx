@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { render, renderHook, screen } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionStatus } from '../src/components/connection-status.js';
 import { useChannelEvents } from '../src/hooks/use-channel-events.js';
@@ -98,7 +98,7 @@ describe('<ConnectionStatus/>', () => {
     await fx.stopHub();
     await screen.findByText(/^Reconnecting in \d+s$/, undefined, { timeout: 10_000 });
     await fx.startHubAgain();
-    await userEvent.click(screen.getByRole('button', { name: /Reconnect now/ }));
+    await userEvent.setup().click(screen.getByRole('button', { name: /Reconnect now/ }));
     await screen.findByText('Connected', undefined, { timeout: 8000 });
     expect(fx.hub.connectionCount()).toBe(1);
   });

@@ -1,4 +1,4 @@
-import { createClient, type HeraldClient } from '@herald/client';
+import { createClient, type HeraldClient, type WebSocketConstructorLike } from '@herald/client';
 import { type Hub, startHub } from '@herald/hub';
 import type { PublishInput } from '@herald/protocol';
 import { waitFor } from '@herald/testing';
@@ -29,7 +29,12 @@ export async function startFixture(
 ): Promise<Fixture> {
   let hub = await startHub({ port: 0, logger: false });
   const port = hub.port;
-  const client = createClient({ url: hub.url, WebSocket, ...clientOptions });
+  // ws's class is structurally wider than the client's minimal socket interface.
+  const client = createClient({
+    url: hub.url,
+    WebSocket: WebSocket as unknown as WebSocketConstructorLike,
+    ...clientOptions,
+  });
   const wrapper = ({ children }: { children?: ReactNode }) => (
     <HeraldProvider client={client}>{children}</HeraldProvider>
   );
