@@ -4,7 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { Authenticator } from './auth/authenticator.js';
 import { decideOpenDevHub } from './auth/dev-hub.js';
 import { ChannelRegistry } from './channels.js';
-import { type HubOptions, resolveConfig } from './config.js';
+import { type HubOptions, resolveConfig, type StoreSpec } from './config.js';
 import type { HubContext } from './context.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { createApp } from './http/app.js';
@@ -14,7 +14,8 @@ import { type Gauges, HubMetrics, renderMetrics } from './metrics.js';
 import { createPublisher } from './publisher.js';
 import { createStore } from './store/create-store.js';
 import { createLocalBroker } from './store/local-broker.js';
-import type { AppendResult } from './store/types.js';
+import { createRedisBroker } from './store/redis-broker.js';
+import type { AppendResult, Broker } from './store/types.js';
 import { startTicker } from './ticker.js';
 import { WsGateway } from './ws/gateway.js';
 
@@ -64,6 +65,18 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** A Redis store gets a Redis broker, so every node sharing it fans out every event; otherwise in-process. */
+async function defaultBroker(spec: StoreSpec, onError: (err: unknown) => void): Promise<Broker> {
+  if (!('kind' in spec) || spec.kind !== 'redis') return createLocalBroker();
+  const broker = createRedisBroker({
+    url: spec.url,
+    onError,
+    ...(spec.keyPrefix === undefined ? {} : { keyPrefix: spec.keyPrefix }),
+  });
+  await broker.ready();
+  return broker;
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
@@ -88,10 +101,16 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const ownsStore = 'kind' in spec;
   const store = createStore(spec, config.retention);
   const ownsBroker = options.broker === undefined;
-  const broker = options.broker ?? createLocalBroker();
   const metrics = new HubMetrics();
   const registry = new ChannelRegistry();
   const onError = (err: unknown): void => logger.error({ err }, 'hub internal error');
+  let broker: Broker;
+  try {
+    broker = options.broker ?? (await defaultBroker(spec, onError));
+  } catch (err) {
+    if (ownsStore) await store.close().catch(() => undefined);
+    throw err;
+  }
   const scheduler = new FlushScheduler(onError);
   let draining = false;
   const ctx: HubContext = {

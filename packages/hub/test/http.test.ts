@@ -33,7 +33,7 @@ async function openSse(url: string, headers: Record<string, string> = {}) {
           const ev: SseEvent = {};
           for (const line of block.split('\n')) {
             const m = /^(id|event|data): (.*)$/.exec(line);
-            if (m) ev[m[1] as keyof SseEvent] = m[2];
+            if (m) ev[m[1] as keyof SseEvent] = m[2] ?? '';
           }
           if (ev.data !== undefined) events.push(ev);
           end = buffer.indexOf('\n\n');
