@@ -35,7 +35,7 @@ export function Header({ route }: { readonly route: Route }): ReactNode {
         </nav>
         <div className="topbar__status">
           <CutControl />
-          <ConnectionStatus />
+          <ConnectionStatus showError={false} />
         </div>
       </div>
     </header>
