@@ -142,10 +142,6 @@ export function openPolling(
           polls.delete(message.channel);
           reply({ type: 'unsubscribed', rid: message.rid, channel: message.channel });
           break;
-        case 'refresh':
-          token = message.token;
-          reply({ type: 'refreshed', rid: message.rid, tokenExpiresAt: null });
-          break;
         case 'ping':
           reply({ type: 'pong', ...(message.ts === undefined ? {} : { ts: message.ts }) });
           break;

@@ -147,16 +147,51 @@ describe('polling transport', () => {
     b.client.close();
   });
 
-  it('answers ping, refresh and unsubscribe locally', async () => {
+  it('polls one round at a time: a subscribe during a slow poll waits for it', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const urls: string[] = [];
+    const fetch = vi.fn(async (input: string | URL | Request) => {
+      urls.push(String(input));
+      await gate;
+      return {
+        ok: true,
+        status: 200,
+        json: async () => ({ epoch: 'e1', events: [], last_seq: 0, first_seq: 0 }),
+      };
+    });
+    const { client } = fakeClient({
+      transports: ['polling'],
+      pollIntervalMs: 1000,
+      environment: { fetch: fetch as unknown as typeof globalThis.fetch },
+    });
+    const infos: string[] = [];
+    client.subscribe('c', { onSubscribed: (i) => infos.push(i.channel) });
+    await run();
+    expect(urls).toHaveLength(1);
+    client.subscribe('d', { onSubscribed: (i) => infos.push(i.channel) });
+    await run();
+    expect(urls).toHaveLength(1); // still busy with the first round
+    release();
+    await run();
+    expect(infos.sort()).toEqual(['c', 'd']);
+    client.close();
+  });
+
+  it('answers ping and unsubscribe locally', async () => {
     const http = fakeHttp({});
-    let n = 0;
-    const { client, sources } = await pollingClient(http, { getToken: () => `t${++n}` });
+    const { client, sources } = await pollingClient(http);
     const sub = client.subscribe('c', {});
     await run();
-    sources.becomeVisible(); // ping → local pong
+    expect(client.stats().messagesIn).toBe(2); // welcome, subscribed
+    sources.becomeVisible(); // ping, answered by a local pong
+    await settle();
+    expect(client.stats().messagesIn).toBe(3);
     sub.unsubscribe();
     await settle();
-    expect(client.stats().messagesIn).toBeGreaterThanOrEqual(3); // welcome, subscribed?, pong, unsubscribed
+    expect(client.stats().messagesIn).toBe(4); // unsubscribed
     client.close();
   });
 });
