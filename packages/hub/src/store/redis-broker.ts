@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { createHandlerSet, type EnvelopeHandler } from './handler-set.js';
 import { closedError } from './ids.js';
 import { DEFAULT_REDIS_PREFIX } from './redis.js';
+import { createReorderer } from './reorder.js';
 import type { Broker } from './types.js';
 
 /** Options of {@link createRedisBroker}. */
@@ -15,8 +16,16 @@ export interface RedisBrokerOptions {
    * @default 'herald:'
    */
   readonly keyPrefix?: string;
-  /** Called when a message from another node cannot be parsed or a handler throws on it. */
+  /**
+   * Called when a message from another node cannot be parsed or a handler throws.
+   * @default emits a process warning
+   */
   readonly onError?: (error: unknown) => void;
+  /**
+   * How long a channel's delivery waits for a missing seq that another node is still announcing.
+   * @default 100
+   */
+  readonly reorderHoldMs?: number;
 }
 
 /** A {@link Broker} that also reports when its subscription is live. */
@@ -33,9 +42,12 @@ interface BrokerMessage {
 }
 
 /**
- * A multi-node {@link Broker} over Redis pub/sub. `publish` delivers to this node's handlers at once and
- * sends one message to the other nodes, which deliver it to theirs. Pub/sub is at-most-once: a node that
- * misses a message (disconnect) has clients that resume from the store by seq.
+ * A multi-node {@link Broker} over Redis pub/sub, for hub nodes sharing one store (the Redis store), so
+ * that seqs are shared. `publish` delivers to this node's handlers at once and sends one message to the
+ * other nodes, which deliver it to theirs. Every node delivers a channel in seq order: batches that
+ * overtook each other between nodes are put back in order (see {@link createReorderer}). Pub/sub is
+ * at-most-once: a node that misses a message (disconnect) has clients that resume from the store by seq.
+ * Handler errors are reported to `onError`; they do not reject `publish`.
  */
 export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const topic = `${options.keyPrefix ?? DEFAULT_REDIS_PREFIX}broker`;
@@ -48,13 +60,23 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   publisher.on('error', () => {});
   subscriber.on('error', () => {});
   const handlers = createHandlerSet();
+  const ordered = createReorderer(
+    (channel, envelopes) => {
+      try {
+        handlers.deliver(channel, envelopes);
+      } catch (error) {
+        onError(error);
+      }
+    },
+    options.reorderHoldMs === undefined ? {} : { holdMs: options.reorderHoldMs },
+  );
   let closed = false;
 
   subscriber.on('message', (channel: string, raw: string) => {
     if (channel !== topic || closed) return;
     try {
       const message = JSON.parse(raw) as BrokerMessage;
-      if (message.n !== nodeId) handlers.deliver(message.c, message.e);
+      if (message.n !== nodeId) ordered.push(message.c, message.e);
     } catch (error) {
       onError(error);
     }
@@ -69,11 +91,8 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       if (envelopes.length === 0) return;
       const message: BrokerMessage = { n: nodeId, c: channel, e: envelopes };
       const sent = publisher.publish(topic, JSON.stringify(message));
-      try {
-        handlers.deliver(channel, envelopes);
-      } finally {
-        await sent;
-      }
+      ordered.push(channel, envelopes);
+      await sent;
     },
     onEnvelopes(handler: EnvelopeHandler): () => void {
       return handlers.add(handler);
@@ -84,6 +103,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      ordered.close();
       handlers.clear();
       await Promise.all([
         publisher.quit().catch(() => publisher.disconnect()),

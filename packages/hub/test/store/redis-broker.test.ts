@@ -16,8 +16,12 @@ const envelope = (channel: string, seq: number): Envelope => ({
 
 describe('redis broker', () => {
   const open: RedisBroker[] = [];
-  function broker(keyPrefix: string): RedisBroker {
-    const b = createRedisBroker({ url: REDIS_URL, keyPrefix });
+  function broker(keyPrefix: string, reorderHoldMs?: number): RedisBroker {
+    const b = createRedisBroker(
+      reorderHoldMs === undefined
+        ? { url: REDIS_URL, keyPrefix }
+        : { url: REDIS_URL, keyPrefix, reorderHoldMs },
+    );
     open.push(b);
     return b;
   }
@@ -51,6 +55,28 @@ describe('redis broker', () => {
       expect(seen.filter((s) => s.startsWith('run:1#'))).toEqual(['run:1#1', 'run:1#2', 'run:1#3']);
       expect(seen.filter((s) => s.startsWith('run:2#'))).toEqual(['run:2#1']);
     }
+  });
+
+  it('delivers a channel in seq order on every node when publishes cross between nodes', async () => {
+    const keyPrefix = testPrefix();
+    // A long hold, so a slow test machine cannot turn the late seq into a skipped one.
+    const nodes = [broker(keyPrefix, 30_000), broker(keyPrefix, 30_000), broker(keyPrefix, 30_000)] as const;
+    await Promise.all(nodes.map((n) => n.ready()));
+    const seen = nodes.map(() => [] as number[]);
+    for (const [i, n] of nodes.entries())
+      n.onEnvelopes((_ch, evs) => seen[i]?.push(...evs.map((e) => e.seq)));
+    const [a, b] = nodes;
+    await a.publish('c', [envelope('c', 1)]);
+    await waitFor(() => seen.every((s) => s.length === 1));
+    // Seq 3 is announced before seq 2, as when node b's announcement is slower than node a's.
+    await a.publish('c', [envelope('c', 3)]);
+    await b.publish('c', [envelope('c', 2)]);
+    await waitFor(() => seen.every((s) => s.length === 3));
+    expect(seen).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
   });
 
   it('delivers envelopes intact across nodes', async () => {
