@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,5 +151,21 @@ describe('herald CLI errors and commands', () => {
     expect(denied.io.errLines[0]).toMatch(/^herald: ERR_UNAUTHORIZED/);
     tail.kill('SIGINT');
     expect(await tail.exited).toBe(0);
+  });
+
+  it('--demo serves the dashboard folder and runs the simulator against the hub', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'herald-demo-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'index.html'), '<!doctype html><title>demo</title>');
+    const { cli, url } = await spawnServe(['--memory', '--demo', '--static', dir]);
+    track(cli);
+    expect((await http(`${url}/`)).text).toContain('<title>demo</title>');
+    await waitFor(
+      async () =>
+        Number(/^herald_events_published_total (\d+)$/m.exec((await http(`${url}/metrics`)).text)?.[1]) > 0,
+      { timeoutMs: 25_000, message: 'simulator published nothing' },
+    );
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
   });
 });

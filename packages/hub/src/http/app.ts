@@ -1,4 +1,4 @@
-import { ErrorCode, HeraldError } from '@herald/protocol';
+import { ErrorCode, HeraldError, type PublishInput } from '@herald/protocol';
 import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import { bearer } from '../auth/authenticator.js';
@@ -94,7 +94,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
         return errorResponse(ErrorCode.RateLimited, 'publish rate exceeded', { 'retry-after': retryAfter });
       }
     }
-    const { results } = await ctx.publish(channel, inputs as never);
+    // validatePublish checked every element's shape.
+    const { results } = await ctx.publish(channel, inputs as PublishInput[]);
     return c.json(
       {
         events: results.map((r) =>

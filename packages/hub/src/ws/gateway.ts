@@ -52,6 +52,8 @@ export class WsGateway {
   ) {
     this.wss = new WebSocketServer({
       noServer: true,
+      // The gateway tracks its own sockets; ws's extra Set would be a second copy per connection.
+      clientTracking: false,
       // Frames up to 4× the limit are answered ERR_FRAME_TOO_LARGE; bigger ones make ws close with 1009.
       maxPayload: ctx.config.limits.maxFrameBytes * 4,
       perMessageDeflate: false,
