@@ -33,7 +33,17 @@ export async function startDemoHub(options: DemoHubOptions = {}): Promise<DemoHu
   if (options.demo ?? true) args.push('--demo');
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If this process dies without calling stop(), take the hub with it rather than leaking it.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.removeListener('exit', killOnExit);
+      resolve();
+    }),
+  );
   try {
     const url = await waitForListening(child, options.startTimeoutMs ?? 60_000, (chunk) => {
       output += chunk;

@@ -3,6 +3,9 @@ import { type ReactNode, useMemo } from 'react';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatDuration } from '../lib/format.js';
 
+/** What the bar measures in each status: clip generation first, then encoding from 0 again. */
+const PHASES: Readonly<Record<string, string>> = { processing: 'Generating', encoding: 'Encoding' };
+
 /** Most jobs shown (and subscribed to) at once. */
 const MAX_JOBS = 12;
 
@@ -96,6 +99,7 @@ function JobCard({ job }: { readonly job: JobSummary }): ReactNode {
       ) : null}
       <div className="job__stats">
         <span>
+          {PHASES[status] ? `${PHASES[status]} ` : ''}
           <strong>{percent}%</strong>
         </span>
         {total > 0 ? (
@@ -109,9 +113,9 @@ function JobCard({ job }: { readonly job: JobSummary }): ReactNode {
             Frames <strong>{p.frames.done}</strong> / {p.frames.total}
           </span>
         ) : null}
-        {p.eta !== null && status === 'encoding' ? (
+        {p.eta !== null && p.frames !== null && status === 'encoding' ? (
           <span>
-            ETA <strong>{formatDuration(p.eta * 1000)}</strong>
+            ETA <strong>{p.eta > 0 ? formatDuration(p.eta * 1000) : 'finishing'}</strong>
           </span>
         ) : null}
         {p.url !== null ? (
