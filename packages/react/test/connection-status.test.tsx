@@ -73,11 +73,11 @@ describe('<ConnectionStatus/>', () => {
       </fx.wrapper>,
     );
     await screen.findByText('Connected', undefined, { timeout: 10_000 });
-    expect(screen.getByRole('status').textContent).toBe('Connection connected');
+    expect(screen.getByRole('status').textContent).toBe('Connection status: Connected');
 
     await fx.stopHub();
     await screen.findByText(/^Reconnecting in [1-3]s$/, undefined, { timeout: 10_000 });
-    expect(screen.getByRole('status').textContent).toBe('Connection reconnecting');
+    expect(screen.getByRole('status').textContent).toBe('Connection status: Reconnecting');
     expect(screen.getByRole('button', { name: /Reconnect now/ })).toBeTruthy();
 
     await fx.startHubAgain();
@@ -126,6 +126,6 @@ describe('<ConnectionStatus/>', () => {
     );
     await screen.findByText('Polling', undefined, { timeout: 10_000 });
     expect(screen.getByText('Connected')).toBeTruthy();
-    expect(screen.getByRole('status').textContent).toBe('Connection connected, using polling');
+    expect(screen.getByRole('status').textContent).toBe('Connection status: Connected (polling)');
   });
 });

@@ -40,7 +40,17 @@ export function connectionLabel(
   return labels[status.state];
 }
 
+/** The polite announcement for a state: no countdown, so screen readers hear changes, not ticks. */
+export function connectionAnnouncement(
+  state: ConnectionState,
+  labels: Readonly<Record<ConnectionState, string>>,
+  polling: boolean,
+): string {
+  return `Connection status: ${labels[state].replace(/…$/, '')}${polling ? ' (polling)' : ''}`;
+}
+
 /** States in which a click means "reconnect now". */
 export function canReconnect(state: ConnectionState): boolean {
-  return state === 'reconnecting' || state === 'offline' || state === 'failed' || state === 'closed';
+  // A closed client cannot reconnect, and an idle one connects by itself on its first subscription.
+  return state === 'reconnecting' || state === 'offline' || state === 'failed';
 }

@@ -5,6 +5,7 @@ import { useConnectionStatus } from '../hooks/use-connection-status.js';
 import {
   CONNECTION_ICONS,
   canReconnect,
+  connectionAnnouncement,
   connectionLabel,
   DEFAULT_CONNECTION_LABELS,
 } from './connection-labels.js';
@@ -92,7 +93,7 @@ export function ConnectionStatus({
       ) : null}
       {/* Announce the state, not each countdown tick. */}
       <span className="herald-visually-hidden" role="status" aria-live="polite">
-        {`Connection ${allLabels[status.state].replace(/…$/, '').toLowerCase()}${polling ? ', using polling' : ''}`}
+        {connectionAnnouncement(status.state, allLabels, polling)}
       </span>
     </div>
   );

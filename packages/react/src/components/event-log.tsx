@@ -88,10 +88,12 @@ export function EventLogView({
     measureElement: (element, entry, instance) => measureElement(element, entry, instance) || rowHeight,
   });
 
-  // Newest last: keep the end in view while following.
+  // Newest last: keep the end in view while following. Keyed on the newest id because once the cap is
+  // reached the length stops changing while events keep arriving.
+  const newestId = visible.at(-1)?.id;
   useLayoutEffect(() => {
-    if (following && visible.length > 0) virtualizer.scrollToIndex(visible.length - 1, { align: 'end' });
-  }, [following, visible.length, virtualizer]);
+    if (following && newestId !== undefined) virtualizer.scrollToIndex(visible.length - 1, { align: 'end' });
+  }, [following, newestId, visible.length, virtualizer]);
 
   const onScroll = useCallback(() => {
     const el = scrollRef.current;

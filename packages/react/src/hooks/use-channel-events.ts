@@ -17,7 +17,8 @@ export interface UseChannelEventsOptions {
   readonly limit?: number;
   /**
    * Where to start. The default replays the history the hub still retains, then follows live events;
-   * `'now'` skips history. A position `{ epoch?, seq }` resumes after that event.
+   * `'now'` skips history. A position `{ epoch?, seq }` resumes after that event. The client keeps one
+   * subscription per channel, so the first hook to subscribe a channel decides where it starts.
    * @default { seq: 0 }
    */
   readonly since?: StartPosition;

@@ -64,8 +64,10 @@ class DerivedStore<S> {
     for (const listener of [...this.listeners]) listener();
   }
 
+  /** The state as of the last flush (stable between flushes, for `useSyncExternalStore`). */
   readonly getSnapshot = (): S => this.notified;
 
+  /** Registers a change listener and keeps the parent channel subscribed until the returned cleanup. */
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     const release = this.parent.retain();
@@ -127,8 +129,10 @@ export class ChannelStore {
     };
   }
 
+  /** The current snapshot (a new object only after a change, for `useSyncExternalStore`). */
   readonly getSnapshot = (): ChannelSnapshot => this.snapshot;
 
+  /** Registers a change listener and keeps the channel subscribed until the returned cleanup. */
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     const release = this.retain();
@@ -220,8 +224,17 @@ export class ChannelStore {
     // Background tabs pause animation frames; never hold more than the buffer can show.
     if (this.pending.length > this.capacity * 2) this.pending = this.pending.slice(-this.capacity);
     for (const store of this.derived.values()) store.apply(event);
-    for (const tap of [...this.taps]) tap(event, history);
     this.markDirty();
+    for (const tap of [...this.taps]) {
+      try {
+        tap(event, history);
+      } catch (error) {
+        // An app handler's bug must not stop delivery to the others; surface it as an uncaught error.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   private update(patch: Partial<ChannelSnapshot>): void {
