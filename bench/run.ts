@@ -5,7 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { runInfo, writeResults } from './lib/results.js';
+import { bundle } from './scenarios/bundle.js';
 import { channels } from './scenarios/channels.js';
+import { clientCost } from './scenarios/client-cost.js';
 import type { ScenarioOptions } from './scenarios/common.js';
 import { fanout } from './scenarios/fanout.js';
 import { idle } from './scenarios/idle.js';
@@ -16,6 +18,8 @@ const SCENARIOS: Record<string, (o: ScenarioOptions) => Promise<unknown>> = {
   channels,
   idle,
   reconnect,
+  'client-cost': clientCost,
+  bundle,
 };
 
 const { values } = parseArgs({

@@ -13,8 +13,8 @@ export const MARK_SEQ = '"seq":';
 /** The Herald event type and socket.io event name used for every bench event. */
 export const EVENT_TYPE = 'node.end';
 
-/** Realistic MeatyMusic workflow event data (~300 bytes as JSON with the two bench fields). */
-export interface WorkflowEvent {
+/** Realistic MeatyMusic workflow event data (~300 bytes as JSON with the two bench fields). A type alias, so it is a JSON value. */
+export type WorkflowEvent = {
   readonly run_id: string;
   readonly node: string;
   readonly phase: string;
@@ -30,7 +30,7 @@ export interface WorkflowEvent {
   readonly artifacts: readonly { readonly kind: string; readonly uri: string }[];
   readonly bench_n: number;
   readonly bench_t: number;
-}
+};
 
 /** Builds event number `n` for `channel`, stamped with the current time. */
 export function workflowEvent(channel: string, n: number): WorkflowEvent {

@@ -1,17 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVENT_TYPE, type WorkflowEvent } from '../lib/payload.js';
+import type { HubOptions } from '@herald/hub';
+import { EVENT_TYPE } from '../lib/payload.js';
 import type { BenchServer } from './types.js';
-
-/** The part of `@herald/hub`'s API the bench uses (see coord/HUB_API.md). */
-interface HubLike {
-  readonly port: number;
-  publish(channel: string, events: readonly { type: string; data: WorkflowEvent }[]): Promise<unknown>;
-  connectionCount(): number;
-  close(): Promise<void>;
-}
-type StartHub = (options: Record<string, unknown>) => Promise<HubLike>;
 
 /** Send-buffer limit for bench hubs: generous so that a briefly slow load client is not cut as a slow consumer. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -24,9 +16,10 @@ export async function startHeraldServer(
   port = 0,
   store: 'memory' | 'sqlite' = 'memory',
 ): Promise<BenchServer> {
-  const { startHub } = (await import('@herald/hub')) as unknown as { startHub: StartHub };
+  // Imported on demand so that the peers' server processes do not load the hub.
+  const { startHub } = await import('@herald/hub');
   const dir = store === 'sqlite' ? mkdtempSync(join(tmpdir(), 'herald-bench-')) : undefined;
-  const options = (onPort: number): Record<string, unknown> => ({
+  const options = (onPort: number): HubOptions => ({
     port: onPort,
     host: '127.0.0.1',
     store: dir ? { kind: 'sqlite', dir } : { kind: 'memory' },
