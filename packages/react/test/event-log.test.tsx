@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
+import { Profiler } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../src/components/event-log.js';
-import { type Fixture, startFixture, waitFor } from './helpers.js';
+import { type Fixture, publishMany, startFixture, waitFor } from './helpers.js';
 
 let fx: Fixture | undefined;
 afterEach(async () => {
@@ -190,5 +191,29 @@ describe('<EventLog/>', () => {
       fireEvent.scroll(scroller);
     });
     expect(scroller.getAttribute('data-following')).toBe('true');
+  });
+
+  it('virtualises: 1,500 events keep the newest 1,000 (the default cap) but render only a window of rows', async () => {
+    fx = await startFixture();
+    let commits = 0;
+    render(
+      <Profiler id="log" onRender={() => commits++}>
+        <fx.wrapper>
+          <EventLog channel="run:many" />
+        </fx.wrapper>
+      </Profiler>,
+    );
+    const scroller = screen.getByRole('region', { name: 'Events, newest last' });
+    await waitFor(() => fx?.hub.stats().subscriptions === 1);
+    const before = commits;
+    await publishMany(fx.hub, 'run:many', 1500);
+    await waitFor(() => scroller.getAttribute('data-last-seq') === '1500', { timeoutMs: 20_000 });
+    expect(scroller.getAttribute('data-count')).toBe('1000');
+    const rendered = rowSeqs().map(Number);
+    expect(rendered.length).toBeGreaterThan(0);
+    expect(rendered.length).toBeLessThan(60);
+    expect(Math.min(...rendered)).toBeGreaterThanOrEqual(501);
+    // 1,500 events arrive in far fewer commits than events.
+    expect(commits - before).toBeLessThan(100);
   });
 });
