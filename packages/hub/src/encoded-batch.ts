@@ -68,3 +68,33 @@ export function splitBatch(batch: EncodedBatch, maxBytes: number): EncodedBatch[
   out.push(new EncodedBatch(batch.channel, batch.envelopes.slice(start), batch.encoded.slice(start)));
   return out;
 }
+
+/**
+ * Remembers the last packed frame, so subscribers whose queues hold the very same batches (the usual case
+ * when many peers of one channel fall behind together) share one encoding instead of one each.
+ */
+export class PackCache {
+  private batches: readonly EncodedBatch[] = [];
+  private frame: Buffer | undefined;
+
+  /** The `events` frame carrying `batches` in order, built once per distinct sequence. */
+  pack(batches: readonly EncodedBatch[]): Buffer {
+    if (this.frame !== undefined && sameBatches(this.batches, batches)) return this.frame;
+    const frame = Buffer.from(encodeEventsFrame(batches.flatMap((b) => b.encoded)));
+    this.batches = batches;
+    this.frame = frame;
+    return frame;
+  }
+
+  /** Drops the remembered frame (end of a flush round). */
+  clear(): void {
+    this.batches = [];
+    this.frame = undefined;
+  }
+}
+
+function sameBatches(a: readonly EncodedBatch[], b: readonly EncodedBatch[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

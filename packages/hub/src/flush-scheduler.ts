@@ -1,3 +1,5 @@
+import { PackCache } from './encoded-batch.js';
+
 /** A peer with queued output. `flush` returns true when it is still behind and must be retried later. */
 export interface Flushable {
   flush(): boolean;
@@ -13,6 +15,8 @@ export class FlushScheduler {
   private behind = new Set<Flushable>();
   private immediate: NodeJS.Immediate | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Shared by the peers of one flush round, so identical backlogs are packed once. */
+  readonly packs = new PackCache();
 
   /**
    * @param retryMs - How often peers that are behind are retried.
@@ -40,6 +44,7 @@ export class FlushScheduler {
     const peers = this.dirty;
     this.dirty = new Set();
     for (const peer of peers) this.flushOne(peer);
+    this.packs.clear();
   }
 
   private flushOne(peer: Flushable): void {
@@ -62,6 +67,7 @@ export class FlushScheduler {
     const peers = [...this.behind];
     this.behind.clear();
     for (const peer of peers) this.flushOne(peer);
+    this.packs.clear();
   }
 
   /** Stops timers. */

@@ -3,7 +3,6 @@ import {
   type ClientMessage,
   CloseCode,
   ErrorCode,
-  encodeEventsFrame,
   HeraldError,
   isRetryableError,
   parseClientMessage,
@@ -318,7 +317,7 @@ export class Connection implements Flushable, SubscriptionOwner {
         const only = pack[0];
         if (only === undefined) return;
         if (pack.length === 1) send(only.frame());
-        else send(encodeEventsFrame(pack.flatMap((b) => b.encoded)));
+        else send(this.ctx.scheduler.packs.pack(pack));
         pack = [];
         packBytes = 0;
       };
