@@ -4,7 +4,8 @@
  * the tables in bench/README.md.
  */
 import { parseArgs } from 'node:util';
-import { runInfo, writeResults } from './lib/results.js';
+import { renderReport, updateReadme } from './lib/report.js';
+import { BENCH_DIR, runInfo, writeResults } from './lib/results.js';
 import { bundle } from './scenarios/bundle.js';
 import { channels } from './scenarios/channels.js';
 import { clientCost } from './scenarios/client-cost.js';
@@ -44,6 +45,14 @@ for (const name of names) {
   const run = SCENARIOS[name];
   if (run) results[name] = await run(options);
 }
-writeResults(info, results);
+const merged = writeResults(info, results);
+const report = renderReport(merged);
+if (options.quick) {
+  // Quick runs are a smoke test: show where things stand, never fail on numbers, never touch the README.
+  console.log(report.slice(0, report.indexOf('## Results')));
+} else {
+  updateReadme(`${BENCH_DIR}README.md`, report);
+  console.log(report.slice(0, report.indexOf('## Results')));
+}
 log('done');
 process.exit(0);

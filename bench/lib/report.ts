@@ -1,0 +1,319 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { FanoutRow } from '../scenarios/fanout.js';
+import type { RunResults } from './results.js';
+import { ratio } from './stats.js';
+import { describeRun, markdownTable, num, scenario, times } from './table.js';
+
+type Failed = { readonly error?: string };
+type Row<T> = Partial<T> & Failed & { readonly system?: string };
+
+interface ChannelsRow {
+  clients: number;
+  published: number;
+  delivered: number;
+  serverCpu: { percent: number } | null;
+  clientCpu: { percent: number } | null;
+  latency: { p50: number; p99: number; max: number };
+}
+interface IdleRow {
+  connections: number;
+  ready: number;
+  heapKiBPerConn: number;
+  rssKiBPerConn: number;
+}
+interface StormRow {
+  label: string;
+  clients: number;
+  channels: number;
+  downMs: number;
+  eventsPerChannel: number;
+  lost: number;
+  clientsWithLoss: number;
+  duplicates: number;
+  allResumedMs: number | null;
+  notResumed: number;
+  allCaughtUpMs: number | null;
+  notCaughtUp: number;
+}
+interface CostRow {
+  eventsPerFrame: number;
+  eventsPerSec: number;
+  cpu?: { percent: number };
+}
+interface BundleRow {
+  name: string;
+  fullFeatured: boolean;
+  minBytes: number;
+  gzipBytes: number;
+  gzipKB: number;
+}
+
+const mark = (ok: boolean | null): string => (ok === null ? '–' : ok ? 'yes' : 'no');
+const errorRow = (r: Failed): string => (r.error ? `failed: ${r.error}` : '');
+
+function fanoutSection(results: RunResults, verdicts: unknown[][]): string {
+  const s = scenario<{ rows: Row<FanoutRow>[] }>(results, 'fanout');
+  if (!s) return '';
+  const rows = s.result.rows;
+  const find = (system: string, n: number | undefined) =>
+    rows.find((r) => r.system === system && r.subscribers === n);
+  const body = rows.map((r) => {
+    const sio = find('socketio', r.subscribers)?.throughput?.deliveriesPerSec;
+    const ws = find('ws', r.subscribers)?.throughput?.deliveriesPerSec;
+    const t = r.throughput;
+    if (r.error) return [r.subscribers, r.system, errorRow(r), '', '', '', '', '', '', '', ''];
+    return [
+      num(r.subscribers),
+      r.system,
+      num(t?.deliveriesPerSec),
+      times(ratio(t?.deliveriesPerSec, sio)),
+      times(ratio(t?.deliveriesPerSec, ws)),
+      `${t?.serverCpu?.percent ?? '–'} % / ${t?.clientCpu?.percent ?? '–'} %`,
+      t?.saturated,
+      r.latency?.p50,
+      r.latency?.p99,
+      r.latency?.max,
+      `${r.latency?.serverCpu?.percent ?? '–'} %`,
+    ];
+  });
+  for (const n of [...new Set(rows.map((r) => r.subscribers))]) {
+    const h = find('herald', n);
+    const sio = find('socketio', n);
+    const ws = find('ws', n);
+    const rs = ratio(h?.throughput?.deliveriesPerSec, sio?.throughput?.deliveriesPerSec);
+    const rw = ratio(h?.throughput?.deliveriesPerSec, ws?.throughput?.deliveriesPerSec);
+    verdicts.push([
+      `fan-out ${num(n)} subscribers: deliveries/s ≥ 2× socket.io and ≥ 0.8× raw ws`,
+      `${times(rs)} socket.io, ${times(rw)} ws`,
+      mark(rs === null || rw === null ? null : rs >= 2 && rw >= 0.8),
+    ]);
+    const hp = h?.latency?.p99;
+    const sp = sio?.latency?.p99;
+    verdicts.push([
+      `fan-out ${num(n)} subscribers: latency p99 below socket.io's`,
+      `${hp ?? '–'} ms vs ${sp ?? '–'} ms`,
+      mark(hp === undefined || sp === undefined ? null : hp < sp),
+    ]);
+  }
+  return `### 1. Fan-out (one channel)
+
+${describeRun(s.info)}
+
+Throughput: events published from the server process as fast as a window of 100,000 deliveries in flight
+allows. Latency: publish to receipt (shared monotonic clock) at the same offered load for every system
+(50,000 deliveries/s). CPU is the share of one core over the measured interval; "saturated" means ≥ 90 %.
+
+${markdownTable(
+  [
+    'subscribers',
+    'system',
+    'deliveries/s',
+    '× socket.io',
+    '× ws',
+    'CPU server / client',
+    'saturated',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'server CPU at 50k/s',
+  ],
+  body,
+)}
+`;
+}
+
+function channelsSection(results: RunResults): string {
+  const s = scenario<{ clients: number; rows: Row<ChannelsRow>[] }>(results, 'channels');
+  if (!s) return '';
+  const body = s.result.rows.map((r) =>
+    r.error
+      ? [r.system, errorRow(r), '', '', '', '', '']
+      : [
+          r.system,
+          `${r.serverCpu?.percent ?? '–'} %`,
+          `${r.clientCpu?.percent ?? '–'} %`,
+          r.latency?.p50,
+          r.latency?.p99,
+          r.latency?.max,
+          `${num(r.delivered)} / ${num(r.published)}`,
+        ],
+  );
+  return `### 2. Many channels
+
+${describeRun(s.info)}
+
+${num(s.result.clients)} clients, each on its own channel; one event per channel per second.
+
+${markdownTable(['system', 'server CPU', 'client CPU', 'p50 ms', 'p99 ms', 'max ms', 'delivered / published'], body)}
+`;
+}
+
+function idleSection(results: RunResults, verdicts: unknown[][]): string {
+  const s = scenario<{ fdLimit: { soft: number; hard: number }; rows: Row<IdleRow>[] }>(results, 'idle');
+  if (!s) return '';
+  const rows = s.result.rows;
+  const body = rows.map((r) =>
+    r.error
+      ? [num(r.connections), r.system, errorRow(r), '', '']
+      : [num(r.connections), r.system, r.heapKiBPerConn, r.rssKiBPerConn, num(r.ready)],
+  );
+  for (const n of [...new Set(rows.map((r) => r.connections))]) {
+    const h = rows.find((r) => r.system === 'herald' && r.connections === n)?.heapKiBPerConn;
+    const sio = rows.find((r) => r.system === 'socketio' && r.connections === n)?.heapKiBPerConn;
+    verdicts.push([
+      `memory per idle connection (${num(n)}) below socket.io's (heap)`,
+      `${h ?? '–'} KiB vs ${sio ?? '–'} KiB`,
+      mark(h === undefined || sio === undefined ? null : h < sio),
+    ]);
+  }
+  return `### 3. Idle connections
+
+${describeRun(s.info)}
+
+Server heap and RSS growth per connection, after GC; each connection is subscribed to its own channel.
+File-descriptor limit: ${s.result.fdLimit.soft} soft / ${s.result.fdLimit.hard} hard.
+
+${markdownTable(['connections', 'system', 'heap KiB/conn', 'RSS KiB/conn', 'ready'], body)}
+`;
+}
+
+function reconnectSection(results: RunResults, verdicts: unknown[][]): string {
+  const s = scenario<{ policy: string; rows: Row<StormRow>[] }>(results, 'reconnect');
+  if (!s) return '';
+  const rows = s.result.rows;
+  const body = rows.map((r) =>
+    r.error
+      ? [r.label, errorRow(r), '', '', '', '', '', '']
+      : [
+          r.label,
+          num(r.clients),
+          r.downMs,
+          `${num(r.lost)} (${num(r.clientsWithLoss)} clients)`,
+          num(r.duplicates),
+          r.allResumedMs ?? `${r.notResumed} never`,
+          r.allCaughtUpMs ?? `${r.notCaughtUp} never`,
+          num(r.eventsPerChannel),
+        ],
+  );
+  const h = rows.find((r) => r.system === 'herald');
+  verdicts.push([
+    'reconnect storm: 0 lost, every client resumed and caught up within 10 s',
+    h && !h.error
+      ? `${num(h.lost)} lost, ${num(h.duplicates)} duplicates, caught up in ${h.allCaughtUpMs ?? '–'} ms`
+      : '–',
+    mark(h && !h.error ? h.lost === 0 && h.allCaughtUpMs !== null && (h.allCaughtUpMs ?? 0) <= 10_000 : null),
+  ]);
+  return `### 4. Reconnect storm (server restarted while events keep coming)
+
+${describeRun(s.info)}
+
+Clients spread over channels; one event per channel every 100 ms; the server is restarted after 2 s (Herald on
+SQLite, in-process close and start on the same port and data). While it is down the publisher queues its
+events, as a retrying backend would. Every client uses the same reconnect policy: ${s.result.policy}.
+socket.io runs its real client. "Caught up": the client has received an event published after the server was
+back (Herald replays first, in order, so it then holds everything before it).
+
+${markdownTable(['system', 'clients', 'down ms', 'events lost', 'duplicates', 'all resumed ms', 'all caught up ms', 'events per channel'], body)}
+`;
+}
+
+function costSection(results: RunResults): string {
+  const s = scenario<{
+    node: Row<CostRow>[];
+    browser: { browser?: string; rows?: Row<CostRow>[]; skipped?: string; error?: string };
+    jsonParseOnlyPerSec: number;
+  }>(results, 'client-cost');
+  if (!s) return '';
+  const body = [
+    ...s.result.node.map((r) => [
+      'Node',
+      r.eventsPerFrame,
+      num(r.eventsPerSec),
+      r.cpu ? `${r.cpu.percent} %` : errorRow(r),
+    ]),
+    ...(s.result.browser.rows ?? []).map((r) => [
+      s.result.browser.browser,
+      r.eventsPerFrame,
+      num(r.eventsPerSec),
+      '',
+    ]),
+  ];
+  const browserNote = s.result.browser.skipped ?? s.result.browser.error ?? '';
+  return `### 5. Client cost
+
+${describeRun(s.info)}
+
+A real \`@herald/client\` subscribed to a local frame pump that answers the handshake and sends \`events\`
+frames as fast as they are read; events/s counted in \`onEvent\`. For scale: \`JSON.parse\` alone of the
+same one-event frame runs at ${num(s.result.jsonParseOnlyPerSec)} per second in Node. ${browserNote}
+
+${markdownTable(['runtime', 'events per frame', 'events/s', 'client CPU'], body)}
+`;
+}
+
+function bundleSection(results: RunResults, verdicts: unknown[][]): string {
+  const s = scenario<{ method: string; rows: Row<BundleRow>[] }>(results, 'bundle');
+  if (!s) return '';
+  const rows = s.result.rows;
+  const body = rows.map((r) =>
+    r.error
+      ? [r.name, errorRow(r), '', '']
+      : [r.name, r.fullFeatured ? 'yes' : '', ((r.minBytes ?? 0) / 1000).toFixed(2), r.gzipKB?.toFixed(2)],
+  );
+  const core = rows.find((r) => r.name === '@herald/client');
+  const peers = rows.filter((r) => r.fullFeatured && typeof r.gzipBytes === 'number');
+  const smallest = peers.reduce<Row<BundleRow> | undefined>(
+    (a, b) => (a && (a.gzipBytes ?? 0) <= (b.gzipBytes ?? 0) ? a : b),
+    undefined,
+  );
+  verdicts.push([
+    'client core ≤ 8 KB gzip and smaller than every full-featured peer',
+    `${core?.gzipKB ?? '–'} KB; smallest full-featured peer ${smallest?.name ?? '–'} ${smallest?.gzipKB ?? '–'} KB`,
+    mark(
+      core?.gzipBytes === undefined
+        ? null
+        : core.gzipBytes <= 8_000 && peers.every((p) => (core.gzipBytes ?? 0) < (p.gzipBytes ?? 0)),
+    ),
+  ]);
+  return `### 6. Bundle size
+
+${describeRun(s.info)}
+
+${s.result.method}. Everything each package exports is kept. "Full-featured": reconnection plus channels,
+acknowledgements or recovery.
+
+${markdownTable(['library', 'full-featured', 'min KB', 'min+gzip KB'], body)}
+`;
+}
+
+/** The generated part of bench/README.md: "where we stand", then one table per scenario. */
+export function renderReport(results: RunResults): string {
+  const verdicts: unknown[][] = [];
+  const sections = [
+    fanoutSection(results, verdicts),
+    channelsSection(results),
+    idleSection(results, verdicts),
+    reconnectSection(results, verdicts),
+    costSection(results),
+    bundleSection(results, verdicts),
+  ].filter(Boolean);
+  return `## Where we stand
+
+${markdownTable(['target', 'measured', 'met'], verdicts)}
+
+## Results
+
+${sections.join('\n')}`;
+}
+
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+/** Replaces the generated part of `readmePath` (between the results markers) with `report`. */
+export function updateReadme(readmePath: string, report: string): void {
+  const text = readFileSync(readmePath, 'utf8');
+  const from = text.indexOf(START);
+  const to = text.indexOf(END);
+  if (from === -1 || to === -1) throw new Error(`${readmePath} lacks ${START} … ${END}`);
+  writeFileSync(readmePath, `${text.slice(0, from + START.length)}\n${report}\n${text.slice(to)}`);
+}
