@@ -11,8 +11,11 @@ export {
   type StoreSpec,
 } from './config.js';
 export { type Hub, type HubStats, startHub } from './server.js';
+export { createStore } from './store/create-store.js';
 export { createLocalBroker } from './store/local-broker.js';
 export { createMemoryStore } from './store/memory.js';
+export { createRedisStore } from './store/redis.js';
+export { createRedisBroker } from './store/redis-broker.js';
 export { createSqliteStore } from './store/sqlite.js';
 export type {
   AppendedEvent,

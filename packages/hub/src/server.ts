@@ -161,13 +161,15 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     throw err;
   }
 
+  server.on('error', onError);
   const stopTicker = startTicker(
     {
       tick: (now) => {
         for (const conn of ws.connections) conn.tick(now);
       },
       heartbeat: (now) => {
-        for (const conn of ws.connections) conn.heartbeat(now);
+        const ping = JSON.stringify({ type: 'ping', ts: now });
+        for (const conn of ws.connections) conn.heartbeat(ping);
         for (const sse of sseStreams) sse.keepAlive();
       },
     },

@@ -91,6 +91,9 @@ export async function serve(argv: readonly string[], out: (line: string) => void
     }
     throw err;
   }
+  // The boundary of last resort: a bug in one request must not take every other client down with the hub.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception'));
   const shown = hub.host.includes(':') ? `[${hub.host}]` : hub.host;
   out(`listening on http://${shown}:${hub.port}${hub.openDevHub ? ' (open dev hub: no auth)' : ''}`);
   const simulator = values.demo ? await startDemoSimulator(hub.url, publisherKeys[0], logger) : null;

@@ -194,8 +194,11 @@ export class Connection implements Flushable, SubscriptionOwner {
     }
   }
 
-  /** One heartbeat round: close if the last ping went unanswered, else ping. */
-  heartbeat(now: number): void {
+  /**
+   * One heartbeat round: close if the last ping went unanswered, else send `ping` (`frame` is the round's
+   * ping, encoded once for every connection).
+   */
+  heartbeat(frame: string): void {
     if (this.state !== 'open') return;
     if (this.pongPending) {
       this.ctx.metrics.pingTimeouts++;
@@ -204,15 +207,19 @@ export class Connection implements Flushable, SubscriptionOwner {
       return;
     }
     this.pongPending = true;
-    this.sendControl({ type: 'ping', ts: now });
+    this.sendRaw(frame);
   }
 
   // ---- output -----------------------------------------------------------------------------------
 
   /** Queues a control message, in order with event batches. */
   sendControl(message: ServerMessage): void {
+    this.sendRaw(JSON.stringify(message));
+  }
+
+  /** Queues an already-encoded control message. */
+  private sendRaw(data: string): void {
     if (this.state === 'closed') return;
-    const data = JSON.stringify(message);
     this.queue.push(new ControlFrame(data));
     this.queuedBytes += data.length;
     this.ctx.scheduler.mark(this);
