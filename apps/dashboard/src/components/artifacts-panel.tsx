@@ -96,12 +96,12 @@ function Lyrics({ sections }: { sections: readonly unknown[] }): ReactNode {
   return (
     <div className="lyrics">
       {sections.filter(isRecord).map((section, index) => (
-        // Section names repeat (Chorus twice); the index keeps keys unique.
+        // biome-ignore lint/suspicious/noArrayIndexKey: section names repeat (Chorus twice) and the list never reorders
         <div key={`${text(section.name)}-${index}`}>
           <h4>{text(section.name)}</h4>
           <p>
             {(Array.isArray(section.lines) ? section.lines : []).map((line, i) => (
-              // Lines can repeat too; position is the identity.
+              // biome-ignore lint/suspicious/noArrayIndexKey: lines can repeat and never reorder; position is the identity
               <span key={`${i}-${text(line)}`}>
                 {text(line)}
                 <br />

@@ -95,7 +95,7 @@ function Issues({ progress }: { progress: RunProgressState }): ReactNode {
   return (
     <ul className="issues" aria-label="Open issues">
       {progress.issues.map((issue, index) => (
-        // Issues carry no id; node + code + index is stable within one render.
+        // biome-ignore lint/suspicious/noArrayIndexKey: issues carry no id; node + code + position identifies one
         <li key={`${issue.node}-${issue.code}-${index}`} className={`issue issue--${issue.severity}`}>
           <span className="issue__severity">{issue.severity}</span>
           <span>

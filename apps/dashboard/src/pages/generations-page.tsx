@@ -92,7 +92,7 @@ function JobCard({ job }: { readonly job: JobSummary }): ReactNode {
       {total > 0 ? (
         <div className="clips" aria-hidden="true">
           {Array.from({ length: total }, (_, i) => (
-            // Clip slots are positional by nature: the clip number is the identity.
+            // biome-ignore lint/suspicious/noArrayIndexKey: clip slots are positional; the clip number is the identity
             <span key={i} className={`clip${p.clips[i + 1] ? ' clip--done' : ''}`} />
           ))}
         </div>

@@ -1,6 +1,7 @@
 import { EventLog, MEATYMUSIC_NODES, RunProgressView, useChannelEvents, useRunProgress } from '@herald/react';
 import { type ReactNode, useMemo } from 'react';
 import { ArtifactsPanel } from '../components/artifacts-panel.js';
+import { HubHistory } from '../components/hub-history.js';
 import { NotesPanel } from '../components/notes-panel.js';
 import { ScoresPanel } from '../components/scores-panel.js';
 import { StatusBadge } from '../components/status-badge.js';
@@ -39,6 +40,7 @@ export function RunView({
             </span>
             {summary?.genre ? <span>{summary.genre}</span> : null}
             <span>{events.length} events</span>
+            <HubHistory channel={channel} />
             {progress.durationMs !== null ? <span>Took {formatDuration(progress.durationMs)}</span> : null}
           </div>
         </div>
