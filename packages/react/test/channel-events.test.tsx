@@ -140,4 +140,38 @@ describe('useChannelEvents against a real hub', () => {
     expect(latest).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
     expect(renders - before).toBeLessThan(50);
   });
+
+  it('reports a gap when the hub comes back with a new history (new epoch), then continues live', async () => {
+    fx = await startFixture({ backoff: { initialMs: 50, maxMs: 100 } });
+    const { result } = renderHook(() => useChannelEvents('run:gap'), { wrapper: fx.wrapper });
+    await waitFor(() => result.current.status === 'live');
+    await publishMany(fx.hub, 'run:gap', 3);
+    await waitFor(() => result.current.events.length === 3);
+    expect(result.current.gap).toBeNull();
+    await fx.stopHub();
+    // A fresh in-memory hub: the old epoch is gone, so the client cannot resume and must say so.
+    await fx.startHubAgain();
+    await waitFor(() => result.current.gap !== null, { timeoutMs: 15_000 });
+    expect(result.current.gap?.channel).toBe('run:gap');
+    expect(result.current.gap?.last?.seq).toBe(3);
+    await fx.hub.publish('run:gap', [{ type: 'after-gap', data: null }]);
+    await waitFor(() => result.current.events.at(-1)?.type === 'after-gap');
+    expect(result.current.events.map((e) => e.seq)).toEqual([1, 2, 3, 1]);
+    act(() => result.current.clear());
+    expect(result.current.gap).toBeNull();
+  });
+
+  it('an invalid channel name gives status error with ERR_BAD_CHANNEL', async () => {
+    fx = await startFixture();
+    const { result } = renderHook(() => useChannelEvents('bad channel!'), { wrapper: fx.wrapper });
+    await waitFor(() => result.current.status === 'error');
+    expect(result.current.error?.code).toBe('ERR_BAD_CHANNEL');
+  });
+
+  it('a null channel subscribes to nothing', async () => {
+    fx = await startFixture();
+    const { result } = renderHook(() => useChannelEvents(null), { wrapper: fx.wrapper });
+    expect(result.current.events).toEqual([]);
+    expect(fx.client.stats().subscriptions).toBe(0);
+  });
 });

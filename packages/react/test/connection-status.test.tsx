@@ -54,7 +54,7 @@ describe('useConnectionStatus', () => {
     expect(result.current.attempt).toBeGreaterThanOrEqual(1);
     expect(result.current.lastError).not.toBeNull();
     const first = result.current.countdown;
-    expect(first).toBeGreaterThanOrEqual(4);
+    expect(first).toBeGreaterThanOrEqual(3);
     expect(first).toBeLessThanOrEqual(5);
     // The countdown ticks by itself: wait until it has dropped by at least one second.
     await waitFor(() => result.current.countdown !== null && result.current.countdown < (first ?? 0), {

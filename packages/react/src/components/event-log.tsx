@@ -207,7 +207,7 @@ export function EventLogView({
                     event={event}
                     expanded={expanded.has(event.id)}
                     onToggle={toggle}
-                    detailsId={`${id}-details-${event.seq}`}
+                    detailsId={`${id}-details-${event.id.replace(/\s/g, '_')}`}
                   />
                 </li>
               );
