@@ -12,8 +12,8 @@ import { backoffDelay, DEFAULT_BACKOFF, mayRetry } from './backoff.js';
 import { createEmitter, safeCall } from './emitter.js';
 import { createEnvironment } from './environment.js';
 import { createOutbox, DEFAULT_OUTBOX, type OutboxItem } from './outbox.js';
-import { canTransition } from './state-machine.js';
 import { createCounters } from './stats.js';
+import { createStatusStore } from './status.js';
 import {
   acceptEvent,
   applySubscribed,
@@ -21,6 +21,7 @@ import {
   createEntry,
   subscribeMessage,
 } from './subscriptions.js';
+import { createTimers } from './timers.js';
 import { openPolling } from './transports/polling.js';
 import { openWebSocket } from './transports/websocket.js';
 import type {
@@ -80,7 +81,6 @@ export function createClient(options: ClientOptions): HeraldClient {
   const tokens = createTokenSource(options.getToken);
   const channels = new Map<string, ChannelEntry>();
   const pending = new Map<string, ChannelEntry | OutboxItem>();
-  const timers = new Map<string, unknown>();
   const outbox = createOutbox(
     { ...DEFAULT_OUTBOX, ...options.outbox },
     options.persistence ?? null,
@@ -88,15 +88,6 @@ export function createClient(options: ClientOptions): HeraldClient {
     (e) => events.emit('outbox', e),
   );
 
-  let state: ConnectionState = 'idle';
-  let status: ConnectionStatus = {
-    state,
-    attempt: 0,
-    nextRetryAt: null,
-    lastError: null,
-    lastConnectedAt: null,
-    transport: null,
-  };
   let transport: Transport | null = null;
   let generation = 0;
   let failures = 0; // consecutive failed attempts; reset only after minUptimeMs connected
@@ -108,54 +99,11 @@ export function createClient(options: ClientOptions): HeraldClient {
   let rejectedToken: string | undefined | null = null; // set after an auth close: the next token must differ
   let rids = 0;
 
-  const timer = (name: string, ms: number, fn: () => void) => {
-    clear(name);
-    timers.set(
-      name,
-      env.setTimeout(() => {
-        timers.delete(name);
-        fn();
-      }, ms),
-    );
-  };
-  const clear = (name: string) => {
-    if (timers.has(name)) env.clearTimeout(timers.get(name));
-    timers.delete(name);
-  };
-
-  const update = (patch: Partial<ConnectionStatus>, silent = false): boolean => {
-    const next = { ...status, ...patch };
-    const changed = (Object.keys(patch) as (keyof ConnectionStatus)[]).some((k) => next[k] !== status[k]);
-    if (changed) status = next;
-    if (changed && !silent) events.emit('status', status);
-    return changed;
-  };
-
-  /** The one place state changes: emits `state`, then `connected`/`disconnected`, then `status`. */
-  const setState = (
-    next: ConnectionState,
-    patch: Partial<ConnectionStatus> = {},
-    code?: number,
-    reason?: string,
-  ) => {
-    const old = state;
-    if (old === next || !canTransition(old, next)) {
-      update(patch);
-      return;
-    }
-    state = next;
-    const changed = update({ ...patch, state: next }, true);
-    log.debug?.(`herald: ${old} -> ${next}`, { code, reason });
-    events.emit('state', {
-      oldState: old,
-      newState: next,
-      ...(code === undefined ? {} : { code }),
-      ...(reason === undefined ? {} : { reason }),
-    });
-    if (next === 'connected') events.emit('connected', { transport: status.transport ?? 'websocket' });
-    if (old === 'connected') events.emit('disconnected', { code: code ?? 1000, reason: reason ?? '' });
-    if (changed) events.emit('status', status);
-  };
+  const timers = createTimers(env);
+  const store = createStatusStore(events, log);
+  const { setState, update } = store;
+  const timer = timers.set;
+  const clear = timers.clear;
 
   const send = (message: ClientMessage) => {
     if (!transport) return;
@@ -174,7 +122,7 @@ export function createClient(options: ClientOptions): HeraldClient {
   };
 
   const flush = () => {
-    if (state !== 'connected' || transport?.name !== 'websocket') return; // polling keeps publishes queued
+    if (store.state !== 'connected' || transport?.name !== 'websocket') return; // polling keeps publishes queued
     for (const item of outbox.take()) {
       const rid = `p${++rids}`;
       pending.set(rid, item);
@@ -188,7 +136,7 @@ export function createClient(options: ClientOptions): HeraldClient {
   };
 
   const checkIdle = () => {
-    if (lazy && state === 'connected' && !channels.size && !outbox.size()) {
+    if (lazy && store.state === 'connected' && !channels.size && !outbox.size()) {
       timer('idle', options.idleTimeoutMs ?? 1000, () => {
         teardown('idle');
         setState('idle', {}, 1000, 'idle');
@@ -201,7 +149,7 @@ export function createClient(options: ClientOptions): HeraldClient {
     generation++;
     transport?.close(1000, reason); // 1000: apps may not send 1006 or the hub's codes
     transport = null;
-    for (const name of [...timers.keys()]) clear(name);
+    timers.clearAll();
     pending.clear();
     outbox.reset();
     for (const entry of channels.values()) {
@@ -272,7 +220,7 @@ export function createClient(options: ClientOptions): HeraldClient {
   /** Starts one connection attempt. */
   function open(): void {
     clear('retry');
-    if (state === 'closed') return;
+    if (store.state === 'closed') return;
     if (!env.isOnline()) {
       setState('offline', { nextRetryAt: null });
       return;
@@ -424,35 +372,38 @@ export function createClient(options: ClientOptions): HeraldClient {
 
   const ensureConnected = () => {
     clear('idle');
-    if (state === 'idle') open();
+    if (store.state === 'idle') open();
   };
 
   const offOnline = env.onOnlineChange((online) => {
-    if (!online && (state === 'connecting' || state === 'connected' || state === 'reconnecting')) {
+    if (
+      !online &&
+      (store.state === 'connecting' || store.state === 'connected' || store.state === 'reconnecting')
+    ) {
       teardown('offline');
       setState('offline', { nextRetryAt: null }, ABNORMAL, 'offline');
-    } else if (online && state === 'offline') open();
+    } else if (online && store.state === 'offline') open();
   });
   const offVisible = env.onVisible(() => {
-    if (state === 'reconnecting') open();
-    else if (state === 'connected') send({ type: 'ping', ts: env.now() });
+    if (store.state === 'reconnecting') open();
+    else if (store.state === 'connected') send({ type: 'ping', ts: env.now() });
   });
 
   const client: HeraldClient = {
     get state() {
-      return state;
+      return store.state;
     },
-    getStatus: () => status,
+    getStatus: () => store.status,
     connect() {
-      if (state === 'idle' || state === 'failed') client.reconnect();
+      if (store.state === 'idle' || store.state === 'failed') client.reconnect();
     },
     reconnect() {
-      if (state === 'connected' || state === 'connecting' || state === 'closed') return;
-      if (state === 'failed') failures = 0;
+      if (store.state === 'connected' || store.state === 'connecting' || store.state === 'closed') return;
+      if (store.state === 'failed') failures = 0;
       open();
     },
     subscribe<T>(channel: string, handlers: SubscribeOptions<T>) {
-      if (state === 'closed') throw new HeraldError(ErrorCode.ClientClosed, 'client is closed');
+      if (store.state === 'closed') throw new HeraldError(ErrorCode.ClientClosed, 'client is closed');
       if (!isValidChannel(channel))
         throw new HeraldError(ErrorCode.BadChannel, `bad channel name "${channel}"`);
       let entry = channels.get(channel);
@@ -460,7 +411,7 @@ export function createClient(options: ClientOptions): HeraldClient {
       if (!entry) {
         entry = createEntry(channel, handlers.since);
         channels.set(channel, entry);
-        if (state === 'connected') sendSubscribe(entry);
+        if (store.state === 'connected') sendSubscribe(entry);
       } else if (entry.live && entry.info) safeCall(sub.onSubscribed, entry.info);
       entry.subscribers.add(sub);
       ensureConnected();
@@ -477,7 +428,7 @@ export function createClient(options: ClientOptions): HeraldClient {
       };
     },
     publish(channel, type, data, publishOptions) {
-      if (state === 'closed')
+      if (store.state === 'closed')
         return Promise.reject(new HeraldError(ErrorCode.ClientClosed, 'client is closed'));
       if (!isValidChannel(channel)) {
         return Promise.reject(new HeraldError(ErrorCode.BadChannel, `bad channel name "${channel}"`));
@@ -490,7 +441,7 @@ export function createClient(options: ClientOptions): HeraldClient {
     on: events.on,
     stats: () => ({ ...counters, outboxDepth: outbox.size(), subscriptions: channels.size }),
     close() {
-      if (state === 'closed') return;
+      if (store.state === 'closed') return;
       teardown('client closed');
       setState('closed', { nextRetryAt: null }, 1000, 'client closed');
       offOnline();
