@@ -144,6 +144,7 @@ export class ChannelStore {
 
   /** Calls `tap` synchronously for every event from now on. Retains the store until the returned cleanup. */
   tap(tap: EventTap): () => void {
+    // Wrapped so the same function can be tapped twice and removed independently.
     const wrapped: EventTap = (event, history) => tap(event, history);
     this.taps.add(wrapped);
     const release = this.retain();
@@ -167,12 +168,6 @@ export class ChannelStore {
       this.derived.set(key, store as DerivedStore<unknown>);
     }
     return store;
-  }
-
-  /** Drops the buffered events for every consumer of this store. */
-  clear(): void {
-    this.pending = [];
-    this.update({ events: [], gap: null });
   }
 
   private start(): void {

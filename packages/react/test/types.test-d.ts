@@ -1,0 +1,39 @@
+import type { Envelope, HeraldError } from '@herald/protocol';
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  type ChannelEventsResult,
+  type ConnectionStatusView,
+  type QueryInvalidator,
+  type RunProgressState,
+  useChannelEvents,
+  useConnectionStatus,
+  useRunProgress,
+} from '../src/index.js';
+import { normalizeKeys } from '../src/normalize-keys.js';
+
+describe('public types', () => {
+  it('useChannelEvents carries the payload type', () => {
+    type Goal = { readonly goal_id: string };
+    expectTypeOf(useChannelEvents<Goal>).returns.toEqualTypeOf<ChannelEventsResult<Goal>>();
+    expectTypeOf<ChannelEventsResult<Goal>['events']>().toEqualTypeOf<readonly Envelope<Goal>[]>();
+    expectTypeOf<ChannelEventsResult['error']>().toEqualTypeOf<HeraldError | null>();
+    expectTypeOf<ChannelEventsResult['status']>().toEqualTypeOf<'loading' | 'live' | 'error'>();
+  });
+
+  it('status and progress hooks', () => {
+    expectTypeOf(useConnectionStatus).returns.toEqualTypeOf<ConnectionStatusView>();
+    expectTypeOf<ConnectionStatusView['countdown']>().toEqualTypeOf<number | null>();
+    expectTypeOf(useRunProgress).returns.toEqualTypeOf<RunProgressState>();
+    expectTypeOf<RunProgressState['status']>().toEqualTypeOf<'idle' | 'running' | 'completed' | 'failed'>();
+  });
+
+  it('a TanStack QueryClient-like object fits QueryInvalidator structurally', () => {
+    const like = { invalidateQueries: (_filters: { queryKey: readonly unknown[] }) => Promise.resolve() };
+    expectTypeOf(like).toMatchTypeOf<QueryInvalidator>();
+  });
+
+  it('normalizeKeys maps snake_case keys to camelCase deeply', () => {
+    const out = normalizeKeys({ goal_id: 'g', action_items: [{ due_at: 1 }] });
+    expectTypeOf(out).toEqualTypeOf<{ goalId: string; actionItems: { dueAt: number }[] }>();
+  });
+});
