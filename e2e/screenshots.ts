@@ -113,7 +113,12 @@ async function generations(browser: Browser, hub: DemoHub): Promise<void> {
   const page = await newPage(browser, 'light');
   await page.goto(`${hub.url}/#/generations`);
   await waitForConnection(page, 'connected');
-  await page.locator('.job .badge[data-status="encoding"]').first().waitFor({ timeout: 60_000 });
+  const encoding = page.locator('.job', {
+    has: page.locator('.badge[data-status="encoding"]'),
+    hasText: 'Frames',
+  });
+  await encoding.first().waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(500); // let the progress bars finish their width transition
   await page.screenshot({ path: join(OUT, 'generations.png') });
   await page.context().close();
   await Promise.all(live);

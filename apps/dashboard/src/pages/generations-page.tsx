@@ -62,7 +62,8 @@ export function GenerationsPage(): ReactNode {
 function JobCard({ job }: { readonly job: JobSummary }): ReactNode {
   const p = useRunProgress(job.channel);
   const status = p.jobStatus ?? (p.status === 'idle' ? 'queued' : p.status);
-  const percent = Math.round(p.percent);
+  // Encoding restarts the bar: until its first frame report the encoder is at 0 %, not at the clips' 100 %.
+  const percent = status === 'encoding' && p.frames === null ? 0 : Math.round(p.percent);
   const clipsDone = Object.keys(p.clips).length;
   const total = p.totalClips ?? 0;
   const tone = status === 'completed' ? 'completed' : status === 'failed' ? 'failed' : '';
