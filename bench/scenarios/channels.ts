@@ -10,7 +10,7 @@ async function runOne(system: SystemName, clients: number, o: ScenarioOptions) {
     const { ready } = await connect({ clients, channelPrefix: PREFIX, channelCount: clients });
     if (ready < clients) throw new Error(`only ${ready}/${clients} clients ready`);
     const channels = Array.from({ length: clients }, (_, i) => `${PREFIX}${i}`);
-    const durationMs = o.quick ? 3_000 : 10_000;
+    const durationMs = o.quick ? 2_000 : 10_000;
     await client.call('startCount', {});
     await Promise.all([server.call('cpuStart'), client.call('cpuStart')]);
     // One event per channel per second: `clients` events per second in all.

@@ -40,7 +40,7 @@ async function runOne(system: SystemName, subscribers: number, o: ScenarioOption
 
     // Warm-up: JIT and buffers, not measured.
     await client.call('startCount', {});
-    const warm = Math.max(20, Math.round(20_000 / subscribers));
+    const warm = Math.max(20, Math.round((o.quick ? 10_000 : 50_000) / subscribers));
     await server.call('burst', {
       channel: CHANNEL,
       events: warm,
@@ -51,18 +51,25 @@ async function runOne(system: SystemName, subscribers: number, o: ScenarioOption
     await client.call('waitDelivered', { target: warm * subscribers, timeoutMs: 30_000 });
 
     // Throughput: as fast as the delivery window allows.
-    const target = o.quick ? 150_000 : 1_000_000;
+    const target = o.quick ? 100_000 : 1_000_000;
     const events = Math.max(20, Math.round(target / subscribers));
     await client.call('startCount', { progressMs: 10 });
     await Promise.all([server.call('cpuStart'), client.call('cpuStart')]);
     const profiling = o.profile && system === 'herald';
     if (profiling) await server.call('profileStart');
-    const burst = await server.call<{ startUs: number }>(
+    const burst = await server.call<{ startUs: number; published: number }>(
       'burst',
-      { channel: CHANNEL, events, subscribers, windowDeliveries: WINDOW_DELIVERIES, batch: 20 },
+      {
+        channel: CHANNEL,
+        events,
+        subscribers,
+        windowDeliveries: WINDOW_DELIVERIES,
+        batch: 20,
+        maxMs: o.quick ? 1_500 : 8_000,
+      },
       120_000,
     );
-    await client.call('waitDelivered', { target: events * subscribers, timeoutMs: 60_000 }, 70_000);
+    await client.call('waitDelivered', { target: burst.published * subscribers, timeoutMs: 60_000 }, 70_000);
     const [serverCpu, clientCpu] = await Promise.all([
       server.call<CpuSample | null>('cpuStop'),
       client.call<CpuSample | null>('cpuStop'),
@@ -77,7 +84,7 @@ async function runOne(system: SystemName, subscribers: number, o: ScenarioOption
 
     // Latency at the same offered load for every system.
     const eventsPerSec = Math.min(2_000, LATENCY_LOAD / subscribers);
-    const durationMs = o.quick ? 1_500 : 4_000;
+    const durationMs = o.quick ? 1_000 : 4_000;
     await client.call('startCount', {});
     await server.call('cpuStart');
     const rate = await server.call<{ published: number }>(
@@ -94,7 +101,7 @@ async function runOne(system: SystemName, subscribers: number, o: ScenarioOption
       system,
       subscribers,
       throughput: {
-        events,
+        events: burst.published,
         delivered: counted.delivered,
         deliveriesPerSec: seconds > 0 ? Math.round(counted.delivered / seconds) : 0,
         serverCpu,
@@ -125,6 +132,7 @@ export async function fanout(o: ScenarioOptions) {
         o.log(
           `  ${Math.round(row.throughput.deliveriesPerSec).toLocaleString('en')} deliveries/s (server ${row.throughput.serverCpu?.percent}% / client ${row.throughput.clientCpu?.percent}% cpu), p50 ${row.latency.p50} ms p99 ${row.latency.p99} ms`,
         );
+        for (const f of row.profile?.slice(0, 12) ?? []) o.log(`    ${f.selfPercent}%  ${f.fn}  ${f.where}`);
         rows.push(row);
       } catch (error) {
         o.log(`  failed: ${failure(error).error}`);

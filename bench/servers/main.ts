@@ -49,6 +49,8 @@ interface BurstParams {
   readonly windowDeliveries: number;
   /** Events published per turn of the event loop. */
   readonly batch: number;
+  /** Stop publishing after this long even if fewer than `events` went out (keeps quick runs short). */
+  readonly maxMs?: number;
 }
 
 /** Publishes `events` events to one channel as fast as the delivery window allows. */
@@ -56,7 +58,8 @@ async function burst(p: BurstParams): Promise<{ startUs: number; endUs: number; 
   delivered = 0;
   const startUs = nowUs();
   let published = 0;
-  while (published < p.events) {
+  const stopAt = startUs + (p.maxMs ?? 600_000) * 1000;
+  while (published < p.events && nowUs() < stopAt) {
     if (published * p.subscribers - delivered >= p.windowDeliveries) {
       await new Promise<void>((resolve) => {
         creditWaiter = resolve;
