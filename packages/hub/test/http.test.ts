@@ -164,3 +164,23 @@ describe('history, health and metrics', () => {
     }
   });
 });
+
+describe('CORS', () => {
+  it('lets browser apps on other origins call the API with bearer tokens', async () => {
+    const preflight = await fetch(`${hub.url}/v1/channels/c/events`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    const get = await fetch(`${hub.url}/v1/channels/c/events`, {
+      headers: { origin: 'http://localhost:5173' },
+    });
+    expect(get.headers.get('access-control-allow-origin')).toBe('*');
+  });
+});

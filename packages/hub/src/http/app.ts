@@ -1,6 +1,7 @@
 import { ErrorCode, HeraldError, type PublishInput } from '@herald/protocol';
 import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { bearer } from '../auth/authenticator.js';
 import { canPublish, canSubscribe, type Principal } from '../auth/principal.js';
 import type { HubContext } from '../context.js';
@@ -66,6 +67,17 @@ export function createApp(deps: AppDeps): Hono<Env> {
     ctx.metrics.httpRequests++;
     await next();
   });
+  // Credentials are bearer tokens, never cookies, so any origin may call the API (dashboards on another port).
+  app.use(
+    '/v1/*',
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+      exposeHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
+  );
 
   app.get('/healthz', (c) =>
     ctx.isDraining() ? c.json({ status: 'draining' }, 503) : c.json({ status: 'ok' }, 200),

@@ -103,7 +103,11 @@ export class WsGateway {
         conn.sendError(undefined, ErrorCode.Internal, 'internal error');
       }
     });
-    ws.on('close', () => conn.closed());
+    ws.on('close', (code) => {
+      conn.closed();
+      this.ctx.logger.debug({ connectionId: conn.id, sub: conn.principal.sub, code }, 'connection closed');
+    });
+    this.ctx.logger.debug({ connectionId: conn.id }, 'connection opened');
   }
 
   /** Resolves when every socket has closed, destroying the stragglers after `timeoutMs`. */
