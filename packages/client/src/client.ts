@@ -73,6 +73,7 @@ export function createClient(options: ClientOptions): HeraldClient {
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
   const allowed = options.transports ?? ['websocket', 'polling'];
   const lazy = options.lazy ?? true;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const log = options.logger ?? {};
   const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
   const urls = resolveUrls(options.url);
@@ -227,7 +228,7 @@ export function createClient(options: ClientOptions): HeraldClient {
     }
     const gen = ++generation;
     setState('connecting', { nextRetryAt: null });
-    timer('connect', options.connectTimeoutMs ?? 10_000, () => lost(gen, ABNORMAL, 'connect timeout'));
+    timer('connect', connectTimeoutMs, () => lost(gen, ABNORMAL, 'connect timeout'));
     tokens.get().then(
       (next) => {
         if (gen !== generation) return;
@@ -257,7 +258,7 @@ export function createClient(options: ClientOptions): HeraldClient {
         try {
           transport =
             name === 'polling'
-              ? openPolling(urls.http, env, options.pollIntervalMs ?? 2000, handlers)
+              ? openPolling(urls.http, env, options.pollIntervalMs ?? 2000, connectTimeoutMs, handlers)
               : openWebSocket(urls.ws, WS as WebSocketConstructorLike, handlers);
         } catch (error) {
           lost(gen, ABNORMAL, 'could not open the socket', error);

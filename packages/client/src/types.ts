@@ -125,7 +125,7 @@ export interface ClientOptions {
   transports?: readonly TransportName[];
   /** Reconnect policy. @default { initialMs: 1000, maxMs: 30000, factor: 2, maxAttempts: Infinity, minUptimeMs: 5000 } */
   backoff?: Partial<BackoffOptions>;
-  /** Time allowed to open the socket and receive `welcome`, in ms. @default 10000 */
+  /** Time allowed to open the socket and receive `welcome` (and for one polling round), in ms. @default 10000 */
   connectTimeoutMs?: number;
   /** Outbox policy. @default { maxSize: 100, maxRetries: 3, ttlMs: 3600000, overflow: 'drop-oldest' } */
   outbox?: Partial<OutboxOptions>;

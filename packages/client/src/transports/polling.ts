@@ -20,12 +20,14 @@ interface Page {
  * The HTTP fallback: polls `GET /v1/channels/{channel}/events?after=N` and plays the hub's side of
  * `herald.v1` locally (`welcome`, `subscribed` with `recovered`, `events`), so the client keeps one code path
  * for positions, dedupe and gaps. Publishes are not carried: the client keeps them in its outbox.
- * A changed epoch or an HTTP failure closes the transport, and the client reconnects and resumes.
+ * A changed epoch, an HTTP failure or a poll round taking over `timeoutMs` closes the transport, and the
+ * client reconnects and resumes.
  */
 export function openPolling(
   baseUrl: string,
   env: Environment,
   intervalMs: number,
+  timeoutMs: number,
   handlers: TransportHandlers,
 ): Transport {
   const polls = new Map<string, Poll>();
@@ -94,8 +96,11 @@ export function openPolling(
       return;
     }
     busy = true;
+    // A request can hang forever on a dead link (no FIN): give up on the round, like a silent socket.
+    const watchdog = polls.size ? env.setTimeout(() => fail(1006, 'poll timed out'), timeoutMs) : undefined;
     try {
       await Promise.all([...polls].map(([channel, poll]) => pollOne(channel, poll)));
+      env.clearTimeout(watchdog);
       busy = false;
       if (!done) schedule(again ? 0 : intervalMs);
       again = false;

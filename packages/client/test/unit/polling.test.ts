@@ -180,6 +180,23 @@ describe('polling transport', () => {
     client.close();
   });
 
+  it('gives up on a poll round that hangs (dead link) and reconnects', async () => {
+    const fetch = vi.fn(() => new Promise<never>(() => {}));
+    const { client } = fakeClient({
+      transports: ['polling'],
+      connectTimeoutMs: 3000,
+      environment: { fetch: fetch as unknown as typeof globalThis.fetch },
+    });
+    client.subscribe('c', {});
+    await run();
+    expect(client.state).toBe('connected');
+    expect(fetch).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(client.state).toBe('reconnecting');
+    expect(client.getStatus().lastError?.message).toContain('poll timed out');
+    client.close();
+  });
+
   it('answers ping and unsubscribe locally', async () => {
     const http = fakeHttp({});
     const { client, sources } = await pollingClient(http);
