@@ -35,7 +35,7 @@ describe('slow consumers', () => {
       sent++;
       maxHeld = Math.max(maxHeld, hub.stats().queuedBytes);
       // Let the hub flush between publishes, as separate HTTP requests would.
-      if (sent % 4 === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (sent % 2 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     expect(hub.stats().slowConsumerDisconnects).toBe(1);
     // The hub never held more than the limit (plus the batch that tipped it over) for any peer.
