@@ -207,32 +207,51 @@ export interface OutboxEvent {
 
 /** Events of {@link HeraldClient.on}. */
 export interface ClientEventMap {
+  /** Every state change, with the close code and reason that caused it when there is one. */
   state: { oldState: ConnectionState; newState: ConnectionState; code?: number; reason?: string };
+  /** A new {@link ConnectionStatus} snapshot. */
   status: ConnectionStatus;
+  /** A failure the app did not ask about through a promise or `onError` (fatal closes, hub errors). */
   error: HeraldError;
+  /** A channel lost events that cannot be replayed; refetch its state. */
   gap: GapInfo;
+  /** The connection is up (after `welcome`). */
   connected: { transport: TransportName };
+  /** The connection that was up is gone. */
   disconnected: { code: number; reason: string };
+  /** An outbox message was queued, acknowledged or dropped. */
   outbox: OutboxEvent;
 }
 
 /** Counters since the client was created. */
 export interface ClientStats {
+  /** Frames received. */
   messagesIn: number;
+  /** Frames sent. */
   messagesOut: number;
+  /** Events handed to subscribers (once per event, however many subscribers). */
   eventsDelivered: number;
+  /** Connections established after the first one. */
   reconnects: number;
+  /** Subscriptions resumed from a position with nothing missing. */
   resumes: number;
+  /** Gaps raised (history could not be replayed). */
   gaps: number;
+  /** Characters received (WebSocket text frames). */
   bytesIn: number;
+  /** Characters sent. */
   bytesOut: number;
+  /** Publishes waiting for an ack now. */
   outboxDepth: number;
+  /** Events dropped because their seq was already delivered. */
   duplicatesDropped: number;
+  /** Channels subscribed now. */
   subscriptions: number;
 }
 
 /** The framework-agnostic Herald client. */
 export interface HeraldClient {
+  /** The current connection state. */
   readonly state: ConnectionState;
   /** Status snapshot with stable identity between changes (fits `useSyncExternalStore`). */
   getStatus(): ConnectionStatus;
@@ -251,6 +270,7 @@ export interface HeraldClient {
   ): Promise<PublishAck>;
   /** Listens to a client event; returns an unsubscribe. */
   on<K extends keyof ClientEventMap>(event: K, listener: (payload: ClientEventMap[K]) => void): () => void;
+  /** Counters since the client was created. */
   stats(): ClientStats;
   /** Closes for good: socket, timers and listeners. Pending publishes reject with ERR_CLIENT_CLOSED (persisted ones stay stored). */
   close(): void;
