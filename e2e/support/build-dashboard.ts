@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { dashboardBuilt, REPO_ROOT } from './paths.js';
 
-/** Builds the dashboard once when `apps/dashboard/dist` is missing (the hub's `--demo` serves it). */
+/**
+ * Builds the dashboard when `apps/dashboard/dist` is missing (the hub's `--demo` serves it), or always
+ * when `HERALD_E2E_REBUILD=1` (after changing dashboard or React sources).
+ */
 export function ensureDashboardBuilt(): void {
-  if (dashboardBuilt()) return;
+  if (dashboardBuilt() && process.env.HERALD_E2E_REBUILD !== '1') return;
   execFileSync('npm', ['run', 'build', '-w', '@herald/dashboard'], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (!dashboardBuilt()) throw new Error('dashboard build finished without apps/dashboard/dist/index.html');
 }
