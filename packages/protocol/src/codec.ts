@@ -29,7 +29,8 @@ const CLIENT_CHECKS: Record<ClientMessage['type'], (m: Record<string, unknown>) 
     checkRid(m.rid) ?? checkChannel(m.channel) ?? (m.since === undefined ? undefined : checkSince(m.since)),
   unsubscribe: (m) => checkRid(m.rid) ?? checkChannel(m.channel),
   publish: (m) => checkRid(m.rid) ?? checkChannel(m.channel) ?? checkPublishInput(m.event),
-  refresh: (m) => checkRid(m.rid) ?? (isShortString(m.token, 16_384) ? undefined : bad('refresh.token required')),
+  refresh: (m) =>
+    checkRid(m.rid) ?? (isShortString(m.token, 16_384) ? undefined : bad('refresh.token required')),
   ping: checkHeartbeat,
   pong: checkHeartbeat,
 };
@@ -57,7 +58,10 @@ export function validateClientMessage(m: Record<string, unknown>): ParseResult<C
     : undefined;
   const rid = typeof m.rid === 'string' && m.rid.length <= 64 ? m.rid : undefined;
   if (!check) {
-    const error = { code: ErrorCode.UnknownType, message: `unknown message type "${String(m.type).slice(0, 40)}"` };
+    const error = {
+      code: ErrorCode.UnknownType,
+      message: `unknown message type "${String(m.type).slice(0, 40)}"`,
+    };
     return { ok: false, error: rid === undefined ? error : { ...error, rid } };
   }
   const invalid = check(m);
@@ -88,13 +92,19 @@ const SERVER_TYPES: ReadonlySet<string> = new Set([
 /** Validates an already-decoded value as a hub message (shape checks the client relies on). */
 export function validateServerMessage(m: Record<string, unknown>): ParseResult<ServerMessage> {
   if (!SERVER_TYPES.has(m.type as string)) {
-    return { ok: false, error: { code: ErrorCode.UnknownType, message: `unknown message type "${String(m.type)}"` } };
+    return {
+      ok: false,
+      error: { code: ErrorCode.UnknownType, message: `unknown message type "${String(m.type)}"` },
+    };
   }
   if (m.type === 'events') {
     if (!Array.isArray(m.events)) return { ok: false, error: bad('events.events must be an array') };
     for (const e of m.events) {
       if (!isRecord(e) || typeof e.channel !== 'string' || !isSeq(e.seq) || typeof e.id !== 'string') {
-        return { ok: false, error: bad('events.events[] must be envelopes {channel, seq, id, ts, type, data}') };
+        return {
+          ok: false,
+          error: bad('events.events[] must be envelopes {channel, seq, id, ts, type, data}'),
+        };
       }
     }
   } else if (m.type === 'subscribed' && (typeof m.epoch !== 'string' || !isSeq(m.lastSeq))) {

@@ -1,5 +1,11 @@
 /** Any JSON value. Event payloads are JSON. */
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
 
 /**
  * One stored event as every subscriber and the HTTP API see it. `seq` counts up from 1 per channel and

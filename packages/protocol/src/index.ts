@@ -14,7 +14,14 @@ export {
   validateClientMessage,
   validateServerMessage,
 } from './codec.js';
-export { type CloseAction, CloseCode, closeAction, ErrorCode, isRetryableError, SUBPROTOCOL } from './codes.js';
+export {
+  type CloseAction,
+  CloseCode,
+  closeAction,
+  ErrorCode,
+  isRetryableError,
+  SUBPROTOCOL,
+} from './codes.js';
 export type { Envelope, JsonValue, Position, PublishInput, SincePosition } from './envelope.js';
 export { MAX_ID_LENGTH, MAX_TYPE_LENGTH } from './envelope.js';
 export { type ErrorBody, HeraldError } from './errors.js';

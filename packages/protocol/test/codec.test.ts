@@ -38,8 +38,16 @@ describe('parseClientMessage', () => {
     ['bad channel', '{"type":"subscribe","rid":"1","channel":"a b"}', ErrorCode.BadChannel],
     ['bad since', '{"type":"subscribe","rid":"1","channel":"a","since":{"seq":-1}}', ErrorCode.BadPosition],
     ['missing rid', '{"type":"unsubscribe","channel":"a"}', ErrorCode.BadMessage],
-    ['publish without data', '{"type":"publish","rid":"1","channel":"a","event":{"type":"t"}}', ErrorCode.BadMessage],
-    ['publish extra field', '{"type":"publish","rid":"1","channel":"a","event":{"type":"t","data":1,"x":1}}', ErrorCode.BadMessage],
+    [
+      'publish without data',
+      '{"type":"publish","rid":"1","channel":"a","event":{"type":"t"}}',
+      ErrorCode.BadMessage,
+    ],
+    [
+      'publish extra field',
+      '{"type":"publish","rid":"1","channel":"a","event":{"type":"t","data":1,"x":1}}',
+      ErrorCode.BadMessage,
+    ],
   ])('rejects %s with its code', (_name, raw, code) => {
     const r = parseClientMessage(raw);
     expect(r.ok).toBe(false);
@@ -54,7 +62,14 @@ describe('parseClientMessage', () => {
 
 describe('server frames', () => {
   it('round-trips a batched events frame built from pre-encoded envelopes', () => {
-    const env = { channel: 'run:1', seq: 1, id: 'a', ts: new Date(0).toISOString(), type: 't', data: { n: 1 } };
+    const env = {
+      channel: 'run:1',
+      seq: 1,
+      id: 'a',
+      ts: new Date(0).toISOString(),
+      type: 't',
+      data: { n: 1 },
+    };
     const frame = encodeEventsFrame([JSON.stringify(env), JSON.stringify({ ...env, seq: 2, id: 'b' })]);
     const r = parseServerMessage(frame);
     expect(r.ok && r.message.type === 'events' && r.message.events.map((e) => e.seq)).toEqual([1, 2]);
@@ -68,7 +83,9 @@ describe('server frames', () => {
 
 describe('stringifyClientMessage', () => {
   it('refuses to send an invalid message', () => {
-    expect(() => stringifyClientMessage({ type: 'subscribe', rid: '1', channel: '' })).toThrow(/ERR_BAD_CHANNEL/);
+    expect(() => stringifyClientMessage({ type: 'subscribe', rid: '1', channel: '' })).toThrow(
+      /ERR_BAD_CHANNEL/,
+    );
   });
 });
 
