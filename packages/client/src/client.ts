@@ -99,6 +99,7 @@ export function createClient(options: ClientOptions): HeraldClient {
   let token: string | undefined;
   let rejectedToken: string | undefined | null = null; // set after an auth close: the next token must differ
   let rids = 0;
+  let drainDelay: number | undefined; // the hub said when to come back (drain before a restart)
 
   const timers = createTimers(env);
   const store = createStatusStore(events, log);
@@ -207,7 +208,8 @@ export function createClient(options: ClientOptions): HeraldClient {
         rejectedToken = token;
         retry(error, code, reason, 0);
       }
-    } else retry(error, code, reason);
+    } else retry(error, code, reason, drainDelay);
+    drainDelay = undefined;
   };
 
   const pickTransport = (): TransportName | null => {
@@ -364,6 +366,10 @@ export function createClient(options: ClientOptions): HeraldClient {
           },
           (error: unknown) => log.warn?.('herald: getToken failed on refresh', error),
         );
+        break;
+      case 'drain':
+        // Spread the herd over the hub's suggested window instead of all reconnecting at once.
+        drainDelay = Math.floor(env.random() * m.retryAfterMs);
         break;
       case 'ping':
         send(m.ts === undefined ? { type: 'pong' } : { type: 'pong', ts: m.ts });

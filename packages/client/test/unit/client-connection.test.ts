@@ -141,6 +141,23 @@ describe('client connection lifecycle', () => {
     client.close();
   });
 
+  it('waits a jittered share of drain.retryAfterMs before reconnecting after a drain', async () => {
+    const { client } = fakeClient({ lazy: false, backoff: { initialMs: 10 } });
+    await settle();
+    const ws = FakeWebSocket.last();
+    ws.accept();
+    ws.deliver({ type: 'drain', reason: 'restart', retryAfterMs: 4000 });
+    ws.drop(CloseCode.ServiceRestart, 'drain');
+    expect(client.getStatus().nextRetryAt).toBe(Date.now() + 2000); // random 0.5 × 4000
+    expect(client.getStatus().lastError?.code).toBe(ErrorCode.ShuttingDown);
+    await vi.advanceTimersByTimeAsync(2000);
+    await settle();
+    FakeWebSocket.last().accept();
+    FakeWebSocket.last().drop();
+    expect(client.getStatus().nextRetryAt).toBe(Date.now() + 10); // normal backoff again (attempt 2: 0.5 × 20)
+    client.close();
+  });
+
   it('times out a connection attempt that never gets welcome', async () => {
     const { client } = fakeClient({ lazy: false, connectTimeoutMs: 3000 });
     await settle();
