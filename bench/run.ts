@@ -4,6 +4,7 @@
  * the tables in bench/README.md.
  */
 import { parseArgs } from 'node:util';
+import { buildHub } from './lib/build-hub.js';
 import { renderReport, updateReadme } from './lib/report.js';
 import { BENCH_DIR, runInfo, writeResults } from './lib/results.js';
 import { bundle } from './scenarios/bundle.js';
@@ -23,11 +24,15 @@ const SCENARIOS: Record<string, (o: ScenarioOptions) => Promise<unknown>> = {
   bundle,
 };
 
+/** Scenarios that start Herald's hub. */
+const HUB_SCENARIOS = new Set(['fanout', 'channels', 'idle', 'reconnect']);
+
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string', multiple: true },
     profile: { type: 'boolean', default: false },
+    'hub-source': { type: 'boolean', default: false },
   },
 });
 
@@ -40,6 +45,10 @@ const log = (line: string): void =>
   console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${line}`);
 const options: ScenarioOptions = { quick: values.quick ?? false, profile: values.profile ?? false, log };
 const info = runInfo(options.quick);
+if (!values['hub-source'] && names.some((n) => HUB_SCENARIOS.has(n))) {
+  // Server processes load this plain-JS build of the hub instead of its TypeScript through tsx.
+  process.env.HERALD_BENCH_HUB = await buildHub();
+}
 const results: Record<string, unknown> = {};
 for (const name of names) {
   const run = SCENARIOS[name];

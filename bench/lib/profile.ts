@@ -1,6 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sourceOfLine } from './build-hub.js';
 import { round } from './cpu.js';
 
 /** The fields of a V8 `.cpuprofile` the summary needs. */
@@ -43,28 +45,49 @@ export async function stopProfiler(file: string, top = 15): Promise<HotFunction[
   return summarize(profile, top);
 }
 
+const bundles = new Map<string, (line: number) => string>();
+
+/** `file:line`, shortened; for the bench's hub bundle, the TypeScript source the line came from. */
+function locate(url: string, line: number): string {
+  if (!url) return '';
+  if (url.endsWith('.build/hub.mjs')) {
+    let map = bundles.get(url);
+    if (!map) {
+      map = sourceOfLine(readFileSync(fileURLToPath(url), 'utf8'));
+      bundles.set(url, map);
+    }
+    return `${map(line) || 'hub.mjs'} (hub.mjs:${line})`;
+  }
+  return `${url.replace(/^.*\/(node_modules|packages)\//, '$1/')}:${line}`;
+}
+
 /** Self time per function (by name and location), heaviest first. */
 export function summarize(profile: CpuProfile, top: number): HotFunction[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const selfUs = new Map<string, number>();
+  // Every sample weighs the same: on a contended machine one delayed sample can carry a huge time delta.
+  const selfCount = new Map<string, number>();
   const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  let total = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const node = byId.get(samples[i] ?? -1);
-    const dt = deltas[i] ?? 0;
-    if (!node) continue;
-    total += dt;
+  const totalUs = (profile.timeDeltas ?? []).reduce((a, b) => a + b, 0);
+  const usPerSample = samples.length > 0 ? totalUs / samples.length : 0;
+  for (const id of samples) {
+    const node = byId.get(id);
+    // Idle samples are left out: shares are of the time the hub was busy.
+    if (!node || node.callFrame.functionName === '(idle)') continue;
     const { functionName, url, lineNumber } = node.callFrame;
-    const file = url.replace(/^.*\/(node_modules|packages)\//, '$1/');
-    const key = `${functionName || '(anonymous)'}\t${file ? `${file}:${lineNumber + 1}` : ''}`;
-    selfUs.set(key, (selfUs.get(key) ?? 0) + dt);
+    const key = `${functionName || '(anonymous)'}\t${locate(url, lineNumber + 1)}`;
+    selfCount.set(key, (selfCount.get(key) ?? 0) + 1);
   }
-  return [...selfUs.entries()]
+  const total = [...selfCount.values()].reduce((a, b) => a + b, 0);
+  return [...selfCount.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
-    .map(([key, us]) => {
+    .map(([key, count]) => {
       const [fn = '', where = ''] = key.split('\t');
-      return { fn, where, selfMs: round(us / 1000), selfPercent: round(total > 0 ? (us / total) * 100 : 0) };
+      return {
+        fn,
+        where,
+        selfMs: round((count * usPerSample) / 1000),
+        selfPercent: round(total > 0 ? (count / total) * 100 : 0),
+      };
     });
 }

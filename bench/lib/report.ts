@@ -60,14 +60,16 @@ function fanoutSection(results: RunResults, verdicts: unknown[][]): string {
   const body = rows.map((r) => {
     const sio = find('socketio', r.subscribers)?.throughput?.deliveriesPerSec;
     const ws = find('ws', r.subscribers)?.throughput?.deliveriesPerSec;
+    const corked = find('ws-cork', r.subscribers)?.throughput?.deliveriesPerSec;
     const t = r.throughput;
-    if (r.error) return [r.subscribers, r.system, errorRow(r), '', '', '', '', '', '', '', ''];
+    if (r.error) return [r.subscribers, r.system, errorRow(r), '', '', '', '', '', '', '', '', ''];
     return [
       num(r.subscribers),
       r.system,
       num(t?.deliveriesPerSec),
       times(ratio(t?.deliveriesPerSec, sio)),
       times(ratio(t?.deliveriesPerSec, ws)),
+      times(ratio(t?.deliveriesPerSec, corked)),
       `${t?.serverCpu?.percent ?? '–'} % / ${t?.clientCpu?.percent ?? '–'} %`,
       t?.saturated,
       r.latency?.p50,
@@ -101,7 +103,10 @@ ${describeRun(s.info)}
 
 Throughput: events published from the server process as fast as a window of 100,000 deliveries in flight
 allows. Latency: publish to receipt (shared monotonic clock) at the same offered load for every system
-(50,000 deliveries/s). CPU is the share of one core over the measured interval; "saturated" means ≥ 90 %.
+(50,000 deliveries/s). CPU is the share of one core over the measured interval; "saturated" means ≥ 90 %. The publisher
+sends up to 20 events per event-loop turn. \`ws\` sends one frame per event per socket; \`ws-cork\` (full runs
+only) also corks each socket for the turn, the ceiling for a one-frame-per-event server; Herald may pack the
+events of one turn into one frame per subscriber, as its protocol allows.
 
 ${markdownTable(
   [
@@ -110,6 +115,7 @@ ${markdownTable(
     'deliveries/s',
     '× socket.io',
     '× ws',
+    '× ws-cork',
     'CPU server / client',
     'saturated',
     'p50 ms',

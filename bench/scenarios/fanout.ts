@@ -125,7 +125,8 @@ export async function fanout(o: ScenarioOptions) {
   const sizes = o.quick ? [100, 500] : [100, 1_000, 5_000];
   const rows: Array<FanoutRow | ({ system: SystemName; subscribers: number } & { error: string })> = [];
   for (const subscribers of sizes) {
-    for (const system of SYSTEMS) {
+    // Full runs add raw ws corked per turn: the ceiling for one frame per event with few syscalls.
+    for (const system of o.quick ? SYSTEMS : [...SYSTEMS, 'ws-cork' as const]) {
       o.log(`fanout: ${system} × ${subscribers}`);
       try {
         const row = await runOne(system, subscribers, o);

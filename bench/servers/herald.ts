@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { HubOptions } from '@herald/hub';
 import { EVENT_TYPE } from '../lib/payload.js';
 import type { BenchServer } from './types.js';
@@ -16,8 +17,12 @@ export async function startHeraldServer(
   port = 0,
   store: 'memory' | 'sqlite' = 'memory',
 ): Promise<BenchServer> {
-  // Imported on demand so that the peers' server processes do not load the hub.
-  const { startHub } = await import('@herald/hub');
+  // Imported on demand so that the peers' server processes do not load the hub. run.ts passes a plain-JS
+  // build of it (lib/build-hub.ts); without one, the TypeScript sources load through tsx.
+  const built = process.env.HERALD_BENCH_HUB;
+  const { startHub }: typeof import('@herald/hub') = built
+    ? await import(pathToFileURL(built).href)
+    : await import('@herald/hub');
   const dir = store === 'sqlite' ? mkdtempSync(join(tmpdir(), 'herald-bench-')) : undefined;
   const options = (onPort: number): HubOptions => ({
     port: onPort,

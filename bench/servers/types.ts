@@ -1,7 +1,10 @@
 import type { WorkflowEvent } from '../lib/payload.js';
 
-/** The systems compared. `socketio-csr` is socket.io with its connectionStateRecovery option on. */
-export type SystemName = 'herald' | 'socketio' | 'socketio-csr' | 'ws';
+/**
+ * The systems compared. `socketio-csr` is socket.io with its connectionStateRecovery option on; `ws-cork` is
+ * raw ws with each socket corked for a whole event-loop turn (one syscall per socket per turn).
+ */
+export type SystemName = 'herald' | 'socketio' | 'socketio-csr' | 'ws' | 'ws-cork';
 
 /** How a bench server is started. */
 export interface ServerConfig {

@@ -5,12 +5,23 @@ import type { BenchServer } from './types.js';
 
 const READY = '{"type":"ready"}';
 
+/** The net.Socket under a `ws` WebSocket (not in its public types). */
+function rawSocket(socket: WebSocket): { cork(): void; uncork(): void } | undefined {
+  return (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+}
+
 /**
  * Raw `ws` broadcast, the practical ceiling: a channel is a Set of sockets, and an event is encoded once
- * and sent to each socket in a loop. No ids, no history, no resume.
+ * and sent to each socket in a loop. No ids, no history, no resume. With `cork`, every socket written in
+ * an event-loop turn stays corked until the turn ends, so its frames leave in one write.
  */
-export async function startWsServer(port = 0): Promise<BenchServer> {
+export async function startWsServer(port = 0, cork = false): Promise<BenchServer> {
   const channels = new Map<string, Set<WebSocket>>();
+  const corked = new Set<WebSocket>();
+  const uncorkAll = (): void => {
+    for (const socket of corked) rawSocket(socket)?.uncork();
+    corked.clear();
+  };
   let http: Server;
   let wss: WebSocketServer;
 
@@ -47,6 +58,15 @@ export async function startWsServer(port = 0): Promise<BenchServer> {
       const set = channels.get(channel);
       if (!set) return undefined;
       const frame = JSON.stringify({ channel, type: EVENT_TYPE, data: event });
+      if (cork) {
+        if (corked.size === 0) setImmediate(uncorkAll);
+        for (const socket of set) {
+          if (!corked.has(socket)) {
+            rawSocket(socket)?.cork();
+            corked.add(socket);
+          }
+        }
+      }
       for (const socket of set) socket.send(frame);
       return undefined;
     },
