@@ -39,6 +39,17 @@ function storeOf(values: {
   return { kind: 'sqlite', dir: values.data ?? './.herald-data' };
 }
 
+/** A URL without its password, for messages. */
+function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
 /** `herald serve`: runs a hub until SIGTERM/SIGINT, then drains and exits 0. */
 export async function serve(argv: readonly string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -88,6 +99,9 @@ export async function serve(argv: readonly string[], out: (line: string) => void
       throw new CliError(`cannot listen on host ${values.host}`);
     if (err instanceof HubConfigError || err instanceof RangeError || err instanceof TypeError) {
       throw new CliError((err as Error).message);
+    }
+    if (values.redis !== undefined) {
+      throw new CliError(`cannot use Redis at ${redactUrl(values.redis)}: ${(err as Error).message}`);
     }
     throw err;
   }
