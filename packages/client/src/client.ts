@@ -27,8 +27,6 @@ import { openWebSocket } from './transports/websocket.js';
 import type {
   ClientEventMap,
   ClientOptions,
-  ConnectionState,
-  ConnectionStatus,
   HeraldClient,
   SubscribeOptions,
   Transport,
