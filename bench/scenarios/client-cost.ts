@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
+import type { BrowserBench } from '../browser/harness.js';
 import { type CpuSample, round } from '../lib/cpu.js';
 import { startFramePump } from '../lib/frame-pump.js';
 import { EVENT_TYPE, workflowEvent } from '../lib/payload.js';
@@ -78,15 +79,20 @@ async function browserRun(durationMs: number) {
         const tab = await browser.newPage();
         await tab.goto(`http://127.0.0.1:${pump.port}/`, { timeout: 30_000 });
         const r = await tab.evaluate(
-          ([url, ms]) =>
-            (
-              globalThis as unknown as {
-                heraldBench: { run(u: string, d: number): Promise<{ events: number; ms: number }> };
-              }
-            ).heraldBench.run(url, ms),
+          ([url, ms]) => (globalThis as unknown as { heraldBench: BrowserBench }).heraldBench.run(url, ms),
           [pump.wsUrl, durationMs] as const,
         );
-        rows.push({ eventsPerFrame, events: r.events, eventsPerSec: Math.round(r.events / (r.ms / 1000)) });
+        await tab.reload();
+        const raw = await tab.evaluate(
+          ([url, ms]) => (globalThis as unknown as { heraldBench: BrowserBench }).heraldBench.runRaw(url, ms),
+          [pump.wsUrl, durationMs] as const,
+        );
+        rows.push({
+          eventsPerFrame,
+          events: r.events,
+          eventsPerSec: Math.round(r.events / (r.ms / 1000)),
+          bareWebSocketEventsPerSec: Math.round((raw.frames * eventsPerFrame) / (raw.ms / 1000)),
+        });
         await tab.close();
       } finally {
         await pump.close();
