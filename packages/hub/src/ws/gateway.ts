@@ -7,26 +7,44 @@ import { Connection } from './connection.js';
 import { handleMessage } from './handlers.js';
 import type { HubSocket } from './socket.js';
 
-/** Adapts a `ws` socket to the hub's {@link HubSocket}. */
-export function wsSocket(ws: WebSocket): HubSocket {
-  const raw = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-  return {
-    get bufferedAmount() {
-      return ws.bufferedAmount;
-    },
-    send: (data) => ws.send(data, { binary: false }),
-    cork: (fn) => {
-      if (raw === undefined) return fn();
-      raw.cork();
-      try {
-        fn();
-      } finally {
-        raw.uncork();
-      }
-    },
-    close: (code, reason) => ws.close(code, reason),
-    terminate: () => ws.terminate(),
-  };
+/** Adapts a `ws` socket to the hub's {@link HubSocket}. A class, so each connection costs one small object. */
+export class WsHubSocket implements HubSocket {
+  constructor(private readonly ws: WebSocket) {}
+
+  /** @inheritdoc */
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  /** @inheritdoc */
+  send(data: string | Buffer): void {
+    this.ws.send(data, { binary: false });
+  }
+
+  /** @inheritdoc */
+  cork(fn: () => void): void {
+    const raw = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (raw === undefined) {
+      fn();
+      return;
+    }
+    raw.cork();
+    try {
+      fn();
+    } finally {
+      raw.uncork();
+    }
+  }
+
+  /** @inheritdoc */
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  /** @inheritdoc */
+  terminate(): void {
+    this.ws.terminate();
+  }
 }
 
 function toBuffer(data: RawData): Buffer {
@@ -64,6 +82,15 @@ export class WsGateway {
     );
   }
 
+  // Shared listeners: one function for every connection rather than a closure each.
+  private readonly onSocketError = (err: Error): void => {
+    this.ctx.logger.debug({ err }, 'websocket error');
+  };
+
+  private readonly onGone = (conn: Connection): void => {
+    this.connections.delete(conn);
+  };
+
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     const path = (req.url ?? '').split('?')[0];
@@ -85,14 +112,14 @@ export class WsGateway {
 
   private accept(ws: WebSocket): void {
     this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
-    ws.on('error', (err) => this.ctx.logger.debug({ err }, 'websocket error'));
+    ws.on('error', this.onSocketError);
     if (ws.protocol !== SUBPROTOCOL) {
+      ws.on('close', () => this.sockets.delete(ws));
       this.ctx.metrics.error(ErrorCode.ProtocolVersion);
       ws.close(CloseCode.UnsupportedProtocol, `subprotocol ${SUBPROTOCOL} required`);
       return;
     }
-    const conn = new Connection(this.ctx, wsSocket(ws), handleMessage, (c) => this.connections.delete(c));
+    const conn = new Connection(this.ctx, new WsHubSocket(ws), handleMessage, this.onGone);
     this.connections.add(conn);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       try {
@@ -104,6 +131,7 @@ export class WsGateway {
       }
     });
     ws.on('close', (code) => {
+      this.sockets.delete(ws);
       conn.closed();
       this.ctx.logger.debug({ connectionId: conn.id, sub: conn.principal.sub, code }, 'connection closed');
     });
