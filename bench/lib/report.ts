@@ -38,6 +38,7 @@ interface StormRow {
 interface CostRow {
   eventsPerFrame: number;
   eventsPerSec: number;
+  bareWebSocketEventsPerSec: number;
   cpu?: { percent: number };
 }
 interface BundleRow {
@@ -235,12 +236,14 @@ function costSection(results: RunResults): string {
       'Node',
       r.eventsPerFrame,
       num(r.eventsPerSec),
+      '',
       r.cpu ? `${r.cpu.percent} %` : errorRow(r),
     ]),
     ...(s.result.browser.rows ?? []).map((r) => [
       s.result.browser.browser,
       r.eventsPerFrame,
       num(r.eventsPerSec),
+      num(r.bareWebSocketEventsPerSec),
       '',
     ]),
   ];
@@ -251,9 +254,10 @@ ${describeRun(s.info)}
 
 A real \`@herald/client\` subscribed to a local frame pump that answers the handshake and sends \`events\`
 frames as fast as they are read; events/s counted in \`onEvent\`. For scale: \`JSON.parse\` alone of the
-same one-event frame runs at ${num(s.result.jsonParseOnlyPerSec)} per second in Node. ${browserNote}
+same one-event frame runs at ${num(s.result.jsonParseOnlyPerSec)} per second in Node. In Chromium, "bare WebSocket"
+counts what a plain \`onmessage\` handler receives from the same pump, the browser's own ceiling here. ${browserNote}
 
-${markdownTable(['runtime', 'events per frame', 'events/s', 'client CPU'], body)}
+${markdownTable(['runtime', 'events per frame', 'events/s', 'bare WebSocket events/s', 'client CPU'], body)}
 `;
 }
 
