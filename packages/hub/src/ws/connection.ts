@@ -266,7 +266,8 @@ export class Connection implements Flushable, SubscriptionOwner {
     this.queue.push(part);
     this.queuedBytes += part.bytes;
     this.ctx.metrics.eventsDelivered += part.envelopes.length;
-    if (this.overLimit()) this.slowConsumer();
+    // Hot path: only the hub's own bytes here; the socket's buffer is added once per flush.
+    if (this.queuedBytes + this.pendingBytes > this.ctx.config.limits.maxBufferedBytes) this.slowConsumer();
     else this.ctx.scheduler.mark(this);
   }
 
