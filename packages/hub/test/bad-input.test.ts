@@ -98,7 +98,15 @@ describe('hostile input', () => {
       [{ type: 'hello' }, ErrorCode.BadMessage],
       [{ type: 'ping', ts: 'soon' }, ErrorCode.BadMessage],
       [{ type: 'refresh', rid: 'r' }, ErrorCode.BadMessage],
-      [`{"type":"ping","pad":"${'x'.repeat(MAX_FRAME * 2)}"}`, ErrorCode.FrameTooLarge],
+      [
+        JSON.stringify({
+          type: 'publish',
+          rid: 'big',
+          channel: 'big:1',
+          event: { type: 't', data: 'x'.repeat(MAX_FRAME * 2) },
+        }),
+        ErrorCode.FrameTooLarge,
+      ],
     ];
     for (const [frame, code] of cases) await expectWsError(c, frame, code);
     await expectWsError(c, Buffer.from('{"type":"ping"}'), ErrorCode.BadMessage, true);
@@ -117,6 +125,9 @@ describe('hostile input', () => {
       seq: 1,
     });
     expect(c.closeInfo).toBeNull();
+    // Refused frames were not acted upon: the oversize publish stored nothing and got no ack.
+    expect((await http(`${hub.url}/v1/channels/big:1/events`)).body).toMatchObject({ last_seq: 0 });
+    expect(c.messages.some((m) => m.type === 'ack' && m.rid === 'big')).toBe(false);
   });
 
   it('closes the connection for protocol violations, oversize frames, bad UTF-8 and repeated garbage', async () => {

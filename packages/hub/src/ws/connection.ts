@@ -110,6 +110,7 @@ export class Connection implements Flushable, SubscriptionOwner {
         ErrorCode.FrameTooLarge,
         `frame over ${this.ctx.config.limits.maxFrameBytes} bytes`,
       );
+      return;
     }
     if (this.state === 'authenticating') {
       if (this.early !== null && this.early.length < MAX_EARLY_FRAMES) this.early.push(data);
