@@ -40,7 +40,8 @@ describe('useConnectionStatus', () => {
   });
 
   it('counts down to the next retry while reconnecting', async () => {
-    fx = await startFixture({ backoff: { initialMs: 5000, maxMs: 5000 }, environment: nearCeiling });
+    // A long delay keeps the countdown well above zero however slowly a loaded machine reaches the checks.
+    fx = await startFixture({ backoff: { initialMs: 20_000, maxMs: 20_000 }, environment: nearCeiling });
     const { result } = renderHook(
       () => {
         useChannelEvents('run:status');
@@ -50,12 +51,19 @@ describe('useConnectionStatus', () => {
     );
     await waitFor(() => result.current.isConnected);
     await fx.stopHub();
-    await waitFor(() => result.current.state === 'reconnecting');
-    expect(result.current.attempt).toBeGreaterThanOrEqual(1);
+    // The hub's drain asks for a quick first retry; once that fails, the 20 s backoff applies.
+    await waitFor(() => result.current.state === 'reconnecting' && result.current.attempt >= 2, {
+      timeoutMs: 10_000,
+    });
     expect(result.current.lastError).not.toBeNull();
     const first = result.current.countdown;
-    expect(first).toBeGreaterThanOrEqual(3);
-    expect(first).toBeLessThanOrEqual(5);
+    const nextRetryAt = result.current.nextRetryAt;
+    expect(nextRetryAt).not.toBeNull();
+    expect(first).toBeGreaterThanOrEqual(1);
+    expect(first).toBeLessThanOrEqual(20);
+    // The countdown is the whole seconds left until the scheduled retry (one tick of slack either way).
+    const secondsLeft = Math.ceil(((nextRetryAt ?? 0) - Date.now()) / 1000);
+    expect(Math.abs((first ?? 0) - secondsLeft)).toBeLessThanOrEqual(1);
     // The countdown ticks by itself: wait until it has dropped by at least one second.
     await waitFor(() => result.current.countdown !== null && result.current.countdown < (first ?? 0), {
       timeoutMs: 3000,
