@@ -36,13 +36,19 @@ export interface ConnectionStatus {
   readonly transport: TransportName | null;
 }
 
+/**
+ * An event-handler property type that checks its parameter bivariantly (method-style), so the richer
+ * event types of real implementations (the DOM's, `ws`'s) fit without a cast.
+ */
+export type SocketHandler<E> = { handle(event: E): void }['handle'];
+
 /** The minimal WebSocket surface the client uses (browser `WebSocket` and the `ws` package both fit). */
 export interface WebSocketLike {
   readonly readyState: number;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: SocketHandler<unknown> | null;
+  onmessage: SocketHandler<{ data: unknown }> | null;
+  onclose: SocketHandler<{ code: number; reason: string }> | null;
+  onerror: SocketHandler<unknown> | null;
   send(data: string): void;
   close(code?: number, reason?: string): void;
 }

@@ -32,7 +32,7 @@ export async function startFixture(
   // ws's class is structurally wider than the client's minimal socket interface.
   const client = createClient({
     url: hub.url,
-    WebSocket: WebSocket as unknown as WebSocketConstructorLike,
+    WebSocket,
     ...clientOptions,
   });
   const wrapper = ({ children }: { children?: ReactNode }) => (

@@ -20,9 +20,7 @@ export interface CuttableSocket {
  * the way a network drop would (close 1006, no close handshake seen by the app) and refuses reconnects
  * for five seconds. Demo-only; it uses the client's injectable WebSocket option and nothing else.
  */
-export function createCuttableSocket(
-  Base: WebSocketConstructorLike = globalThis.WebSocket as unknown as WebSocketConstructorLike,
-): CuttableSocket {
+export function createCuttableSocket(Base: WebSocketConstructorLike = globalThis.WebSocket): CuttableSocket {
   const open = new Set<DemoSocket>();
   const listeners = new Set<() => void>();
   let blockedUntil = 0;

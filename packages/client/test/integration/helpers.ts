@@ -11,7 +11,7 @@ import { createClient } from '../../src/index.js';
 import type { ClientOptions, HeraldClient, WebSocketConstructorLike } from '../../src/types.js';
 
 /** `ws` satisfies the client's WebSocket surface; the cast only bridges its richer event types. */
-export const NodeWebSocket = WebSocket as unknown as WebSocketConstructorLike;
+export const NodeWebSocket: WebSocketConstructorLike = WebSocket;
 
 /**
  * Compressed time: real sockets and real timers, but backoff and heartbeats scaled down so that outages the

@@ -59,7 +59,7 @@ function options(extra: Partial<ClientOptions> = {}): ClientOptions {
   return {
     url: hub.url,
     ...FAST,
-    WebSocket: CountingWebSocket as unknown as WebSocketConstructorLike,
+    WebSocket: CountingWebSocket,
     environment: countingEnv,
     ...extra,
   };
