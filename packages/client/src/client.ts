@@ -33,6 +33,7 @@ import type {
   TransportName,
   WebSocketConstructorLike,
 } from './types.js';
+import { probeWebSocket } from './upgrade.js';
 
 /** Error codes for close codes, so `status.lastError` says why the connection ended. */
 const CLOSE_ERRORS: Record<number, ErrorCode> = {
@@ -98,6 +99,7 @@ export function createClient(options: ClientOptions): HeraldClient {
   let rejectedToken: string | undefined | null = null; // set after an auth close: the next token must differ
   let rids = 0;
   let drainDelay: number | undefined; // the hub said when to come back (drain before a restart)
+  let cancelProbe: (() => void) | undefined; // a WebSocket tried in the background while polling
 
   const timers = createTimers(env);
   const store = createStatusStore(events, log);
@@ -122,7 +124,7 @@ export function createClient(options: ClientOptions): HeraldClient {
   };
 
   const flush = () => {
-    if (store.state !== 'connected' || transport?.name !== 'websocket') return; // polling keeps publishes queued
+    if (store.state !== 'connected') return;
     for (const item of outbox.take()) {
       const rid = `p${++rids}`;
       pending.set(rid, item);
@@ -147,6 +149,8 @@ export function createClient(options: ClientOptions): HeraldClient {
   /** Drops the current socket and all per-connection state; its late callbacks are ignored from now on. */
   const teardown = (reason: string) => {
     generation++;
+    cancelProbe?.();
+    cancelProbe = undefined;
     transport?.close(1000, reason); // 1000: apps may not send 1006 or the hub's codes
     transport = null;
     timers.clearAll();
@@ -218,6 +222,47 @@ export function createClient(options: ClientOptions): HeraldClient {
       : 'websocket';
   };
 
+  const upgradeMs = options.upgradeIntervalMs ?? 30_000;
+  /** While polling, plans the next background try of the WebSocket. */
+  const planUpgrade = () => {
+    if (upgradeMs > 0 && transport?.name === 'polling' && WS && allowed.includes('websocket'))
+      timer('upgrade', upgradeMs, probe);
+  };
+
+  /**
+   * Tries the WebSocket behind the polling connection of this generation. On `welcome` the socket replaces
+   * polling: the usual teardown stops polling, then every channel resubscribes on the socket from its
+   * position, so the dedupe and order checks deliver each event once. A failure changes nothing.
+   */
+  const probe = () => {
+    const gen = generation;
+    const failed = (reason: string, cause?: unknown) => {
+      cancelProbe = undefined;
+      log.debug?.('herald: WebSocket upgrade failed', { reason, cause });
+      if (gen === generation) planUpgrade();
+    };
+    tokens.get().then((next) => {
+      if (gen !== generation) return;
+      cancelProbe = probeWebSocket(
+        urls.ws,
+        WS as WebSocketConstructorLike,
+        next,
+        connectTimeoutMs,
+        env,
+        ({ transport: socket, handlers, welcome, bytes }) => {
+          cancelProbe = undefined;
+          teardown('upgraded to websocket');
+          const now = generation;
+          transport = socket;
+          handlers.message = (m, n) => now === generation && onMessage(now, m, n);
+          handlers.close = (code, reason) => lost(now, code, reason);
+          onMessage(now, welcome, bytes);
+        },
+        failed,
+      );
+    }, failed);
+  };
+
   /** Starts one connection attempt. */
   function open(): void {
     clear('retry');
@@ -273,6 +318,7 @@ export function createClient(options: ClientOptions): HeraldClient {
     rejectedToken = null;
     if (transport?.name === 'websocket') wsEverConnected = true;
     if (connections++) counters.reconnects++;
+    const upgraded = store.state === 'connected'; // already up on polling: the socket took over
     timer('uptime', backoff.minUptimeMs, () => {
       failures = 0;
     });
@@ -285,10 +331,18 @@ export function createClient(options: ClientOptions): HeraldClient {
       };
       timer('watchdog', 2 * heartbeatMs, check);
     }
-    setState('connected', { attempt: 0, nextRetryAt: null, lastError: null, lastConnectedAt: env.now() });
+    setState('connected', {
+      attempt: 0,
+      nextRetryAt: null,
+      lastError: null,
+      lastConnectedAt: env.now(),
+      transport: transport?.name ?? null,
+    });
+    if (upgraded) events.emit('connected', { transport: 'websocket' });
     for (const entry of channels.values()) sendSubscribe(entry);
     flush();
     checkIdle();
+    planUpgrade();
   };
 
   const onMessage = (gen: number, m: ServerMessage, bytes: number) => {

@@ -147,6 +147,11 @@ export interface ClientOptions {
   fallbackAfter?: number;
   /** Polling interval of the polling transport, in ms. @default 2000 */
   pollIntervalMs?: number;
+  /**
+   * While polling, how often to try the WebSocket again in the background, in ms; once it connects the
+   * client switches to it with nothing lost or repeated. `0` disables. @default 30000
+   */
+  upgradeIntervalMs?: number;
   /** Log sink. @default silent */
   logger?: Logger;
 }

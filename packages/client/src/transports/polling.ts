@@ -1,4 +1,10 @@
-import type { Envelope, ServerMessage, SincePosition } from '@herald/protocol';
+import {
+  type Envelope,
+  ErrorCode,
+  type PublishMessage,
+  type ServerMessage,
+  type SincePosition,
+} from '@herald/protocol';
 import type { Environment, Transport, TransportHandlers } from '../types.js';
 
 interface Poll {
@@ -9,6 +15,7 @@ interface Poll {
   epoch: string | undefined;
 }
 
+/** The body of an HTTP answer: a page, a publish result or an error. */
 interface Page {
   epoch: string;
   events: Envelope[];
@@ -16,10 +23,17 @@ interface Page {
   first_seq?: number;
 }
 
+interface PublishBody {
+  events?: { id: string; seq: number; duplicate?: boolean }[];
+  error?: { code?: ErrorCode; message?: string; retryable?: boolean };
+}
+
 /**
  * The HTTP fallback: polls `GET /v1/channels/{channel}/events?after=N` and plays the hub's side of
  * `herald.v1` locally (`welcome`, `subscribed` with `recovered`, `events`), so the client keeps one code path
- * for positions, dedupe and gaps. Publishes are not carried: the client keeps them in its outbox.
+ * for positions, dedupe and gaps. Publishes go out one at a time, in order, as
+ * `POST /v1/channels/{channel}/events` with their event id (so a resend is stored once) and are answered
+ * with `ack` or `error`: 5xx, 429 and network failures are retryable, other refusals carry the hub's code.
  * A changed epoch, an HTTP failure or a poll round taking over `timeoutMs` closes the transport, and the
  * client reconnects and resumes.
  */
@@ -51,10 +65,14 @@ export function openPolling(
     timer = env.setTimeout(tick, ms);
   };
 
+  const auth = (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+  const eventsUrl = (channel: string) => `${baseUrl}/v1/channels/${encodeURIComponent(channel)}/events`;
+
   async function fetchPage(channel: string, after: number): Promise<Page> {
-    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-    const url = `${baseUrl}/v1/channels/${encodeURIComponent(channel)}/events?after=${after}`;
-    const res = await env.fetch(url, { headers, signal: abort.signal });
+    const res = await env.fetch(`${eventsUrl(channel)}?after=${after}`, {
+      headers: auth(),
+      signal: abort.signal,
+    });
     if (!res.ok) throw res.status === 401 ? 4401 : res.status === 403 ? 4403 : 1011;
     return (await res.json()) as Page;
   }
@@ -109,6 +127,42 @@ export function openPolling(
     }
   }
 
+  async function post({ rid, channel, event }: PublishMessage): Promise<void> {
+    if (done) return;
+    let answer: ServerMessage;
+    try {
+      const res = await env.fetch(eventsUrl(channel), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth() },
+        body: JSON.stringify(event),
+        signal: abort.signal,
+      });
+      const body = (await res.json()) as PublishBody;
+      const ack = body.events?.[0];
+      const error = body.error;
+      answer =
+        res.ok && ack
+          ? { type: 'ack', rid, channel, id: ack.id, seq: ack.seq, duplicate: ack.duplicate === true }
+          : {
+              type: 'error',
+              rid,
+              code: error?.code ?? ErrorCode.Internal,
+              message: error?.message ?? `publish answered HTTP ${res.status}`,
+              retryable: res.status >= 500 || res.status === 429 || error?.retryable === true,
+            };
+    } catch (cause) {
+      answer = {
+        type: 'error',
+        rid,
+        code: ErrorCode.ConnectionLost,
+        message: `publish request failed: ${String(cause)}`,
+        retryable: true,
+      };
+    }
+    if (!done) handlers.message(answer, 0);
+  }
+  let posts = Promise.resolve();
+
   // Replies are async, like the network, so the client never re-enters itself.
   const reply = (message: ServerMessage) =>
     Promise.resolve().then(() => {
@@ -146,6 +200,9 @@ export function openPolling(
         case 'unsubscribe':
           polls.delete(message.channel);
           reply({ type: 'unsubscribed', rid: message.rid, channel: message.channel });
+          break;
+        case 'publish':
+          posts = posts.then(() => post(message)); // one at a time keeps the publish order
           break;
         case 'ping':
           reply({ type: 'pong', ...(message.ts === undefined ? {} : { ts: message.ts }) });

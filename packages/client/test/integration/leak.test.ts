@@ -4,7 +4,7 @@ import { startTestHub, type TestHub, waitFor } from '@herald/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createClient } from '../../src/index.js';
-import type { ClientOptions, Environment, HeraldClient, WebSocketConstructorLike } from '../../src/types.js';
+import type { ClientOptions, Environment, HeraldClient } from '../../src/types.js';
 import { FAST } from './helpers.js';
 
 // Leak checks: everything the client allocates outside itself goes through injected wrappers that count

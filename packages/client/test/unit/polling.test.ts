@@ -1,5 +1,6 @@
 import type { Envelope } from '@herald/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeHubHttp } from './fake-http.js';
 import { FakeWebSocket, fakeClient, settle, useFakeTime } from './fakes.js';
 
 beforeEach(useFakeTime);
@@ -103,15 +104,14 @@ describe('polling transport', () => {
     client.close();
   });
 
-  it('falls back to polling after repeated WebSocket failures and keeps publishes queued', async () => {
-    const http = fakeHttp({});
+  it('falls back to polling after repeated WebSocket failures and publishes over HTTP', async () => {
+    const http = fakeHubHttp();
     const { client } = fakeClient({
       transports: ['websocket', 'polling'],
       fallbackAfter: 2,
       environment: { fetch: http.fetch },
     });
-    const pending = client.publish('c', 't', 1);
-    pending.catch(() => {});
+    const pending = client.publish('c', 't', 1, { id: 'p1' });
     await settle();
     FakeWebSocket.last().drop();
     await vi.runOnlyPendingTimersAsync();
@@ -122,7 +122,9 @@ describe('polling transport', () => {
     await run();
     expect(FakeWebSocket.instances).toHaveLength(2);
     expect(client.getStatus()).toMatchObject({ state: 'connected', transport: 'polling' });
-    expect(client.stats().outboxDepth).toBe(1); // publishes wait for a WebSocket
+    await expect(pending).resolves.toEqual({ channel: 'c', id: 'p1', seq: 1, duplicate: false });
+    expect(http.posts).toEqual([{ channel: 'c', body: { type: 't', data: 1, id: 'p1' } }]);
+    expect(client.stats().outboxDepth).toBe(0);
     client.close();
   });
 
