@@ -317,8 +317,8 @@ export function createClient(options: ClientOptions): HeraldClient {
     clear('connect');
     rejectedToken = null;
     if (transport?.name === 'websocket') wsEverConnected = true;
-    if (connections++) counters.reconnects++;
     const upgraded = store.state === 'connected'; // already up on polling: the socket took over
+    if (connections++ && !upgraded) counters.reconnects++;
     timer('uptime', backoff.minUptimeMs, () => {
       failures = 0;
     });
