@@ -1,5 +1,7 @@
 import type { Envelope } from '@herald/protocol';
-import { EncodedBatch } from './encoded-batch.js';
+import { ChannelSequencer } from './channel-sequencer.js';
+import type { EncodedBatch } from './encoded-batch.js';
+import type { EventStore } from './store/types.js';
 
 /** Something that receives a channel's live events: a WebSocket subscription or an SSE stream. */
 export interface ChannelSubscriber {
@@ -7,50 +9,73 @@ export interface ChannelSubscriber {
   deliver(batch: EncodedBatch): void;
 }
 
+interface ChannelEntry {
+  readonly subs: Set<ChannelSubscriber>;
+  readonly sequencer: ChannelSequencer;
+}
+
 /**
  * The node's local channel → subscribers index and the fan-out. Each broadcast encodes its envelopes once,
- * whatever the number of subscribers.
+ * whatever the number of subscribers. A channel with local subscribers has a {@link ChannelSequencer}, so
+ * its subscribers get every seq once, in order, even when the broker loses or reorders messages; the
+ * sequencer (and its memory) goes when the last local subscriber does.
  */
 export class ChannelRegistry {
-  private readonly channels = new Map<string, Set<ChannelSubscriber>>();
+  private readonly channels = new Map<string, ChannelEntry>();
   private subscriptionCount = 0;
 
-  /** Starts delivering `channel`'s broadcasts to `sub`. */
+  /**
+   * @param store where missing seqs are read from.
+   * @param onError reports a subscriber that threw, or a store read that failed.
+   */
+  constructor(
+    private readonly store: EventStore,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /**
+   * Starts delivering `channel`'s broadcasts to `sub`. Call it before asking the store for the
+   * subscriber's replay position, so the live feed and the replay meet with no gap.
+   */
   add(channel: string, sub: ChannelSubscriber): void {
-    let subs = this.channels.get(channel);
-    if (subs === undefined) {
-      subs = new Set();
-      this.channels.set(channel, subs);
+    let entry = this.channels.get(channel);
+    if (entry === undefined) {
+      const subs = new Set<ChannelSubscriber>();
+      const sequencer = new ChannelSequencer(
+        channel,
+        this.store,
+        (batch) => this.fanOut(subs, batch),
+        this.onError,
+      );
+      entry = { subs, sequencer };
+      this.channels.set(channel, entry);
     }
-    if (!subs.has(sub)) {
-      subs.add(sub);
+    if (!entry.subs.has(sub)) {
+      entry.subs.add(sub);
       this.subscriptionCount++;
     }
   }
 
   /** Stops delivering to `sub`; forgets the channel when it has no subscriber left. */
   remove(channel: string, sub: ChannelSubscriber): void {
-    const subs = this.channels.get(channel);
-    if (subs?.delete(sub)) {
+    const entry = this.channels.get(channel);
+    if (entry?.subs.delete(sub)) {
       this.subscriptionCount--;
-      if (subs.size === 0) this.channels.delete(channel);
+      if (entry.subs.size === 0) {
+        entry.sequencer.stop();
+        this.channels.delete(channel);
+      }
     }
   }
 
-  /** Fans newly stored envelopes (in seq order) out to the channel's local subscribers. */
-  broadcast(channel: string, envelopes: readonly Envelope[], onError: (err: unknown) => void): number {
-    const subs = this.channels.get(channel);
-    if (subs === undefined || envelopes.length === 0) return 0;
-    const batch = new EncodedBatch(channel, envelopes);
-    for (const sub of subs) {
-      try {
-        sub.deliver(batch);
-      } catch (err) {
-        // One broken subscriber must never stop the others from receiving.
-        onError(err);
-      }
-    }
-    return subs.size;
+  /** Takes newly stored envelopes of one channel (in seq order) from the broker. */
+  broadcast(channel: string, envelopes: readonly Envelope[]): void {
+    this.channels.get(channel)?.sequencer.push(envelopes);
+  }
+
+  /** Stops every channel's sequencer (the hub is closing; pending store reads deliver nothing). */
+  close(): void {
+    for (const entry of this.channels.values()) entry.sequencer.stop();
   }
 
   /** Subscriptions across all channels. */
@@ -61,5 +86,16 @@ export class ChannelRegistry {
   /** Channels with at least one subscriber. */
   get channelCount(): number {
     return this.channels.size;
+  }
+
+  private fanOut(subs: ReadonlySet<ChannelSubscriber>, batch: EncodedBatch): void {
+    for (const sub of subs) {
+      try {
+        sub.deliver(batch);
+      } catch (err) {
+        // One broken subscriber must never stop the others from receiving.
+        this.onError(err);
+      }
+    }
   }
 }

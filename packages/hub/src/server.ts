@@ -102,8 +102,8 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const store = createStore(spec, config.retention);
   const ownsBroker = options.broker === undefined;
   const metrics = new HubMetrics();
-  const registry = new ChannelRegistry();
   const onError = (err: unknown): void => logger.error({ err }, 'hub internal error');
+  const registry = new ChannelRegistry(store, onError);
   let broker: Broker;
   try {
     broker = options.broker ?? (await defaultBroker(spec, onError));
@@ -124,9 +124,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     publish: createPublisher(store, broker, metrics, config.limits.maxBatch),
     isDraining: () => draining,
   };
-  const stopFanOut = broker.onEnvelopes((channel, envelopes) =>
-    registry.broadcast(channel, envelopes, onError),
-  );
+  const stopFanOut = broker.onEnvelopes((channel, envelopes) => registry.broadcast(channel, envelopes));
 
   const sseStreams = new Set<SseStream>();
   let gateway: WsGateway | undefined;
@@ -233,6 +231,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
         await ws.close();
         scheduler.stop();
         stopFanOut();
+        registry.close();
         if (ownsBroker) await broker.close().catch(onError);
         if (ownsStore) await store.close().catch(onError);
         logger.info('hub closed');

@@ -4,7 +4,6 @@ import { Redis } from 'ioredis';
 import { createHandlerSet, type EnvelopeHandler } from './handler-set.js';
 import { closedError } from './ids.js';
 import { DEFAULT_REDIS_PREFIX } from './redis.js';
-import { createReorderer } from './reorder.js';
 import type { Broker } from './types.js';
 
 /** Options of {@link createRedisBroker}. */
@@ -21,11 +20,6 @@ export interface RedisBrokerOptions {
    * @default emits a process warning
    */
   readonly onError?: (error: unknown) => void;
-  /**
-   * How long a channel's delivery waits for a missing seq that another node is still announcing.
-   * @default 100
-   */
-  readonly reorderHoldMs?: number;
 }
 
 /** A {@link Broker} that also reports when its subscription is live. */
@@ -44,10 +38,11 @@ interface BrokerMessage {
 /**
  * A multi-node {@link Broker} over Redis pub/sub, for hub nodes sharing one store (the Redis store), so
  * that seqs are shared. `publish` delivers to this node's handlers at once and sends one message to the
- * other nodes, which deliver it to theirs. Every node delivers a channel in seq order: batches that
- * overtook each other between nodes are put back in order (see {@link createReorderer}). Pub/sub is
- * at-most-once: a node that misses a message (disconnect) has clients that resume from the store by seq.
- * Handler errors are reported to `onError`; they do not reject `publish`.
+ * other nodes, which deliver it to theirs, in the order Redis relayed them. Pub/sub is at-most-once, and
+ * two nodes' announcements of one channel may cross: the broker does not repair either. The hub's
+ * per-channel fan-out does (`ChannelSequencer`): it reads any seq it did not receive from the shared store
+ * and drops repeats, so subscribers still get every seq once, in order. Handler errors are reported to
+ * `onError`; they do not reject `publish`.
  */
 export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const topic = `${options.keyPrefix ?? DEFAULT_REDIS_PREFIX}broker`;
@@ -60,23 +55,20 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   publisher.on('error', () => {});
   subscriber.on('error', () => {});
   const handlers = createHandlerSet();
-  const ordered = createReorderer(
-    (channel, envelopes) => {
-      try {
-        handlers.deliver(channel, envelopes);
-      } catch (error) {
-        onError(error);
-      }
-    },
-    options.reorderHoldMs === undefined ? {} : { holdMs: options.reorderHoldMs },
-  );
+  const deliver = (channel: string, envelopes: readonly Envelope[]): void => {
+    try {
+      handlers.deliver(channel, envelopes);
+    } catch (error) {
+      onError(error);
+    }
+  };
   let closed = false;
 
   subscriber.on('message', (channel: string, raw: string) => {
     if (channel !== topic || closed) return;
     try {
       const message = JSON.parse(raw) as BrokerMessage;
-      if (message.n !== nodeId) ordered.push(message.c, message.e);
+      if (message.n !== nodeId) deliver(message.c, message.e);
     } catch (error) {
       onError(error);
     }
@@ -91,7 +83,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       if (envelopes.length === 0) return;
       const message: BrokerMessage = { n: nodeId, c: channel, e: envelopes };
       const sent = publisher.publish(topic, JSON.stringify(message));
-      ordered.push(channel, envelopes);
+      deliver(channel, envelopes);
       await sent;
     },
     onEnvelopes(handler: EnvelopeHandler): () => void {
@@ -103,7 +95,6 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      ordered.close();
       handlers.clear();
       await Promise.all([
         publisher.quit().catch(() => publisher.disconnect()),
