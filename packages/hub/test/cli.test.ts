@@ -72,6 +72,75 @@ describe('herald serve: SIGTERM and restart on the same data', () => {
   });
 });
 
+/** The JSON lines a `herald tail` printed, parsed. */
+function tailed(cli: CliProcess): { seq: number; data: unknown }[] {
+  return cli
+    .stdout()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { seq: number; data: unknown });
+}
+
+describe('herald tail across hub restarts', () => {
+  it('resumes after a restart on the same --data and prints every event exactly once; --since replays', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'herald-tail-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const first = await spawnServe(['--data', dir]);
+    track(first.cli);
+    const port = new URL(first.url).port;
+
+    const tail = track(spawnCli(['tail', 'run:t', '--url', first.url]));
+    await waitFor(() => tail.stderr().includes('subscribed to run:t'), { timeoutMs: 20_000 });
+    await publishMany(first.url, 'run:t', 10);
+    await waitFor(() => tailed(tail).length === 10, { timeoutMs: 20_000 });
+
+    first.cli.kill('SIGTERM');
+    expect(await first.cli.exited).toBe(0);
+    await waitFor(() => tail.stderr().includes('reconnecting'), { timeoutMs: 20_000 });
+    // Same port and data: published before tail is back, so it must replay them from its last seq.
+    const second = track(spawnCli(['serve', '--port', port, '--data', dir, '--log-level', 'warn']));
+    await second.waitForOutput(/listening on/);
+    await publishMany(first.url, 'run:t', 10, 10);
+    await waitFor(() => tailed(tail).length >= 20, { timeoutMs: 20_000 });
+    await publishMany(first.url, 'run:t', 5, 20);
+    await waitFor(() => tailed(tail).length >= 25, { timeoutMs: 20_000 });
+    expect(tailed(tail).map((e) => e.seq)).toEqual(range(1, 25));
+    expect(tailed(tail).map((e) => (e.data as { i: number }).i)).toEqual(range(0, 24));
+    expect(tail.stderr()).not.toContain('gap on');
+
+    const history = track(spawnCli(['tail', 'run:t', '--url', first.url, '--since', '20']));
+    await waitFor(() => tailed(history).length >= 5, { timeoutMs: 20_000 });
+    expect(tailed(history).map((e) => e.seq)).toEqual(range(21, 25));
+
+    tail.kill('SIGINT');
+    history.kill('SIGTERM');
+    expect(await tail.exited).toBe(0);
+    expect(await history.exited).toBe(0);
+    second.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('reports a gap on stderr when a memory hub restarts with a new history, then keeps tailing', async () => {
+    const first = await spawnServe(['--memory']);
+    track(first.cli);
+    const port = new URL(first.url).port;
+    const tail = track(spawnCli(['tail', 'run:m', '--url', first.url]));
+    await waitFor(() => tail.stderr().includes('subscribed to run:m'), { timeoutMs: 20_000 });
+    await publishMany(first.url, 'run:m', 3);
+    await waitFor(() => tailed(tail).length === 3, { timeoutMs: 20_000 });
+    first.cli.kill('SIGTERM');
+    expect(await first.cli.exited).toBe(0);
+    const second = track(spawnCli(['serve', '--port', port, '--memory', '--log-level', 'warn']));
+    await second.waitForOutput(/listening on/);
+    await waitFor(() => tail.stderr().includes('gap on run:m'), { timeoutMs: 20_000 });
+    await publishMany(first.url, 'run:m', 2, 100);
+    await waitFor(() => tailed(tail).length >= 5, { timeoutMs: 20_000 });
+    expect(tailed(tail).map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 100, 101]);
+    tail.kill('SIGTERM');
+    expect(await tail.exited).toBe(0);
+  });
+});
+
 function capture() {
   const io = { outLines: [] as string[], errLines: [] as string[] };
   return {
@@ -149,6 +218,10 @@ describe('herald CLI errors and commands', () => {
       await runCli(['publish', 'demo:1', 't', '1', '--url', hub.url, '--key', 'wrong'], denied.sink),
     ).toBe(1);
     expect(denied.io.errLines[0]).toMatch(/^herald: ERR_UNAUTHORIZED/);
+    // tail retries disconnects, but not credentials the hub refuses.
+    const refused = capture();
+    expect(await runCli(['tail', 'demo:1', '--url', hub.url, '--token', 'wrong'], refused.sink)).toBe(1);
+    expect(refused.io.errLines.at(-1)).toMatch(/^herald: ERR_UNAUTHORIZED/);
     tail.kill('SIGINT');
     expect(await tail.exited).toBe(0);
   });

@@ -1,18 +1,23 @@
 import { parseArgs } from 'node:util';
-import { closeAction, type Envelope, SUBPROTOCOL } from '@herald/protocol';
+import { createClient, type HeraldError, type SincePosition } from '@herald/client';
 import WebSocket from 'ws';
-import { CliError, usage, wsUrlOf } from './errors.js';
+import { usage, wsUrlOf } from './errors.js';
 
 /** Usage text of `herald tail`. */
 export const TAIL_USAGE = `herald tail CHANNEL [--url http://127.0.0.1:8080] [--token T] [--since N]
   env: HERALD_URL, HERALD_TOKEN`;
 
-/** `herald tail`: prints a channel's events, one JSON line each, until interrupted. */
-export async function tail(
-  argv: readonly string[],
-  out: (line: string) => void,
-  err: (line: string) => void,
-): Promise<number> {
+// Reconnect quickly: a tailed hub is usually restarting, not overloaded.
+const TAIL_BACKOFF = { initialMs: 250, maxMs: 5000 } as const;
+
+interface TailArgs {
+  readonly channel: string;
+  readonly url: string;
+  readonly token: string | undefined;
+  readonly since: SincePosition | undefined;
+}
+
+function parseTailArgs(argv: readonly string[]): TailArgs {
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: { url: { type: 'string' }, token: { type: 'string' }, since: { type: 'string' } },
@@ -21,69 +26,78 @@ export async function tail(
   });
   const [channel, ...rest] = positionals;
   if (channel === undefined || rest.length > 0) throw usage(`usage: ${TAIL_USAGE}`);
-  let since: number | undefined;
+  let since: SincePosition | undefined;
   if (values.since !== undefined) {
-    since = /^\d{1,16}$/.test(values.since) ? Number(values.since) : Number.NaN;
-    if (!Number.isSafeInteger(since)) throw usage('--since must be a non-negative integer');
+    const seq = /^\d{1,16}$/.test(values.since) ? Number(values.since) : Number.NaN;
+    if (!Number.isSafeInteger(seq)) throw usage('--since must be a non-negative integer');
+    since = { seq };
   }
-  const base = values.url ?? process.env.HERALD_URL ?? 'http://127.0.0.1:8080';
-  const token = values.token ?? process.env.HERALD_TOKEN;
   let url: string;
   try {
-    url = wsUrlOf(base);
+    url = wsUrlOf(values.url ?? process.env.HERALD_URL ?? 'http://127.0.0.1:8080');
   } catch {
     throw usage('--url must be a URL');
   }
-  const ws = new WebSocket(url, [SUBPROTOCOL]);
-  return new Promise<number>((resolve, reject) => {
-    let interrupted = false;
-    const onSignal = (): void => {
-      interrupted = true;
-      ws.close(1000);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    ws.on('open', () => {
-      ws.send(JSON.stringify({ type: 'hello', client: 'herald-cli', ...(token ? { token } : {}) }));
-    });
-    ws.on('message', (raw) => {
-      const msg = JSON.parse(String(raw)) as { type: string; [k: string]: unknown };
-      switch (msg.type) {
-        case 'welcome':
-          ws.send(
-            JSON.stringify({
-              type: 'subscribe',
-              rid: 'tail',
-              channel,
-              ...(since === undefined ? {} : { since: { seq: since } }),
-            }),
-          );
-          break;
-        case 'subscribed':
-          err(
-            `subscribed to ${channel} (epoch ${String(msg.epoch)}, last seq ${String(msg.lastSeq)}${msg.recovered ? '' : ', position not recovered'})`,
-          );
-          break;
-        case 'events':
-          for (const e of msg.events as Envelope[]) out(JSON.stringify(e));
-          break;
-        case 'ping':
-          ws.send(JSON.stringify({ type: 'pong', ts: msg.ts }));
-          break;
-        case 'error':
-          err(`error ${String(msg.code)}: ${String(msg.message)}`);
-          break;
-      }
-    });
-    ws.on('error', (e) => reject(new CliError(`cannot connect to ${url}: ${e.message}`)));
-    ws.on('close', (code, reason) => {
+  return { channel, url, token: values.token ?? process.env.HERALD_TOKEN, since };
+}
+
+/**
+ * `herald tail`: prints a channel's events, one JSON envelope per line on stdout, until SIGINT or SIGTERM
+ * (exit 0). It rides on `@herald/client`, so it reconnects after a hub restart or a network cut and
+ * resumes from the last seq it printed: nothing is skipped or printed twice. Status lines (subscribed,
+ * reconnecting, gaps: events that could not be replayed) go to stderr. A refusal that retrying cannot
+ * fix (bad token, forbidden channel) exits 1.
+ */
+export async function tail(
+  argv: readonly string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  const args = parseTailArgs(argv);
+  const client = createClient({
+    url: args.url,
+    WebSocket,
+    transports: ['websocket'],
+    lazy: false,
+    backoff: TAIL_BACKOFF,
+    getToken: () => args.token,
+  });
+  return new Promise<number>((resolve) => {
+    let done = false;
+    const finish = (code: number, message?: string): void => {
+      if (done) return;
+      done = true;
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      if (interrupted) return resolve(0);
-      err(
-        `connection closed: ${code}${reason.length > 0 ? ` ${String(reason)}` : ''} (${closeAction(code)})`,
-      );
-      resolve(1);
+      client.close();
+      if (message !== undefined) err(`herald: ${message}`);
+      resolve(code);
+    };
+    const onSignal = (): void => finish(0);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const fatal = (e: HeraldError): void => finish(1, `${e.code}: ${e.message}`);
+
+    client.on('state', ({ newState, code }) => {
+      if (newState === 'reconnecting')
+        err(`disconnected${code === undefined ? '' : ` (${code})`}; reconnecting`);
+      if (newState === 'failed') {
+        const e = client.getStatus().lastError;
+        finish(1, e === null ? 'connection failed' : `${e.code}: ${e.message}`);
+      }
+    });
+    client.subscribe(args.channel, {
+      ...(args.since === undefined ? {} : { since: args.since }),
+      onEvent: (event) => out(JSON.stringify(event)),
+      onSubscribed: (info) =>
+        err(
+          `subscribed to ${info.channel} (epoch ${info.epoch}, last seq ${info.lastSeq}${info.recovered ? '' : ', position not recovered'})`,
+        ),
+      onGap: (gap) =>
+        err(
+          `gap on ${gap.channel}: events after ${gap.last === null ? 'the start' : `seq ${gap.last.seq} (epoch ${gap.last.epoch})`} cannot be replayed; continuing after seq ${gap.lastSeq} (epoch ${gap.epoch})`,
+        ),
+      onError: fatal,
     });
   });
 }
