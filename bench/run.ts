@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { buildHub } from './lib/build-hub.js';
 import { renderReport, updateReadme } from './lib/report.js';
-import { BENCH_DIR, runInfo, writeResults } from './lib/results.js';
+import { BENCH_DIR, runInfo, type ScenarioRecord, writeResults } from './lib/results.js';
 import { bundle } from './scenarios/bundle.js';
 import { channels } from './scenarios/channels.js';
 import { clientCost } from './scenarios/client-cost.js';
@@ -44,17 +44,18 @@ const started = performance.now();
 const log = (line: string): void =>
   console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${line}`);
 const options: ScenarioOptions = { quick: values.quick ?? false, profile: values.profile ?? false, log };
-const info = runInfo(options.quick);
 if (!values['hub-source'] && names.some((n) => HUB_SCENARIOS.has(n))) {
   // Server processes load this plain-JS build of the hub instead of its TypeScript through tsx.
   process.env.HERALD_BENCH_HUB = await buildHub();
 }
-const results: Record<string, unknown> = {};
+const records: Record<string, ScenarioRecord> = {};
 for (const name of names) {
   const run = SCENARIOS[name];
-  if (run) results[name] = await run(options);
+  // Taken per scenario, so each result carries the load average it ran under.
+  const info = runInfo(options.quick);
+  if (run) records[name] = { info, result: await run(options) };
 }
-const merged = writeResults(info, results);
+const merged = writeResults(options.quick, records);
 const report = renderReport(merged);
 if (options.quick) {
   // Quick runs are a smoke test: show where things stand, never fail on numbers, never touch the README.

@@ -15,6 +15,8 @@ export interface RunInfo {
     readonly node: string;
     readonly os: string;
   };
+  /** 1-minute load average when the run started: above ~1 on 2 cores, other work competed with the bench. */
+  readonly loadAverage?: number;
 }
 
 /** One scenario's result with the run it came from. */
@@ -57,6 +59,7 @@ export function runInfo(quick: boolean): RunInfo {
       node: process.version,
       os: `${os.type()} ${os.release()}`,
     },
+    loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
@@ -69,20 +72,17 @@ export function resultsDir(quick: boolean): string {
  * Writes `<scenario>.json` for each scenario and merges them into latest.json (scenarios not run this
  * time keep their previous results there). Returns the merged results.
  */
-export function writeResults(info: RunInfo, scenarios: Record<string, unknown>): RunResults {
-  const dir = resultsDir(info.quick);
+export function writeResults(quick: boolean, records: Record<string, ScenarioRecord>): RunResults {
+  const dir = resultsDir(quick);
   mkdirSync(dir, { recursive: true });
-  for (const [name, result] of Object.entries(scenarios)) {
-    writeFileSync(`${dir}/${name}.json`, `${JSON.stringify({ info, result }, null, 2)}\n`);
+  for (const [name, record] of Object.entries(records)) {
+    writeFileSync(`${dir}/${name}.json`, `${JSON.stringify(record, null, 2)}\n`);
   }
   const latestFile = `${dir}/latest.json`;
   const previous: Record<string, ScenarioRecord> = existsSync(latestFile)
     ? ((JSON.parse(readFileSync(latestFile, 'utf8')) as RunResults).scenarios ?? {})
     : {};
-  const fresh = Object.fromEntries(
-    Object.entries(scenarios).map(([name, result]) => [name, { info, result }]),
-  );
-  const merged: RunResults = { updated: info.date, scenarios: { ...previous, ...fresh } };
+  const merged: RunResults = { updated: new Date().toISOString(), scenarios: { ...previous, ...records } };
   writeFileSync(latestFile, `${JSON.stringify(merged, null, 2)}\n`);
   return merged;
 }

@@ -20,7 +20,8 @@ export function times(v: number | null | undefined): string {
 /** The machine and run a scenario came from, on one line. */
 export function describeRun(info: RunInfo): string {
   const m = info.machine;
-  return `${info.date.slice(0, 16).replace('T', ' ')} UTC, commit ${info.commit}${info.quick ? ', quick mode' : ''}; ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}`;
+  const load = info.loadAverage === undefined ? '' : `; load average ${info.loadAverage} at start`;
+  return `${info.date.slice(0, 16).replace('T', ' ')} UTC, commit ${info.commit}${info.quick ? ', quick mode' : ''}; ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}${load}`;
 }
 
 /** The scenario result stored under `name`, typed by the caller. */
