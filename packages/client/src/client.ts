@@ -241,26 +241,29 @@ export function createClient(options: ClientOptions): HeraldClient {
       log.debug?.('herald: WebSocket upgrade failed', { reason, cause });
       if (gen === generation) planUpgrade();
     };
-    tokens.get().then((next) => {
-      if (gen !== generation) return;
-      cancelProbe = probeWebSocket(
-        urls.ws,
-        WS as WebSocketConstructorLike,
-        next,
-        connectTimeoutMs,
-        env,
-        ({ transport: socket, handlers, welcome, bytes }) => {
-          cancelProbe = undefined;
-          teardown('upgraded to websocket');
-          const now = generation;
-          transport = socket;
-          handlers.message = (m, n) => now === generation && onMessage(now, m, n);
-          handlers.close = (code, reason) => lost(now, code, reason);
-          onMessage(now, welcome, bytes);
-        },
-        failed,
-      );
-    }, failed);
+    tokens.get().then(
+      (next) => {
+        if (gen !== generation) return;
+        cancelProbe = probeWebSocket(
+          urls.ws,
+          WS as WebSocketConstructorLike,
+          next,
+          connectTimeoutMs,
+          env,
+          ({ transport: socket, handlers, welcome, bytes }) => {
+            cancelProbe = undefined;
+            teardown('upgraded to websocket');
+            const now = generation;
+            transport = socket;
+            handlers.message = (m, n) => now === generation && onMessage(now, m, n);
+            handlers.close = (code, reason) => lost(now, code, reason);
+            onMessage(now, welcome, bytes);
+          },
+          failed,
+        );
+      },
+      (error: unknown) => failed('getToken failed', error),
+    );
   };
 
   /** Starts one connection attempt. */

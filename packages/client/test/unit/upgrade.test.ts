@@ -162,6 +162,26 @@ describe('upgrade from polling to WebSocket', () => {
     client.close();
   });
 
+  it('treats a getToken failure before a probe as a failed probe', async () => {
+    let calls = 0;
+    const { client, debug } = await pollingClient({
+      getToken: () => {
+        if (++calls === 3) throw new Error('token service down'); // the first probe's token
+        return 'tok';
+      },
+    });
+    await vi.advanceTimersByTimeAsync(5000);
+    await settle();
+    expect(debug).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ reason: 'getToken failed' }) }),
+    ]);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(5000);
+    await settle();
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    client.close();
+  });
+
   it('discards a probe when the polling connection it belongs to is gone', async () => {
     const { client, http } = await pollingClient();
     await vi.advanceTimersByTimeAsync(5000);
