@@ -58,7 +58,13 @@ abstract class RawConn implements LoadConn {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.closed || !this.ctx.reconnect) return;
-      this.timer = setTimeout(() => this.open(), reconnectDelayMs(this.attempt++));
+      this.timer = setTimeout(
+        () => {
+          if (this.track) this.track.attempts++;
+          this.open();
+        },
+        reconnectDelayMs(this.attempt++),
+      );
     });
   }
 
@@ -185,6 +191,9 @@ class SocketIoLibConn implements LoadConn {
     });
     this.socket.on('disconnect', () => {
       this.ready = false;
+    });
+    this.socket.io.on('reconnect_attempt', () => {
+      if (track) track.attempts++;
     });
     this.socket.on(EVENT_TYPE, (event: WorkflowEvent) =>
       ctx.sink.onEvent(event.bench_t, event.bench_n, track),

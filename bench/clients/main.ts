@@ -47,7 +47,9 @@ async function connect(p: ConnectParams): Promise<{ ready: number; ms: number }>
     for (let j = i; j < end; j++) {
       const channel = p.channelCount === 1 ? p.channelPrefix : `${p.channelPrefix}${j % p.channelCount}`;
       const track: Track | null =
-        p.trackEvents > 0 ? { arrivals: new Float64Array(p.trackEvents), duplicates: 0, readyAt: [] } : null;
+        p.trackEvents > 0
+          ? { arrivals: new Float64Array(p.trackEvents), duplicates: 0, readyAt: [], attempts: 0 }
+          : null;
       conns.push(openConn(p.system, ctx, channel, track, p.sioClient));
     }
     await waitUntil(() => readyCount() >= end, 20_000, `${end} ${p.system} clients ready`).catch((e: Error) =>

@@ -40,6 +40,8 @@ export interface Track {
   duplicates: number;
   /** µs of every (re)subscription completed. */
   readonly readyAt: number[];
+  /** Connection attempts after the first. */
+  attempts: number;
 }
 
 /** Counts deliveries and latencies for every connection of the load process. */

@@ -15,6 +15,22 @@ export interface StormResult {
   /** ms from the restart until the last client received its first post-restart event (null if some never did). */
   readonly allCaughtUpMs: number | null;
   readonly notCaughtUp: number;
+  /** Per-client ms from the restart to the last re-subscription: median and 90th percentile. */
+  readonly resumedP50Ms: number | null;
+  readonly resumedP90Ms: number | null;
+  /** Per-client ms from the restart to catching up: median and 90th percentile. */
+  readonly caughtUpP50Ms: number | null;
+  readonly caughtUpP90Ms: number | null;
+  /** Connection attempts after the first, over all clients (failed tries show up here). */
+  readonly reconnectAttempts: number;
+}
+
+/** The q-quantile of `values` in ms (µs offsets from `zeroUs`), or null when empty. */
+function quantileMs(values: number[], q: number, zeroUs: number): number | null {
+  if (values.length === 0) return null;
+  values.sort((a, b) => a - b);
+  const v = values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? zeroUs;
+  return round((v - zeroUs) / 1000);
 }
 
 /** What the restart publisher reports (µs on the shared monotonic clock). */
@@ -33,10 +49,14 @@ export function stormResult(conns: readonly LoadConn[], p: StormResultParams): S
   let notCaughtUp = 0;
   let resumedUs = 0;
   let notResumed = 0;
+  let reconnectAttempts = 0;
+  const resumed: number[] = [];
+  const caughtUp: number[] = [];
   for (const c of conns) {
     const t = c.track;
     if (!t) continue;
     duplicates += t.duplicates;
+    reconnectAttempts += t.attempts;
     let missing = 0;
     for (let n = 0; n <= p.finalN; n++) if (t.arrivals[n] === 0) missing++;
     lost += missing;
@@ -49,10 +69,16 @@ export function stormResult(conns: readonly LoadConn[], p: StormResultParams): S
       if (at > 0 && (first === 0 || at < first)) first = at;
     }
     if (first === 0) notCaughtUp++;
-    else caughtUpUs = Math.max(caughtUpUs, first);
+    else {
+      caughtUpUs = Math.max(caughtUpUs, first);
+      caughtUp.push(first);
+    }
     const lastReady = t.readyAt.at(-1) ?? 0;
     if (t.readyAt.length < 2 || lastReady < p.restartStartUs) notResumed++;
-    else resumedUs = Math.max(resumedUs, lastReady);
+    else {
+      resumedUs = Math.max(resumedUs, lastReady);
+      resumed.push(lastReady);
+    }
   }
   return {
     clients: conns.length,
@@ -64,5 +90,10 @@ export function stormResult(conns: readonly LoadConn[], p: StormResultParams): S
     notResumed,
     allCaughtUpMs: notCaughtUp === 0 ? round((caughtUpUs - p.restartStartUs) / 1000) : null,
     notCaughtUp,
+    resumedP50Ms: quantileMs(resumed, 0.5, p.restartStartUs),
+    resumedP90Ms: quantileMs(resumed, 0.9, p.restartStartUs),
+    caughtUpP50Ms: quantileMs(caughtUp, 0.5, p.restartStartUs),
+    caughtUpP90Ms: quantileMs(caughtUp, 0.9, p.restartStartUs),
+    reconnectAttempts,
   };
 }

@@ -34,6 +34,13 @@ interface StormRow {
   notResumed: number;
   allCaughtUpMs: number | null;
   notCaughtUp: number;
+  resumedP50Ms: number | null;
+  resumedP90Ms: number | null;
+  caughtUpP50Ms: number | null;
+  caughtUpP90Ms: number | null;
+  reconnectAttempts: number;
+  serverCpu: { percent: number } | null;
+  clientCpu: { percent: number } | null;
 }
 interface CostRow {
   eventsPerFrame: number;
@@ -188,18 +195,20 @@ function reconnectSection(results: RunResults, verdicts: unknown[][]): string {
   const s = scenario<{ policy: string; rows: Row<StormRow>[] }>(results, 'reconnect');
   if (!s) return '';
   const rows = s.result.rows;
+  const ms = (v: number | null | undefined): string => (typeof v === 'number' ? num(v) : '–');
   const body = rows.map((r) =>
     r.error
-      ? [r.label, errorRow(r), '', '', '', '', '', '']
+      ? [r.label, errorRow(r), '', '', '', '', '', '', '']
       : [
           r.label,
           num(r.clients),
-          r.downMs,
+          num(r.downMs),
           `${num(r.lost)} (${num(r.clientsWithLoss)} clients)`,
           num(r.duplicates),
-          r.allResumedMs ?? `${r.notResumed} never`,
-          r.allCaughtUpMs ?? `${r.notCaughtUp} never`,
-          num(r.eventsPerChannel),
+          `${ms(r.resumedP50Ms)} / ${ms(r.resumedP90Ms)} / ${r.allResumedMs === null ? `${r.notResumed} never` : ms(r.allResumedMs)}`,
+          `${ms(r.caughtUpP50Ms)} / ${ms(r.caughtUpP90Ms)} / ${r.allCaughtUpMs === null ? `${r.notCaughtUp} never` : ms(r.allCaughtUpMs)}`,
+          num(r.reconnectAttempts),
+          `${r.serverCpu?.percent ?? '–'} % / ${r.clientCpu?.percent ?? '–'} %`,
         ],
   );
   const h = rows.find((r) => r.system === 'herald');
@@ -218,9 +227,23 @@ Clients spread over channels; one event per channel every 100 ms; the server is 
 SQLite, in-process close and start on the same port and data). While it is down the publisher queues its
 events, as a retrying backend would. Every client uses the same reconnect policy: ${s.result.policy}.
 socket.io runs its real client. "Caught up": the client has received an event published after the server was
-back (Herald replays first, in order, so it then holds everything before it).
+back (Herald replays first, in order, so it then holds everything before it). "retries": connection attempts
+after the first one, summed over clients (failed attempts push clients down the backoff curve).
 
-${markdownTable(['system', 'clients', 'down ms', 'events lost', 'duplicates', 'all resumed ms', 'all caught up ms', 'events per channel'], body)}
+${markdownTable(
+  [
+    'system',
+    'clients',
+    'down ms',
+    'events lost',
+    'duplicates',
+    'resumed ms p50 / p90 / all',
+    'caught up ms p50 / p90 / all',
+    'retries',
+    'CPU server / client',
+  ],
+  body,
+)}
 `;
 }
 

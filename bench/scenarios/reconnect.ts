@@ -1,5 +1,6 @@
 import type { StormResult } from '../clients/storm.js';
 import { waitUntil } from '../lib/clock.js';
+import type { CpuSample } from '../lib/cpu.js';
 import { withPair } from '../lib/pair.js';
 import type { SystemName } from '../servers/types.js';
 import { failure, type ScenarioOptions } from './common.js';
@@ -37,12 +38,18 @@ async function runOne(system: SystemName, clients: number, channelCount: number,
     });
     if (ready < clients) throw new Error(`only ${ready}/${clients} clients ready`);
     const channels = Array.from({ length: channelCount }, (_, i) => `run:storm-${i}`);
-    const afterUpMs = o.quick ? 2_000 : 12_000;
+    // Publishing goes on long enough after the restart for slow resumers to see live events again.
+    const afterUpMs = o.quick ? 2_000 : 20_000;
+    await Promise.all([server.call('cpuStart'), client.call('cpuStart')]);
     const times = await server.call<StormTimes>(
       'storm',
       { channels, tickMs: TICK_MS, ticksBeforeRestart: ticksBeforeRestart(o), afterUpMs },
       afterUpMs + 90_000,
     );
+    const [serverCpu, clientCpu] = await Promise.all([
+      server.call<CpuSample | null>('cpuStop'),
+      client.call<CpuSample | null>('cpuStop'),
+    ]);
     // Give stragglers time to receive the last event, then count.
     await waitUntil(
       async () => (await client.call<number>('caughtUpCount', { finalN: times.finalN })) >= clients,
@@ -56,6 +63,8 @@ async function runOne(system: SystemName, clients: number, channelCount: number,
       channels: channelCount,
       downMs: times.downMs,
       eventsPerChannel: times.finalN + 1,
+      serverCpu,
+      clientCpu,
       ...result,
     };
   });
