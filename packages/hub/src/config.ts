@@ -98,6 +98,15 @@ export interface HubOptions {
    * @default 30000
    */
   refreshBeforeMs?: number;
+  /**
+   * How long a draining hub keeps its port open before it stops accepting connections, in ms. Clients
+   * already connected are sent `drain` and closed with 1012 at once; during the grace `GET /healthz`
+   * answers `503 {status:"draining"}`, WebSocket upgrades `503` and publishes `503 ERR_SHUTTING_DOWN`, so a
+   * load balancer takes the node out of rotation before its port closes. {@link Hub.close} called during
+   * the grace ends it early.
+   * @default 0
+   */
+  drainGraceMs?: number;
   /** History retention per channel. @default 10000 events, 24 h */
   retention?: Partial<RetentionOptions>;
   /** When set, this folder is served at `/` (SPA fallback to index.html). */
@@ -128,12 +137,19 @@ export interface ResolvedConfig {
   readonly heartbeatMs: number;
   readonly handshakeTimeoutMs: number;
   readonly refreshBeforeMs: number;
+  readonly drainGraceMs: number;
   readonly retention: Partial<RetentionOptions>;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number`);
+  return value;
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a number >= 0`);
   return value;
 }
 
@@ -153,6 +169,7 @@ export function resolveConfig(options: HubOptions): ResolvedConfig {
     heartbeatMs: positive('heartbeatMs', options.heartbeatMs, 25_000),
     handshakeTimeoutMs: positive('handshakeTimeoutMs', options.handshakeTimeoutMs, 10_000),
     refreshBeforeMs: positive('refreshBeforeMs', options.refreshBeforeMs, 30_000),
+    drainGraceMs: nonNegative('drainGraceMs', options.drainGraceMs, 0),
     retention: options.retention ?? {},
   };
 }

@@ -39,9 +39,12 @@ export interface Hub {
   stats(): HubStats;
   /** Prometheus text, as served at /metrics. */
   metricsText(): string;
-  /** Stops accepting, sends `drain` to every client and closes them with 1012. */
+  /**
+   * Sends `drain` to every client and closes them with 1012, then stops accepting connections once
+   * `drainGraceMs` has passed (at once by default); until then `/healthz` answers 503.
+   */
   drain(reason?: string): Promise<void>;
-  /** Drains, closes the server and flushes/closes the store the hub created. Idempotent. */
+  /** Drains (ending any drain grace now), closes the server and flushes/closes the store the hub created. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -189,17 +192,26 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   let drained: Promise<void> | undefined;
   let closed: Promise<void> | undefined;
 
+  // Ends the drain grace early (close() during the grace).
+  let endGrace: () => void = () => {};
+  const graceOver = new Promise<void>((resolve) => {
+    endGrace = resolve;
+  });
   const drain = (reason = 'shutdown'): Promise<void> => {
     drained ??= (async () => {
       draining = true;
-      void stopServer();
+      // Without a grace, stop accepting at once; with one, health checks keep seeing 503 until it ends.
+      if (config.drainGraceMs === 0) void stopServer();
       logger.info({ reason, connections: ws.connections.size }, 'draining');
       for (const conn of [...ws.connections]) {
         conn.sendControl({ type: 'drain', reason, retryAfterMs: DRAIN_RETRY_AFTER_MS });
         conn.closeWith(CloseCode.ServiceRestart, reason.slice(0, 100));
       }
       for (const sse of [...sseStreams]) sse.close();
-      await ws.settle(CLOSE_GRACE_MS);
+      const grace = config.drainGraceMs === 0 ? undefined : setTimeout(endGrace, config.drainGraceMs);
+      await Promise.all([ws.settle(CLOSE_GRACE_MS), config.drainGraceMs === 0 ? undefined : graceOver]);
+      clearTimeout(grace);
+      void stopServer();
     })();
     return drained;
   };
@@ -224,6 +236,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     drain,
     close: () => {
       closed ??= (async () => {
+        endGrace();
         await drain('shutdown');
         stopTicker();
         server.closeAllConnections();

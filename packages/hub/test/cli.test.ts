@@ -176,6 +176,7 @@ describe('herald CLI errors and commands', () => {
       [['publish', 'only-channel'], 2, /^herald: usage: herald publish/],
       [['publish', 'c', 't', '{not json'], 2, /^herald: JSON argument is not valid JSON$/],
       [['tail', 'c', '--since', '-1'], 2, /^herald: /],
+      [['serve', '--drain-grace-ms', 'soon'], 2, /^herald: --drain-grace-ms must be a non-negative integer$/],
     ];
     for (const [args, code, re] of cases) {
       const { io, sink } = capture();

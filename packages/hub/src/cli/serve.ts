@@ -18,11 +18,13 @@ const OPTIONS = {
   jwks: { type: 'string' },
   'publisher-key': { type: 'string', multiple: true },
   'log-level': { type: 'string', default: 'info' },
+  'drain-grace-ms': { type: 'string', default: '0' },
 } as const;
 
 /** Usage text of `herald serve`. */
 export const SERVE_USAGE = `herald serve [--port 8080] [--host 127.0.0.1] [--data DIR | --memory | --redis URL] [--demo]
              [--static DIR] [--jwt-secret S] [--jwks URL] [--publisher-key K]... [--log-level info]
+             [--drain-grace-ms 0]
   env: HERALD_JWT_SECRET, HERALD_JWKS_URL, HERALD_PUBLISHER_KEYS (comma-separated)`;
 
 function storeOf(values: {
@@ -60,6 +62,8 @@ export async function serve(argv: readonly string[], out: (line: string) => void
   });
   if (positionals.length > 0) throw usage(`unexpected argument: ${positionals[0]}`);
   const port = parsePort(values.port);
+  const drainGraceMs = /^\d{1,9}$/.test(values['drain-grace-ms']) ? Number(values['drain-grace-ms']) : -1;
+  if (drainGraceMs < 0) throw usage('--drain-grace-ms must be a non-negative integer');
   const envKeys = (process.env.HERALD_PUBLISHER_KEYS ?? '')
     .split(',')
     .map((k) => k.trim())
@@ -86,6 +90,7 @@ export async function serve(argv: readonly string[], out: (line: string) => void
       publisherKeys,
     },
     logger,
+    drainGraceMs,
     ...(staticDir === undefined ? {} : { staticDir }),
   };
   let hub: Awaited<ReturnType<typeof startHub>>;
@@ -125,6 +130,8 @@ export async function serve(argv: readonly string[], out: (line: string) => void
       void (async () => {
         try {
           await simulator?.stop();
+          // drain() first so --drain-grace-ms is honoured; close() would end the grace at once.
+          await hub.drain('shutdown');
           await hub.close();
           resolve(0);
         } catch (err) {
