@@ -85,6 +85,12 @@ export class SseStream implements SubscriptionOwner {
   enqueueBatch(sub: Subscription, batch: EncodedBatch): void {
     const part = batch.after(sub.lastSeq);
     if (part === null || this.closed) return;
+    if (part.firstSeq !== sub.lastSeq + 1) {
+      // Seqs lost on the live feed: end the stream so the reader resumes with Last-Event-ID.
+      this.ctx.logger.warn({ channel: this.channel, after: sub.lastSeq }, 'live feed skipped seqs');
+      this.close();
+      return;
+    }
     sub.lastSeq = part.lastSeq;
     this.ctx.metrics.eventsDelivered += part.envelopes.length;
     this.write(formatSse(part.envelopes, part.encoded));

@@ -257,11 +257,15 @@ export class Connection implements Flushable, SubscriptionOwner {
     if (this.state === 'closed') return;
     const part = batch.after(sub.lastSeq);
     if (part === null) return;
-    if (part.firstSeq !== sub.lastSeq + 1 && sub.lastSeq !== 0) {
+    if (part.firstSeq !== sub.lastSeq + 1) {
+      // The live feed lost seqs the store could not give back. Never skip them silently: closing makes
+      // the client resume from its last position (and see a gap if the history is gone).
       this.ctx.logger.warn(
         { channel: sub.channel, after: sub.lastSeq, got: part.firstSeq },
-        'fan-out seq jump',
+        'live feed skipped seqs; closing so the client resumes',
       );
+      this.closeWith(CloseCode.InternalError, 'events missing from the live feed');
+      return;
     }
     sub.lastSeq = part.lastSeq;
     this.queue.push(part);
