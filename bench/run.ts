@@ -14,6 +14,7 @@ import type { ScenarioOptions } from './scenarios/common.js';
 import { fanout } from './scenarios/fanout.js';
 import { idle } from './scenarios/idle.js';
 import { reconnect } from './scenarios/reconnect.js';
+import type { SystemName } from './servers/types.js';
 
 const SCENARIOS: Record<string, (o: ScenarioOptions) => Promise<unknown>> = {
   fanout,
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     only: { type: 'string', multiple: true },
     profile: { type: 'boolean', default: false },
     'hub-source': { type: 'boolean', default: false },
+    system: { type: 'string', multiple: true },
   },
 });
 
@@ -43,7 +45,12 @@ for (const name of names)
 const started = performance.now();
 const log = (line: string): void =>
   console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${line}`);
-const options: ScenarioOptions = { quick: values.quick ?? false, profile: values.profile ?? false, log };
+const options: ScenarioOptions = {
+  quick: values.quick ?? false,
+  profile: values.profile ?? false,
+  log,
+  systems: (values.system ?? []) as SystemName[],
+};
 if (!values['hub-source'] && names.some((n) => HUB_SCENARIOS.has(n))) {
   // Server processes load this plain-JS build of the hub instead of its TypeScript through tsx.
   process.env.HERALD_BENCH_HUB = await buildHub();
@@ -55,14 +62,11 @@ for (const name of names) {
   const info = runInfo(options.quick);
   if (run) records[name] = { info, result: await run(options) };
 }
-const merged = writeResults(options.quick, records);
-const report = renderReport(merged);
-if (options.quick) {
-  // Quick runs are a smoke test: show where things stand, never fail on numbers, never touch the README.
-  console.log(report.slice(0, report.indexOf('## Results')));
-} else {
-  updateReadme(`${BENCH_DIR}README.md`, report);
-  console.log(report.slice(0, report.indexOf('## Results')));
-}
+const kind = options.quick ? 'quick' : options.systems.length > 0 ? 'partial' : 'full';
+const report = renderReport(writeResults(kind, records));
+// Quick runs are a smoke test: they show where things stand but never fail on numbers. Only full runs
+// rewrite the README tables.
+if (kind === 'full') updateReadme(`${BENCH_DIR}README.md`, report);
+console.log(report.slice(0, report.indexOf('## Results')));
 log('done');
 process.exit(0);

@@ -41,6 +41,8 @@ interface StormRow {
   reconnectAttempts: number;
   serverCpu: { percent: number } | null;
   clientCpu: { percent: number } | null;
+  serverLoop: { utilization: number; delayMaxMs: number } | null;
+  listenQueueOverflows: number | null;
 }
 interface CostRow {
   eventsPerFrame: number;
@@ -198,7 +200,7 @@ function reconnectSection(results: RunResults, verdicts: unknown[][]): string {
   const ms = (v: number | null | undefined): string => (typeof v === 'number' ? num(v) : '–');
   const body = rows.map((r) =>
     r.error
-      ? [r.label, errorRow(r), '', '', '', '', '', '', '']
+      ? [r.label, errorRow(r), '', '', '', '', '', '', '', '', '']
       : [
           r.label,
           num(r.clients),
@@ -208,7 +210,9 @@ function reconnectSection(results: RunResults, verdicts: unknown[][]): string {
           `${ms(r.resumedP50Ms)} / ${ms(r.resumedP90Ms)} / ${r.allResumedMs === null ? `${r.notResumed} never` : ms(r.allResumedMs)}`,
           `${ms(r.caughtUpP50Ms)} / ${ms(r.caughtUpP90Ms)} / ${r.allCaughtUpMs === null ? `${r.notCaughtUp} never` : ms(r.allCaughtUpMs)}`,
           num(r.reconnectAttempts),
+          num(r.listenQueueOverflows),
           `${r.serverCpu?.percent ?? '–'} % / ${r.clientCpu?.percent ?? '–'} %`,
+          r.serverLoop ? `${r.serverLoop.utilization} / ${num(r.serverLoop.delayMaxMs)} ms` : '–',
         ],
   );
   const h = rows.find((r) => r.system === 'herald');
@@ -228,7 +232,9 @@ SQLite, in-process close and start on the same port and data). While it is down 
 events, as a retrying backend would. Every client uses the same reconnect policy: ${s.result.policy}.
 socket.io runs its real client. "Caught up": the client has received an event published after the server was
 back (Herald replays first, in order, so it then holds everything before it). "retries": connection attempts
-after the first one, summed over clients (failed attempts push clients down the backoff curve).
+after the first one, summed over clients (failed attempts push clients down the backoff curve). "listen
+overflows": connections the kernel dropped because the server's accept queue was full (machine-wide
+\`TcpExt:ListenOverflows\` delta); each dropped SYN is retried after 1, 3, 7, 15, 31 s, which makes long tails.
 
 ${markdownTable(
   [
@@ -240,7 +246,9 @@ ${markdownTable(
     'resumed ms p50 / p90 / all',
     'caught up ms p50 / p90 / all',
     'retries',
+    'listen overflows',
     'CPU server / client',
+    'server loop use / max delay',
   ],
   body,
 )}

@@ -63,17 +63,23 @@ export function runInfo(quick: boolean): RunInfo {
   };
 }
 
-/** Results folder: quick (CI smoke) runs go to results/quick/ so they never overwrite a real run. */
-export function resultsDir(quick: boolean): string {
-  return `${BENCH_DIR}results${quick ? '/quick' : ''}`;
+/**
+ * Results folder. Quick (CI smoke) runs go to results/quick/ and runs limited with `--system` to
+ * results/partial/, so neither overwrites a full run.
+ */
+export function resultsDir(kind: 'full' | 'quick' | 'partial'): string {
+  return `${BENCH_DIR}results${kind === 'full' ? '' : `/${kind}`}`;
 }
 
 /**
  * Writes `<scenario>.json` for each scenario and merges them into latest.json (scenarios not run this
  * time keep their previous results there). Returns the merged results.
  */
-export function writeResults(quick: boolean, records: Record<string, ScenarioRecord>): RunResults {
-  const dir = resultsDir(quick);
+export function writeResults(
+  kind: 'full' | 'quick' | 'partial',
+  records: Record<string, ScenarioRecord>,
+): RunResults {
+  const dir = resultsDir(kind);
   mkdirSync(dir, { recursive: true });
   for (const [name, record] of Object.entries(records)) {
     writeFileSync(`${dir}/${name}.json`, `${JSON.stringify(record, null, 2)}\n`);

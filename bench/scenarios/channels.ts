@@ -1,7 +1,7 @@
 import type { CpuSample } from '../lib/cpu.js';
 import { withPair } from '../lib/pair.js';
 import type { SystemName } from '../servers/types.js';
-import { type CountResult, failure, type ScenarioOptions, SYSTEMS } from './common.js';
+import { type CountResult, failure, pick, type ScenarioOptions, SYSTEMS } from './common.js';
 
 const PREFIX = 'user:';
 
@@ -42,7 +42,7 @@ async function runOne(system: SystemName, clients: number, o: ScenarioOptions) {
 export async function channels(o: ScenarioOptions) {
   const clients = o.quick ? 500 : 5_000;
   const rows: unknown[] = [];
-  for (const system of SYSTEMS) {
+  for (const system of pick(SYSTEMS, o)) {
     o.log(`channels: ${system} × ${clients}`);
     try {
       const row = await runOne(system, clients, o);

@@ -9,6 +9,17 @@ export interface ScenarioOptions {
   readonly profile: boolean;
   /** Prints a progress line. */
   readonly log: (line: string) => void;
+  /** Only these systems (`--system`, repeatable); all when empty. */
+  readonly systems: readonly SystemName[];
+}
+
+/** `list` filtered by `--system`. */
+export function pick<T extends SystemName | { readonly system: SystemName }>(
+  list: readonly T[],
+  o: ScenarioOptions,
+): T[] {
+  if (o.systems.length === 0) return [...list];
+  return list.filter((x) => o.systems.includes(typeof x === 'string' ? x : x.system));
 }
 
 /** The three systems of the load scenarios, Herald first. */

@@ -4,7 +4,7 @@ import { withPair } from '../lib/pair.js';
 import type { HotFunction } from '../lib/profile.js';
 import { BENCH_DIR } from '../lib/results.js';
 import type { SystemName } from '../servers/types.js';
-import { type CountResult, failure, type ScenarioOptions, SYSTEMS, saturated } from './common.js';
+import { type CountResult, failure, pick, type ScenarioOptions, SYSTEMS, saturated } from './common.js';
 
 const CHANNEL = 'run:fanout';
 /** Most deliveries in flight during the throughput phase (bounds every server's send buffers). */
@@ -126,7 +126,7 @@ export async function fanout(o: ScenarioOptions) {
   const rows: Array<FanoutRow | ({ system: SystemName; subscribers: number } & { error: string })> = [];
   for (const subscribers of sizes) {
     // Full runs add raw ws corked per turn: the ceiling for one frame per event with few syscalls.
-    for (const system of o.quick ? SYSTEMS : [...SYSTEMS, 'ws-cork' as const]) {
+    for (const system of pick(o.quick ? SYSTEMS : [...SYSTEMS, 'ws-cork' as const], o)) {
       o.log(`fanout: ${system} × ${subscribers}`);
       try {
         const row = await runOne(system, subscribers, o);

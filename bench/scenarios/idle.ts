@@ -3,7 +3,7 @@ import { sleep } from '../lib/clock.js';
 import { round } from '../lib/cpu.js';
 import { withPair } from '../lib/pair.js';
 import type { SystemName } from '../servers/types.js';
-import { failure, type ScenarioOptions, SYSTEMS } from './common.js';
+import { failure, pick, type ScenarioOptions, SYSTEMS } from './common.js';
 
 /** Connections plus a margin for the load process's own descriptors. */
 function fdLimit(): { soft: number; hard: number } {
@@ -52,7 +52,7 @@ export async function idle(o: ScenarioOptions) {
   const capped = wanted.map((n) => (n + 200 > limits.soft ? Math.max(0, limits.soft - 200) : n));
   const rows: unknown[] = [];
   for (const connections of capped) {
-    for (const system of SYSTEMS) {
+    for (const system of pick(SYSTEMS, o)) {
       o.log(`idle: ${system} × ${connections}`);
       try {
         const row = await runOne(system, connections);

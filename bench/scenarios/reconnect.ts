@@ -1,9 +1,11 @@
 import type { StormResult } from '../clients/storm.js';
 import { waitUntil } from '../lib/clock.js';
 import type { CpuSample } from '../lib/cpu.js';
+import type { LoopSample } from '../lib/loop.js';
+import { listenOverflows } from '../lib/netstat.js';
 import { withPair } from '../lib/pair.js';
 import type { SystemName } from '../servers/types.js';
-import { failure, type ScenarioOptions } from './common.js';
+import { failure, pick, type ScenarioOptions } from './common.js';
 
 const TICK_MS = 100;
 const TRACK_EVENTS = 1_000;
@@ -40,16 +42,21 @@ async function runOne(system: SystemName, clients: number, channelCount: number,
     const channels = Array.from({ length: channelCount }, (_, i) => `run:storm-${i}`);
     // Publishing goes on long enough after the restart for slow resumers to see live events again.
     const afterUpMs = o.quick ? 2_000 : 20_000;
-    await Promise.all([server.call('cpuStart'), client.call('cpuStart')]);
+    await Promise.all([server.call('cpuStart'), server.call('loopStart'), client.call('cpuStart')]);
+    const overflowsBefore = listenOverflows();
     const times = await server.call<StormTimes>(
       'storm',
       { channels, tickMs: TICK_MS, ticksBeforeRestart: ticksBeforeRestart(o), afterUpMs },
       afterUpMs + 90_000,
     );
-    const [serverCpu, clientCpu] = await Promise.all([
+    const [serverCpu, serverLoop, clientCpu] = await Promise.all([
       server.call<CpuSample | null>('cpuStop'),
+      server.call<LoopSample | null>('loopStop'),
       client.call<CpuSample | null>('cpuStop'),
     ]);
+    const overflowsAfter = listenOverflows();
+    const listenQueueOverflows =
+      overflowsBefore === null || overflowsAfter === null ? null : overflowsAfter - overflowsBefore;
     // Give stragglers time to receive the last event, then count.
     await waitUntil(
       async () => (await client.call<number>('caughtUpCount', { finalN: times.finalN })) >= clients,
@@ -65,6 +72,8 @@ async function runOne(system: SystemName, clients: number, channelCount: number,
       eventsPerChannel: times.finalN + 1,
       serverCpu,
       clientCpu,
+      serverLoop,
+      listenQueueOverflows,
       ...result,
     };
   });
@@ -76,7 +85,7 @@ export async function reconnect(o: ScenarioOptions) {
   const channelCount = o.quick ? 10 : 50;
   const rows: unknown[] = [];
   // Quick mode skips the raw ws row: it only shows that a socket without resume loses events.
-  for (const { system, label } of o.quick ? VARIANTS.filter((v) => v.system !== 'ws') : VARIANTS) {
+  for (const { system, label } of pick(o.quick ? VARIANTS.filter((v) => v.system !== 'ws') : VARIANTS, o)) {
     o.log(`reconnect: ${label} × ${clients}`);
     try {
       const row = await runOne(system, clients, channelCount, o);

@@ -5,6 +5,7 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { nowUs, sleep } from '../lib/clock.js';
 import { createCpuMeterRpc } from '../lib/cpu.js';
+import { type LoopSample, startLoopMonitor } from '../lib/loop.js';
 import { workflowEvent } from '../lib/payload.js';
 import { startProfiler, stopProfiler } from '../lib/profile.js';
 import { serveRpc } from '../lib/rpc.js';
@@ -169,6 +170,7 @@ async function storm(p: StormParams) {
 }
 
 const cpu = createCpuMeterRpc();
+let stopLoop: (() => LoopSample) | null = null;
 
 serveRpc(
   {
@@ -192,6 +194,14 @@ serveRpc(
     },
     cpuStart: cpu.cpuStart,
     cpuStop: cpu.cpuStop,
+    loopStart: () => {
+      stopLoop = startLoopMonitor();
+    },
+    loopStop: () => {
+      const sample = stopLoop?.() ?? null;
+      stopLoop = null;
+      return sample;
+    },
     profileStart: startProfiler,
     profileStop: (p: { file: string }) => stopProfiler(p.file),
     close: async () => {
