@@ -4,6 +4,8 @@ import type { CpuSample } from '../lib/cpu.js';
 import type { LoopSample } from '../lib/loop.js';
 import { listenOverflows } from '../lib/netstat.js';
 import { withPair } from '../lib/pair.js';
+import type { HotFunction } from '../lib/profile.js';
+import { BENCH_DIR } from '../lib/results.js';
 import type { SystemName } from '../servers/types.js';
 import { failure, pick, type ScenarioOptions } from './common.js';
 
@@ -43,6 +45,8 @@ async function runOne(system: SystemName, clients: number, channelCount: number,
     // Publishing goes on long enough after the restart for slow resumers to see live events again.
     const afterUpMs = o.quick ? 2_000 : 20_000;
     await Promise.all([server.call('cpuStart'), server.call('loopStart'), client.call('cpuStart')]);
+    const profiling = o.profile && system === 'herald';
+    if (profiling) await server.call('profileStart');
     const overflowsBefore = listenOverflows();
     const times = await server.call<StormTimes>(
       'storm',
@@ -55,6 +59,11 @@ async function runOne(system: SystemName, clients: number, channelCount: number,
       client.call<CpuSample | null>('cpuStop'),
     ]);
     const overflowsAfter = listenOverflows();
+    if (profiling) {
+      const file = `${BENCH_DIR}profiles/reconnect-herald-${clients}.cpuprofile`;
+      const top = await server.call<HotFunction[]>('profileStop', { file });
+      for (const f of top.slice(0, 15)) o.log(`    ${f.selfPercent}%  ${f.fn}  ${f.where}`);
+    }
     const listenQueueOverflows =
       overflowsBefore === null || overflowsAfter === null ? null : overflowsAfter - overflowsBefore;
     // Give stragglers time to receive the last event, then count.
