@@ -7,6 +7,11 @@ import { dashboardBuilt, REPO_ROOT } from './paths.js';
  */
 export function ensureDashboardBuilt(): void {
   if (dashboardBuilt() && process.env.HERALD_E2E_REBUILD !== '1') return;
-  execFileSync('npm', ['run', 'build', '-w', '@herald/dashboard'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build; test what users get.
+  execFileSync('npm', ['run', 'build', '-w', '@herald/dashboard'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (!dashboardBuilt()) throw new Error('dashboard build finished without apps/dashboard/dist/index.html');
 }
