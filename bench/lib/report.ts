@@ -85,7 +85,7 @@ function fanoutSection(results: RunResults, verdicts: unknown[][]): string {
       r.latency?.p50,
       r.latency?.p99,
       r.latency?.max,
-      `${r.latency?.serverCpu?.percent ?? '–'} %`,
+      `${r.latency?.serverCpu?.percent ?? '–'} % / ${r.latency?.clientCpu?.percent ?? '–'} %`,
     ];
   });
   for (const n of [...new Set(rows.map((r) => r.subscribers))]) {
@@ -131,7 +131,7 @@ ${markdownTable(
     'p50 ms',
     'p99 ms',
     'max ms',
-    'server CPU at 50k/s',
+    'CPU at 50k/s server / client',
   ],
   body,
 )}

@@ -29,6 +29,7 @@ export interface FanoutRow {
     readonly delivered: number;
     readonly expected: number;
     readonly serverCpu: CpuSample | null;
+    readonly clientCpu: CpuSample | null;
   };
   readonly profile?: readonly HotFunction[];
 }
@@ -84,9 +85,9 @@ async function runOne(system: SystemName, subscribers: number, o: ScenarioOption
 
     // Latency at the same offered load for every system.
     const eventsPerSec = Math.min(2_000, LATENCY_LOAD / subscribers);
-    const durationMs = o.quick ? 1_000 : 4_000;
+    const durationMs = o.quick ? 1_000 : 8_000;
     await client.call('startCount', {});
-    await server.call('cpuStart');
+    await Promise.all([server.call('cpuStart'), client.call('cpuStart')]);
     const rate = await server.call<{ published: number }>(
       'rate',
       { channels: [CHANNEL], eventsPerSec, durationMs },
@@ -94,7 +95,10 @@ async function runOne(system: SystemName, subscribers: number, o: ScenarioOption
     );
     const expected = rate.published * subscribers;
     await client.call('waitDelivered', { target: expected, timeoutMs: 20_000 }, 30_000);
-    const latencyCpu = await server.call<CpuSample | null>('cpuStop');
+    const [latencyCpu, latencyClientCpu] = await Promise.all([
+      server.call<CpuSample | null>('cpuStop'),
+      client.call<CpuSample | null>('cpuStop'),
+    ]);
     const latency = await client.call<CountResult>('stopCount');
 
     return {
@@ -114,6 +118,7 @@ async function runOne(system: SystemName, subscribers: number, o: ScenarioOption
         delivered: latency.delivered,
         expected,
         serverCpu: latencyCpu,
+        clientCpu: latencyClientCpu,
       },
       ...(profile ? { profile } : {}),
     };
