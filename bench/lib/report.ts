@@ -227,7 +227,7 @@ function reconnectSection(results: RunResults, verdicts: unknown[][]): string {
 
 ${describeRun(s.info)}
 
-Clients spread over channels; one event per channel every 100 ms; the server is restarted after 2 s (Herald on
+Clients spread over channels; one event per channel every 250 ms; the server is restarted after 2 s (Herald on
 SQLite, in-process close and start on the same port and data). While it is down the publisher queues its
 events, as a retrying backend would. Every client uses the same reconnect policy: ${s.result.policy}.
 socket.io runs its real client. "Caught up": the client has received an event published after the server was
