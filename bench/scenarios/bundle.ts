@@ -11,6 +11,8 @@ interface Entry {
   /** Reconnect, resume/recovery, acks or channels: the peers Herald's client core must be smaller than. */
   readonly fullFeatured: boolean;
   readonly react?: boolean;
+  /** More packages left out of the bundle. */
+  readonly external?: readonly string[];
 }
 
 const ENTRIES: readonly Entry[] = [
@@ -20,6 +22,13 @@ const ENTRIES: readonly Entry[] = [
     source: "export * from '@herald/react';",
     fullFeatured: false,
     react: true,
+  },
+  {
+    name: '@herald/react alone (client external)',
+    source: "export * from '@herald/react';",
+    fullFeatured: false,
+    react: true,
+    external: ['@herald/client', '@herald/protocol'],
   },
   {
     name: 'socket.io-client',
@@ -50,7 +59,7 @@ async function measure(entry: Entry) {
     platform: 'browser',
     target: 'es2020',
     conditions: entry.name.startsWith('@herald/') ? ['source'] : [],
-    external: entry.react ? REACT_EXTERNALS : [],
+    external: [...(entry.react ? REACT_EXTERNALS : []), ...(entry.external ?? [])],
     loader: { '.css': 'empty' },
     write: false,
     logLevel: 'silent',

@@ -1,5 +1,7 @@
 import type { CpuSample } from '../lib/cpu.js';
 import { withPair } from '../lib/pair.js';
+import type { HotFunction } from '../lib/profile.js';
+import { BENCH_DIR } from '../lib/results.js';
 import type { SystemName } from '../servers/types.js';
 import { type CountResult, failure, pick, type ScenarioOptions, SYSTEMS } from './common.js';
 
@@ -13,6 +15,8 @@ async function runOne(system: SystemName, clients: number, o: ScenarioOptions) {
     const durationMs = o.quick ? 2_000 : 10_000;
     await client.call('startCount', {});
     await Promise.all([server.call('cpuStart'), client.call('cpuStart')]);
+    const profiling = o.profile && system === 'herald';
+    if (profiling) await server.call('profileStart');
     // One event per channel per second: `clients` events per second in all.
     const rate = await server.call<{ published: number }>(
       'rate',
@@ -24,6 +28,11 @@ async function runOne(system: SystemName, clients: number, o: ScenarioOptions) {
       server.call<CpuSample | null>('cpuStop'),
       client.call<CpuSample | null>('cpuStop'),
     ]);
+    if (profiling) {
+      const file = `${BENCH_DIR}profiles/channels-herald-${clients}.cpuprofile`;
+      const top = await server.call<HotFunction[]>('profileStop', { file });
+      for (const f of top.slice(0, 15)) o.log(`    ${f.selfPercent}%  ${f.fn}  ${f.where}`);
+    }
     const counted = await client.call<CountResult>('stopCount');
     return {
       system,
