@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { BrowserBench } from '../browser/harness.js';
+import { withTimeout } from '../lib/clock.js';
 import { type CpuSample, round } from '../lib/cpu.js';
 import { startFramePump } from '../lib/frame-pump.js';
 import { EVENT_TYPE, workflowEvent } from '../lib/payload.js';
@@ -78,14 +79,24 @@ async function browserRun(durationMs: number) {
       try {
         const tab = await browser.newPage();
         await tab.goto(`http://127.0.0.1:${pump.port}/`, { timeout: 30_000 });
-        const r = await tab.evaluate(
-          ([url, ms]) => (globalThis as unknown as { heraldBench: BrowserBench }).heraldBench.run(url, ms),
-          [pump.wsUrl, durationMs] as const,
+        const limit = durationMs + 30_000;
+        const r = await withTimeout(
+          tab.evaluate(
+            ([url, ms]) => (globalThis as unknown as { heraldBench: BrowserBench }).heraldBench.run(url, ms),
+            [pump.wsUrl, durationMs] as const,
+          ),
+          limit,
+          'browser client run',
         );
-        await tab.reload();
-        const raw = await tab.evaluate(
-          ([url, ms]) => (globalThis as unknown as { heraldBench: BrowserBench }).heraldBench.runRaw(url, ms),
-          [pump.wsUrl, durationMs] as const,
+        await tab.reload({ timeout: 30_000 });
+        const raw = await withTimeout(
+          tab.evaluate(
+            ([url, ms]) =>
+              (globalThis as unknown as { heraldBench: BrowserBench }).heraldBench.runRaw(url, ms),
+            [pump.wsUrl, durationMs] as const,
+          ),
+          limit,
+          'browser bare WebSocket run',
         );
         rows.push({
           eventsPerFrame,
