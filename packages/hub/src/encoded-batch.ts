@@ -1,5 +1,6 @@
 import type { Envelope } from '@herald/protocol';
 import { encodeEventsFrame } from '@herald/protocol';
+import { encodeEnvelope } from './envelope-json.js';
 
 /**
  * Envelopes of one channel, each JSON-encoded exactly once and shared by every subscriber of a broadcast.
@@ -17,7 +18,7 @@ export class EncodedBatch {
     readonly envelopes: readonly Envelope[],
     encoded?: readonly string[],
   ) {
-    this.encoded = encoded ?? envelopes.map((e) => JSON.stringify(e));
+    this.encoded = encoded ?? envelopes.map(encodeEnvelope);
     let bytes = 0;
     for (const s of this.encoded) bytes += s.length + 1;
     this.bytes = bytes;

@@ -1,5 +1,6 @@
 import type { Envelope, JsonValue, PublishInput } from '@herald/protocol';
 import { Redis } from 'ioredis';
+import { attachDataJson } from '../envelope-json.js';
 import { createIsoClock } from './clock.js';
 import { closedError, newEpoch, newEventId } from './ids.js';
 import { scripts } from './redis-scripts.js';
@@ -67,13 +68,16 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       const ts = isoNow();
       const ids: string[] = [];
       const datas: JsonValue[] = [];
+      const jsons: string[] = [];
       const args: (string | number)[] = [channel, newEpoch(), ts, limits.maxCount, slack];
       for (const input of inputs) {
         const id = input.id ?? newEventId();
         const data = input.data ?? null;
         ids.push(id);
         datas.push(data);
-        args.push(id, input.type, JSON.stringify(data));
+        const json = JSON.stringify(data);
+        jsons.push(json);
+        args.push(id, input.type, json);
       }
       const seqs = (await scripts.append.run(
         redis,
@@ -88,7 +92,8 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
         if (seq < 0) {
           results.push({ id, seq: -seq, duplicate: true });
         } else {
-          stored.push({ channel, seq, id, ts, type: input.type, data: datas[i] ?? null });
+          const envelope: Envelope = { channel, seq, id, ts, type: input.type, data: datas[i] ?? null };
+          stored.push(attachDataJson(envelope, jsons[i] ?? 'null'));
           results.push({ id, seq, duplicate: false });
         }
       }

@@ -1,4 +1,5 @@
 import type { Envelope, JsonValue, PublishInput } from '@herald/protocol';
+import { attachDataJson } from '../envelope-json.js';
 import { createIsoClock } from './clock.js';
 import { createGroupCommit, type Settled } from './group-commit.js';
 import { closedError, newEpoch, newEventId } from './ids.js';
@@ -139,7 +140,7 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
         }
       }
       state.lastSeq = seq;
-      stored.push({ channel, seq, id, ts, type: input.type, data });
+      stored.push(attachDataJson({ channel, seq, id, ts, type: input.type, data }, json));
       results.push({ id, seq, duplicate: false });
     }
     if (stored.length > 0) {
