@@ -1,6 +1,6 @@
 import type { Envelope, JsonValue, PublishInput } from '@herald/protocol';
 import { Redis } from 'ioredis';
-import { attachDataJson } from '../envelope-json.js';
+import { attachDataJson, storedEnvelope } from '../envelope-json.js';
 import { createIsoClock } from './clock.js';
 import { closedError, newEpoch, newEventId } from './ids.js';
 import { scripts } from './redis-scripts.js';
@@ -153,13 +153,8 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
   return store;
 }
 
+/** The entry's stored data JSON travels with the envelope: replay sends it as is, parsing it never. */
 function toEnvelope(channel: string, [entryId, fields]: StreamEntry): Envelope {
-  return {
-    channel,
-    seq: Number.parseInt(entryId, 10),
-    id: fields[1] ?? '',
-    ts: fields[3] ?? '',
-    type: fields[5] ?? '',
-    data: JSON.parse(fields[7] ?? 'null') as JsonValue,
-  };
+  const seq = Number.parseInt(entryId, 10);
+  return storedEnvelope(channel, seq, fields[1] ?? '', fields[3] ?? '', fields[5] ?? '', fields[7] ?? 'null');
 }

@@ -1,5 +1,5 @@
 import type { Envelope, JsonValue, PublishInput } from '@herald/protocol';
-import { attachDataJson } from '../envelope-json.js';
+import { attachDataJson, storedEnvelope } from '../envelope-json.js';
 import { createIsoClock } from './clock.js';
 import { createGroupCommit, type Settled } from './group-commit.js';
 import { closedError, newEpoch, newEventId } from './ids.js';
@@ -213,6 +213,7 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
   return store;
 }
 
+/** The row's stored data JSON travels with the envelope: replay sends it as is, parsing it never. */
 function toEnvelope(channel: string, [seq, id, ts, type, data]: EventRow): Envelope {
-  return { channel, seq, id, ts, type, data: JSON.parse(data) as JsonValue };
+  return storedEnvelope(channel, seq, id, ts, type, data);
 }

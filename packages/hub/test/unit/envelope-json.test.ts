@@ -1,7 +1,7 @@
 import type { Envelope, JsonValue } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
 import { EncodedBatch } from '../../src/encoded-batch.js';
-import { attachDataJson, encodeEnvelope } from '../../src/envelope-json.js';
+import { attachDataJson, encodeEnvelope, storedEnvelope } from '../../src/envelope-json.js';
 
 const tricky = [
   '',
@@ -47,5 +47,17 @@ describe('envelope encoding', () => {
   it('is what an encoded batch carries', () => {
     const es = tricky.map((text, i) => ({ ...envelope(text, { text }), seq: i + 1 }));
     expect(new EncodedBatch('c', es).encoded).toEqual(es.map((e) => JSON.stringify(e)));
+  });
+
+  it('sends a stored row as is and parses its data only when read', () => {
+    // Spacing JSON.stringify would not produce shows the stored text is reused rather than re-encoded.
+    const e = storedEnvelope('c', 7, 'i', 't', 'x', '{ "a": [1, "\\u00e9"] }');
+    expect(encodeEnvelope(e)).toBe(
+      '{"channel":"c","seq":7,"id":"i","ts":"t","type":"x","data":{ "a": [1, "\\u00e9"] }}',
+    );
+    expect(e.data).toEqual({ a: [1, 'é'] });
+    expect(e.data).toBe(e.data);
+    expect(e).toEqual({ channel: 'c', seq: 7, id: 'i', ts: 't', type: 'x', data: { a: [1, 'é'] } });
+    expect(JSON.parse(encodeEnvelope(e))).toEqual(JSON.parse(JSON.stringify(e)));
   });
 });
