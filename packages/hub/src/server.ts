@@ -80,11 +80,17 @@ async function defaultBroker(spec: StoreSpec, onError: (err: unknown) => void): 
   return broker;
 }
 
+/**
+ * Accept-queue length asked of the kernel (capped by `net.core.somaxconn`). Node's default of 511 drops
+ * connections when thousands of clients reconnect at once after a restart.
+ */
+const LISTEN_BACKLOG = 4096;
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
     server.once('error', onError);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', onError);
       const address = server.address();
       resolve(typeof address === 'object' && address !== null ? address.port : port);
