@@ -11,6 +11,7 @@ import { createTokenSource } from './auth.js';
 import { backoffDelay, DEFAULT_BACKOFF, mayRetry } from './backoff.js';
 import { createEmitter, safeCall } from './emitter.js';
 import { createEnvironment } from './environment.js';
+import { closedText, helloMessage } from './handshake.js';
 import { createOutbox, DEFAULT_OUTBOX, type OutboxItem } from './outbox.js';
 import { createCounters } from './stats.js';
 import { createStatusStore } from './status.js';
@@ -196,8 +197,8 @@ export function createClient(options: ClientOptions): HeraldClient {
     if (name === 'websocket' && !wsEverConnected) wsFailures++;
     const error = new HeraldError(
       CLOSE_ERRORS[code] ?? ErrorCode.ConnectionLost,
-      `connection closed (${code}${reason ? `: ${reason}` : ''})`,
-      cause === undefined ? undefined : { cause },
+      `connection ${closedText(code, reason)}`,
+      { cause },
     );
     const action = closeAction(code);
     log.info?.('herald: connection lost', { code, reason, action });
@@ -281,24 +282,17 @@ export function createClient(options: ClientOptions): HeraldClient {
       (next) => {
         if (gen !== generation) return;
         if (rejectedToken !== null && (next === undefined || next === rejectedToken)) {
-          fail(
-            new HeraldError(ErrorCode.Unauthorized, 'the hub refused the token and getToken gave no new one'),
-          );
+          fail(new HeraldError(ErrorCode.Unauthorized, 'token refused, no new one from getToken'));
           return;
         }
         token = next;
         const name = pickTransport();
         if (!name) {
-          fail(
-            new HeraldError(ErrorCode.ConnectionLost, 'no usable transport (no WebSocket implementation?)'),
-          );
+          fail(new HeraldError(ErrorCode.ConnectionLost, 'no usable transport'));
           return;
         }
         const handlers = {
-          open: () =>
-            gen === generation &&
-            transport &&
-            send({ type: 'hello', client: '@herald/client', ...(token ? { token } : {}) }),
+          open: () => gen === generation && transport && send(helloMessage(token)),
           message: (m: ServerMessage, bytes: number) => gen === generation && onMessage(gen, m, bytes),
           close: (code: number, reason: string) => lost(gen, code, reason),
         };
@@ -330,7 +324,7 @@ export function createClient(options: ClientOptions): HeraldClient {
       const check = () => {
         const left = lastFrameAt + 2 * heartbeatMs - env.now();
         if (left > 0) timer('watchdog', left, check);
-        else lost(gen, 4001, 'no frame from the hub in time');
+        else lost(gen, 4001, 'no frame in time');
       };
       timer('watchdog', 2 * heartbeatMs, check);
     }
@@ -352,8 +346,9 @@ export function createClient(options: ClientOptions): HeraldClient {
     counters.messagesIn++;
     counters.bytesIn += bytes;
     lastFrameAt = env.now();
-    const request = 'rid' in m && m.rid !== undefined ? pending.get(m.rid) : undefined;
-    if ('rid' in m && m.rid !== undefined && m.type !== 'refreshed') pending.delete(m.rid);
+    const rid = 'rid' in m ? m.rid : undefined;
+    const request = rid === undefined ? undefined : pending.get(rid);
+    if (rid !== undefined && m.type !== 'refreshed') pending.delete(rid);
     switch (m.type) {
       case 'welcome':
         onWelcome(gen, m.heartbeatMs);
@@ -432,6 +427,14 @@ export function createClient(options: ClientOptions): HeraldClient {
     }
   };
 
+  /** Why `channel` cannot be subscribed or published to now, if it cannot. */
+  const refusal = (channel: string): HeraldError | undefined =>
+    store.state === 'closed'
+      ? new HeraldError(ErrorCode.ClientClosed, 'client is closed')
+      : isValidChannel(channel)
+        ? undefined
+        : new HeraldError(ErrorCode.BadChannel, `bad channel name "${channel}"`);
+
   const ensureConnected = () => {
     clear('idle');
     if (store.state === 'idle') open();
@@ -465,9 +468,8 @@ export function createClient(options: ClientOptions): HeraldClient {
       open();
     },
     subscribe<T>(channel: string, handlers: SubscribeOptions<T>) {
-      if (store.state === 'closed') throw new HeraldError(ErrorCode.ClientClosed, 'client is closed');
-      if (!isValidChannel(channel))
-        throw new HeraldError(ErrorCode.BadChannel, `bad channel name "${channel}"`);
+      const refused = refusal(channel);
+      if (refused) throw refused;
       let entry = channels.get(channel);
       const sub = { ...handlers } as SubscribeOptions<never>;
       if (!entry) {
@@ -490,11 +492,8 @@ export function createClient(options: ClientOptions): HeraldClient {
       };
     },
     publish(channel, type, data, publishOptions) {
-      if (store.state === 'closed')
-        return Promise.reject(new HeraldError(ErrorCode.ClientClosed, 'client is closed'));
-      if (!isValidChannel(channel)) {
-        return Promise.reject(new HeraldError(ErrorCode.BadChannel, `bad channel name "${channel}"`));
-      }
+      const refused = refusal(channel);
+      if (refused) return Promise.reject(refused);
       const promise = outbox.push(channel, type, data as JsonValue, publishOptions?.id ?? newId());
       ensureConnected();
       flush();

@@ -2,13 +2,12 @@
 export interface Emitter<M> {
   on<K extends keyof M>(event: K, listener: (payload: M[K]) => void): () => void;
   emit<K extends keyof M>(event: K, payload: M[K]): void;
-  /** Number of registered listeners (for leak checks). */
-  size(): number;
   clear(): void;
 }
 
 /** Creates an {@link Emitter}. A throwing listener does not stop the others; its error is rethrown async. */
 export function createEmitter<M>(): Emitter<M> {
+  // An emptied set stays in the map: keys are the few event names of M, so nothing grows.
   const map = new Map<keyof M, Set<(payload: never) => void>>();
   return {
     on(event, listener) {
@@ -17,17 +16,11 @@ export function createEmitter<M>(): Emitter<M> {
       set.add(listener);
       return () => {
         set.delete(listener);
-        if (!set.size && map.get(event) === set) map.delete(event);
       };
     },
     emit(event, payload) {
       const set = map.get(event);
       if (set) for (const fn of [...set]) safeCall(fn as (p: typeof payload) => void, payload);
-    },
-    size: () => {
-      let n = 0;
-      for (const set of map.values()) n += set.size;
-      return n;
     },
     clear: () => map.clear(),
   };

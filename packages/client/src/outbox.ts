@@ -103,8 +103,8 @@ export function createOutbox(
       const out: OutboxItem[] = [];
       for (const item of [...items]) {
         if (item.sent) continue;
-        if (item.expiresAt <= now()) expired(item, 'expired before it was acknowledged');
-        else if (item.tries > options.maxRetries) expired(item, `not acknowledged after ${item.tries} sends`);
+        if (item.expiresAt <= now()) expired(item, 'expired');
+        else if (item.tries > options.maxRetries) expired(item, `unacknowledged after ${item.tries} sends`);
         else {
           item.tries++;
           item.sent = true;
@@ -120,10 +120,7 @@ export function createOutbox(
     },
     size: () => items.length,
     close() {
-      const error = new HeraldError(
-        ErrorCode.ClientClosed,
-        'client closed before the message was acknowledged',
-      );
+      const error = new HeraldError(ErrorCode.ClientClosed, 'client closed');
       for (const waiter of waiters.values()) waiter.reject(error);
       waiters.clear();
       items = [];

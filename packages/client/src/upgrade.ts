@@ -1,4 +1,5 @@
 import type { WelcomeMessage } from '@herald/protocol';
+import { closedText, helloMessage } from './handshake.js';
 import { openWebSocket } from './transports/websocket.js';
 import type { Environment, Transport, TransportHandlers, WebSocketConstructorLike } from './types.js';
 
@@ -43,14 +44,14 @@ export function probeWebSocket(
     failed(reason, cause);
   };
   const handlers: TransportHandlers = {
-    open: () => transport?.send({ type: 'hello', client: '@herald/client', ...(token ? { token } : {}) }),
+    open: () => transport?.send(helloMessage(token)),
     message(message, bytes) {
       // Anything before `welcome` (an auth error) is followed by a close, which fails the probe.
       if (done || message.type !== 'welcome' || !transport) return;
       finish();
       ready({ transport, handlers, welcome: message, bytes });
     },
-    close: (code, reason) => fail(`closed (${code}${reason ? `: ${reason}` : ''})`),
+    close: (code, reason) => fail(closedText(code, reason)),
   };
   const timer = env.setTimeout(() => fail('timed out'), timeoutMs);
   try {

@@ -155,7 +155,7 @@ export function openPolling(
         type: 'error',
         rid,
         code: ErrorCode.ConnectionLost,
-        message: `publish request failed: ${String(cause)}`,
+        message: `publish failed: ${String(cause)}`,
         retryable: true,
       };
     }

@@ -22,9 +22,9 @@ describe('emitter', () => {
     off();
     e.emit('a', 2);
     expect(seen).toEqual([1, 'x']);
-    expect(e.size()).toBe(1);
     e.clear();
-    expect(e.size()).toBe(0);
+    e.emit('b', 'y');
+    expect(seen).toEqual([1, 'x']);
   });
 
   it('iterates a copy, so a listener may unsubscribe another mid-emit', () => {

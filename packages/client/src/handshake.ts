@@ -1,0 +1,12 @@
+import type { HelloMessage } from '@herald/protocol';
+
+/** The `hello` that opens every connection, shared by the client and the upgrade probe. */
+export const helloMessage = (token: string | undefined): HelloMessage => ({
+  type: 'hello',
+  client: '@herald/client',
+  ...(token ? { token } : {}),
+});
+
+/** `closed (code: reason)`, how the client and the upgrade probe describe a close. */
+export const closedText = (code: number, reason: string): string =>
+  `closed (${code}${reason ? `: ${reason}` : ''})`;
