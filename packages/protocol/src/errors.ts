@@ -12,10 +12,11 @@ export interface ErrorBody {
  * branch on `err.code` instead of parsing messages.
  */
 export class HeraldError extends Error {
+  // `declare`: the constructor assigns both, so no class-field code (a helper below es2022) is emitted.
   /** The stable code, documented in PROTOCOL.md. */
-  readonly code: ErrorCode;
+  declare readonly code: ErrorCode;
   /** Whether repeating the operation later may succeed. */
-  readonly retryable: boolean;
+  declare readonly retryable: boolean;
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
