@@ -296,8 +296,23 @@ export class Connection implements Flushable, SubscriptionOwner {
   /** Resolves once the peer has drained its backlog below the low-water mark (or the connection closed). */
   async writable(): Promise<void> {
     while (this.state !== 'closed' && this.queuedBytes + this.socket.bufferedAmount > this.lowWater()) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await this.progress();
     }
+  }
+
+  /**
+   * Waits for the next chance of progress: the socket's 'drain' when its own buffer is what is behind,
+   * otherwise a short tick (the hub's queue goes out on the scheduler's next flush, not on a socket event).
+   */
+  private progress(): Promise<void> {
+    return new Promise((resolve) => {
+      const socket = this.socket;
+      if (socket.onceDrained !== undefined && socket.bufferedAmount > this.lowWater()) {
+        socket.onceDrained(() => resolve());
+      } else {
+        setTimeout(resolve, 5);
+      }
+    });
   }
 
   /** @inheritdoc */

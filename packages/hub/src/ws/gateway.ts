@@ -7,6 +7,9 @@ import { Connection } from './connection.js';
 import { handleMessage } from './handlers.js';
 import type { HubSocket } from './socket.js';
 
+/** How soon a socket that cannot signal 'drain' is re-checked. */
+const DRAIN_POLL_MS = 5;
+
 /** Adapts a `ws` socket to the hub's {@link HubSocket}. A class, so each connection costs one small object. */
 export class WsHubSocket implements HubSocket {
   constructor(private readonly ws: WebSocket) {}
@@ -23,7 +26,7 @@ export class WsHubSocket implements HubSocket {
 
   /** @inheritdoc */
   cork(fn: () => void): void {
-    const raw = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    const raw = this.raw();
     if (raw === undefined) {
       fn();
       return;
@@ -34,6 +37,28 @@ export class WsHubSocket implements HubSocket {
     } finally {
       raw.uncork();
     }
+  }
+
+  /** @inheritdoc */
+  onceDrained(fn: () => void): void {
+    const raw = this.raw();
+    // 'drain' only follows a write the socket refused; below its high-water mark, re-check shortly.
+    if (raw === undefined || !raw.writableNeedDrain || raw.destroyed) {
+      setTimeout(fn, DRAIN_POLL_MS);
+      return;
+    }
+    const done = (): void => {
+      raw.off('drain', done);
+      raw.off('close', done);
+      fn();
+    };
+    raw.on('drain', done);
+    raw.on('close', done);
+  }
+
+  /** The TCP socket under `ws` (not part of its typed API, but stable across ws 8). */
+  private raw(): Duplex | undefined {
+    return (this.ws as unknown as { _socket?: Duplex })._socket;
   }
 
   /** @inheritdoc */

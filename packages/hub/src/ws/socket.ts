@@ -11,6 +11,11 @@ export interface HubSocket {
   cork(fn: () => void): void;
   /** Starts the closing handshake. */
   close(code: number, reason: string): void;
+  /**
+   * Calls `fn` once, when the send buffer has drained or the socket closed; a transport that cannot tell
+   * may call it after a short delay instead. Optional: without it the hub polls `bufferedAmount`.
+   */
+  onceDrained?(fn: () => void): void;
   /** Destroys the socket at once. */
   terminate(): void;
 }
