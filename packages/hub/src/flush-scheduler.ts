@@ -3,6 +3,11 @@ import { PackCache } from './encoded-batch.js';
 /** A peer with queued output. `flush` returns true when it is still behind and must be retried later. */
 export interface Flushable {
   flush(): boolean;
+  /**
+   * Owned by {@link FlushScheduler}: true while the peer waits in the next flush round. A flag on the peer
+   * instead of a Set of peers, because marking happens once per subscriber per broadcast.
+   */
+  flushScheduled: boolean;
 }
 
 /**
@@ -11,7 +16,7 @@ export interface Flushable {
  * socket buffer is not draining) are retried on a short timer, which lets their queue pack into big frames.
  */
 export class FlushScheduler {
-  private dirty = new Set<Flushable>();
+  private dirty: Flushable[] = [];
   private behind = new Set<Flushable>();
   private immediate: NodeJS.Immediate | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -29,21 +34,30 @@ export class FlushScheduler {
 
   /** Schedules `peer` for the next flush. */
   mark(peer: Flushable): void {
-    this.dirty.add(peer);
+    if (!peer.flushScheduled) {
+      peer.flushScheduled = true;
+      this.dirty.push(peer);
+    }
     this.immediate ??= setImmediate(() => this.run());
   }
 
   /** Forgets `peer` (it closed). */
   forget(peer: Flushable): void {
-    this.dirty.delete(peer);
+    // Its entry stays in `dirty` but is skipped: only peers still flagged are flushed.
+    peer.flushScheduled = false;
     this.behind.delete(peer);
   }
 
   private run(): void {
     this.immediate = undefined;
     const peers = this.dirty;
-    this.dirty = new Set();
-    for (const peer of peers) this.flushOne(peer);
+    this.dirty = [];
+    for (const peer of peers) {
+      // Unflagged: forgotten, or a repeat entry of a peer forgotten and marked again.
+      if (!peer.flushScheduled) continue;
+      peer.flushScheduled = false;
+      this.flushOne(peer);
+    }
     this.packs.clear();
   }
 
@@ -57,7 +71,7 @@ export class FlushScheduler {
     if (stillBehind) {
       this.behind.add(peer);
       this.retryTimer ??= setTimeout(() => this.retry(), this.retryMs);
-    } else {
+    } else if (this.behind.size > 0) {
       this.behind.delete(peer);
     }
   }
@@ -76,7 +90,8 @@ export class FlushScheduler {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.immediate = undefined;
     this.retryTimer = undefined;
-    this.dirty.clear();
+    for (const peer of this.dirty) peer.flushScheduled = false;
+    this.dirty = [];
     this.behind.clear();
   }
 }

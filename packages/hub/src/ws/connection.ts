@@ -58,6 +58,8 @@ export class Connection implements Flushable, SubscriptionOwner {
   principal: Principal = OPEN_PRINCIPAL;
   /** Subscriptions by channel. */
   readonly subs = new Map<string, Subscription>();
+  /** @inheritdoc */
+  flushScheduled = false;
   /** Set when a hub ping is unanswered; any inbound frame clears it. */
   pongPending = false;
   private state: State = 'handshake';
