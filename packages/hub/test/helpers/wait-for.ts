@@ -1,4 +1,4 @@
-/** Polls `fn` until it returns a truthy value (or stops throwing); rejects after `timeoutMs`. */
+/** Polls `fn` until it returns a truthy value (a throw counts as not yet); rejects after `timeoutMs`. */
 export async function waitFor<T>(
   fn: () => T | Promise<T>,
   opts: { timeoutMs?: number; intervalMs?: number; message?: string } = {},

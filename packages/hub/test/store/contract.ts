@@ -2,7 +2,7 @@ import { ErrorCode, HeraldError, type PublishInput } from '@herald/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoreRuntimeOptions } from '../../src/store/retention.js';
 import type { EventStore, RetentionOptions } from '../../src/store/types.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /** What the contract suite asks of a store under test. */
 export interface StoreFactoryOptions extends StoreRuntimeOptions {

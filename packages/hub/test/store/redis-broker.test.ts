@@ -2,8 +2,8 @@ import type { Envelope } from '@herald/protocol';
 import { ErrorCode, HeraldError } from '@herald/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisBroker, type RedisBroker } from '../../src/store/redis-broker.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { REDIS_URL, testPrefix } from './redis-keys.js';
-import { waitFor } from './wait-for.js';
 
 const envelope = (channel: string, seq: number): Envelope => ({
   channel,
