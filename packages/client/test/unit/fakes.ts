@@ -138,6 +138,14 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
 
+/** Lets zero-delay timers and promise callbacks run, a few rounds deep. */
+export async function run(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+  }
+}
+
 /** Fake timers with a fixed clock start. */
 export function useFakeTime(): void {
   vi.useFakeTimers({ now: 1_000_000 });

@@ -2,19 +2,12 @@ import { ErrorCode, HeraldError } from '@herald/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClientOptions } from '../../src/types.js';
 import { fakeHubHttp } from './fake-http.js';
-import { fakeClient, settle, useFakeTime } from './fakes.js';
+import { fakeClient, run, settle, useFakeTime } from './fakes.js';
 
 beforeEach(useFakeTime);
 afterEach(() => {
   vi.useRealTimers();
 });
-
-async function run(): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await vi.advanceTimersByTimeAsync(1);
-    await settle();
-  }
-}
 
 async function polling(extra: Partial<ClientOptions> = {}) {
   const http = fakeHubHttp();

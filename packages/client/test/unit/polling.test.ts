@@ -1,7 +1,7 @@
 import type { Envelope } from '@herald/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeHubHttp } from './fake-http.js';
-import { FakeWebSocket, fakeClient, settle, useFakeTime } from './fakes.js';
+import { FakeWebSocket, fakeClient, run, settle, useFakeTime } from './fakes.js';
 
 beforeEach(useFakeTime);
 afterEach(() => {
@@ -36,14 +36,6 @@ function fakeHttp(channels: Record<string, Channel>, status = 200) {
     return { ok: status < 300, status, json: async () => body };
   });
   return { fetch: fetch as unknown as typeof globalThis.fetch, requests };
-}
-
-/** Runs zero-delay timers (fake timers give them 1 ms when set during a tick) and promise callbacks. */
-async function run(): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await vi.advanceTimersByTimeAsync(1);
-    await settle();
-  }
 }
 
 const env = (seq: number, channel = 'c'): Envelope => ({

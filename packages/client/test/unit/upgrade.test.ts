@@ -1,20 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClientEventMap, ClientOptions, HeraldClient } from '../../src/types.js';
 import { fakeHubHttp } from './fake-http.js';
-import { FakeWebSocket, fakeClient, settle, useFakeTime } from './fakes.js';
+import { FakeWebSocket, fakeClient, run, settle, useFakeTime } from './fakes.js';
 
 beforeEach(useFakeTime);
 afterEach(() => {
   vi.useRealTimers();
 });
-
-/** Lets zero-delay timers and promise callbacks run. */
-async function run(): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await vi.advanceTimersByTimeAsync(1);
-    await settle();
-  }
-}
 
 /** A client whose first WebSocket fails, so it polls; it probes the WebSocket every 5 s. */
 async function pollingClient(extra: Partial<ClientOptions> = {}) {
