@@ -25,5 +25,6 @@ export {
 export type { Envelope, JsonValue, Position, PublishInput, SincePosition } from './envelope.js';
 export { MAX_ID_LENGTH, MAX_TYPE_LENGTH } from './envelope.js';
 export { type ErrorBody, HeraldError } from './errors.js';
+export { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './history.js';
 export type * from './messages.js';
 export { checkChannel, checkPublishInput, checkSince, type Invalid, isRecord } from './validate.js';

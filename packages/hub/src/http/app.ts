@@ -1,4 +1,10 @@
-import { ErrorCode, HeraldError, type PublishInput } from '@herald/protocol';
+import {
+  DEFAULT_HISTORY_LIMIT,
+  ErrorCode,
+  HeraldError,
+  MAX_HISTORY_LIMIT,
+  type PublishInput,
+} from '@herald/protocol';
 import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
@@ -25,9 +31,6 @@ export interface AppDeps {
   /** Folder served at `/`, if any. */
   readonly staticDir?: string | undefined;
 }
-
-const HISTORY_LIMIT_DEFAULT = 100;
-const HISTORY_LIMIT_MAX = 1000;
 
 function channelParam(c: Context<Env>): string {
   const channel = c.req.param('channel') ?? '';
@@ -122,9 +125,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const channel = channelParam(c);
     await reader(ctx, c, channel);
     const after = parseSeqParam('after', c.req.query('after'), 0);
-    const limit = parseSeqParam('limit', c.req.query('limit'), HISTORY_LIMIT_DEFAULT);
-    if (limit < 1 || limit > HISTORY_LIMIT_MAX) {
-      throw new HeraldError(ErrorCode.BadPosition, `limit must be 1-${HISTORY_LIMIT_MAX}`);
+    const limit = parseSeqParam('limit', c.req.query('limit'), DEFAULT_HISTORY_LIMIT);
+    if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
+      throw new HeraldError(ErrorCode.BadPosition, `limit must be 1-${MAX_HISTORY_LIMIT}`);
     }
     const { info, events } = await ctx.store.read(channel, after, limit);
     c.header('cache-control', 'no-store');
