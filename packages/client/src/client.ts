@@ -300,7 +300,14 @@ export function createClient(options: ClientOptions): HeraldClient {
         try {
           transport =
             name === 'polling'
-              ? openPolling(urls.http, env, options.pollIntervalMs ?? 2000, connectTimeoutMs, handlers)
+              ? openPolling(
+                  urls.http,
+                  env,
+                  options.pollIntervalMs ?? 2000,
+                  connectTimeoutMs,
+                  handlers,
+                  counters,
+                )
               : openWebSocket(urls.ws, WS as WebSocketConstructorLike, handlers);
         } catch (error) {
           lost(gen, ABNORMAL, 'could not open the socket', error);
@@ -500,7 +507,18 @@ export function createClient(options: ClientOptions): HeraldClient {
       return promise;
     },
     on: events.on,
-    stats: () => ({ ...counters, outboxDepth: outbox.size(), subscriptions: channels.size }),
+    stats() {
+      let behind = 0;
+      // `info` and `position` are set together by the first `subscribed`.
+      for (const { info, position } of channels.values())
+        if (info) behind += Math.max(0, info.lastSeq - position!.seq);
+      return {
+        ...counters,
+        outboxDepth: outbox.size(),
+        subscriptions: channels.size,
+        eventsBehind: behind,
+      };
+    },
     close() {
       if (store.state === 'closed') return;
       teardown('client closed');

@@ -1,7 +1,7 @@
 import type { ClientStats } from './types.js';
 
-/** Counters the client increments; `outboxDepth` and `subscriptions` are filled in on read. */
-export type Counters = Omit<ClientStats, 'outboxDepth' | 'subscriptions'>;
+/** Counters the client increments; `outboxDepth`, `subscriptions` and `eventsBehind` are filled in on read. */
+export type Counters = Omit<ClientStats, 'outboxDepth' | 'subscriptions' | 'eventsBehind'>;
 
 /** All counters at zero. */
 export function createCounters(): Counters {
@@ -15,5 +15,6 @@ export function createCounters(): Counters {
     bytesIn: 0,
     bytesOut: 0,
     duplicatesDropped: 0,
+    catchUpPolls: 0,
   };
 }

@@ -258,6 +258,20 @@ export interface ClientStats {
   duplicatesDropped: number;
   /** Channels subscribed now. */
   subscriptions: number;
+  /**
+   * Backlog still to deliver, summed over subscribed channels: events up to the `lastSeq` the hub reported
+   * when each channel was last (re)subscribed (on joining from `since`, and after every reconnect) that
+   * have not reached `onEvent` yet. It counts down to 0 as replay catches up; events published after the
+   * subscribe answer are not counted (with polling, {@link ClientStats.catchUpPolls} shows those).
+   */
+  eventsBehind: number;
+  /**
+   * Polls the polling transport sent at once instead of after `pollIntervalMs`, because the hub's page
+   * ended before its `last_seq`: the client was behind. About one per 1,000 events caught up on a channel
+   * (the hub's largest page); flat while the client keeps up. Always 0 over WebSocket, where the hub
+   * replays without being asked.
+   */
+  catchUpPolls: number;
 }
 
 /** The framework-agnostic Herald client. */

@@ -1,18 +1,21 @@
 import {
   type Envelope,
   ErrorCode,
+  MAX_HISTORY_LIMIT,
   type PublishMessage,
   type ServerMessage,
-  type SincePosition,
+  type SubscribeMessage,
 } from '@herald/protocol';
+import type { Counters } from '../stats.js';
 import type { Environment, Transport, TransportHandlers } from '../types.js';
 
-interface Poll {
-  rid: string;
-  since: SincePosition | undefined;
+/** One subscribed channel: its `subscribe` message and how far polling got. */
+interface Poll extends SubscribeMessage {
   /** Last seq fetched; undefined until the first answer. */
-  after: number | undefined;
-  epoch: string | undefined;
+  after?: number;
+  epoch?: string;
+  /** When the next poll is due (`env.now()` ms); 0 while the hub holds more than was fetched. */
+  at: number;
 }
 
 /** The body of an HTTP answer: a page, a publish result or an error. */
@@ -36,6 +39,10 @@ interface PublishBody {
  * with `ack` or `error`: 5xx, 429 and network failures are retryable, other refusals carry the hub's code.
  * A changed epoch, an HTTP failure or a poll round taking over `timeoutMs` closes the transport, and the
  * client reconnects and resumes.
+ *
+ * Pages are as large as the hub allows ({@link MAX_HISTORY_LIMIT}). A channel whose page ended before the
+ * hub's `last_seq` is polled again at once, the others after `intervalMs`; each round fetches one page of
+ * every channel that is due, so a busy channel catching up never starves the rest.
  */
 export function openPolling(
   baseUrl: string,
@@ -43,6 +50,7 @@ export function openPolling(
   intervalMs: number,
   timeoutMs: number,
   handlers: TransportHandlers,
+  counters: Counters,
 ): Transport {
   const polls = new Map<string, Poll>();
   const abort = new AbortController();
@@ -68,17 +76,15 @@ export function openPolling(
   const auth = (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
   const eventsUrl = (channel: string) => `${baseUrl}/v1/channels/${encodeURIComponent(channel)}/events`;
 
-  async function fetchPage(channel: string, after: number): Promise<Page> {
-    const res = await env.fetch(`${eventsUrl(channel)}?after=${after}`, {
-      headers: auth(),
-      signal: abort.signal,
-    });
-    if (!res.ok) throw res.status === 401 ? 4401 : res.status === 403 ? 4403 : 1011;
-    return (await res.json()) as Page;
-  }
-
-  async function pollOne(channel: string, poll: Poll): Promise<void> {
-    const page = await fetchPage(channel, poll.after ?? poll.since?.seq ?? 0);
+  async function pollOne(poll: Poll): Promise<void> {
+    const channel = poll.channel;
+    const res = await env.fetch(
+      `${eventsUrl(channel)}?after=${poll.after ?? poll.since?.seq ?? 0}&limit=${MAX_HISTORY_LIMIT}`,
+      { headers: auth(), signal: abort.signal },
+    );
+    const { status } = res;
+    if (!res.ok) throw status === 401 || status === 403 ? 4000 + status : 1011;
+    const page = (await res.json()) as Page;
     if (done || polls.get(channel) !== poll) return;
     let events = page.events;
     if (poll.after === undefined) {
@@ -98,30 +104,29 @@ export function openPolling(
     } else if (page.epoch !== poll.epoch) {
       throw 1012; // history was reset: reconnect so the client resubscribes and raises a gap
     }
-    events = events.filter((e) => e.seq > (poll.after ?? 0));
+    events = events.filter((e) => e.seq > poll.after!);
     const last = events[events.length - 1];
-    if (last) {
-      poll.after = last.seq;
-      handlers.message({ type: 'events', events }, 0);
-    }
+    if (last) poll.after = last.seq;
+    // The hub holds more: fetch the next page in the next round, not after the interval.
+    poll.at = last && page.last_seq > last.seq ? 0 : env.now() + intervalMs;
+    if (!poll.at) counters.catchUpPolls++;
+    if (last) handlers.message({ type: 'events', events }, 0);
   }
 
   let busy = false;
-  let again = false;
   async function tick(): Promise<void> {
-    if (busy) {
-      again = true; // one poll at a time per channel, or positions could race
-      return;
-    }
+    if (busy) return; // one round at a time, or positions could race; its end schedules the next
     busy = true;
+    const due = [...polls.values()].filter((poll) => poll.at <= env.now());
     // A request can hang forever on a dead link (no FIN): give up on the round, like a silent socket.
-    const watchdog = polls.size ? env.setTimeout(() => fail(1006, 'poll timed out'), timeoutMs) : undefined;
+    const watchdog = env.setTimeout(() => fail(1006, 'poll timed out'), timeoutMs);
     try {
-      await Promise.all([...polls].map(([channel, poll]) => pollOne(channel, poll)));
+      await Promise.all(due.map(pollOne));
       env.clearTimeout(watchdog);
       busy = false;
-      if (!done) schedule(again ? 0 : intervalMs);
-      again = false;
+      let next = intervalMs;
+      for (const poll of polls.values()) next = Math.min(next, poll.at - env.now());
+      if (!done) schedule(Math.max(0, next));
     } catch (error) {
       fail(typeof error === 'number' ? error : 1006, 'polling failed');
     }
@@ -137,25 +142,26 @@ export function openPolling(
         body: JSON.stringify(event),
         signal: abort.signal,
       });
-      const body = (await res.json()) as PublishBody;
-      const ack = body.events?.[0];
-      const error = body.error;
+      const { events, error } = (await res.json()) as PublishBody;
+      const ack = events?.[0];
+      const { status } = res;
       answer =
         res.ok && ack
-          ? { type: 'ack', rid, channel, id: ack.id, seq: ack.seq, duplicate: ack.duplicate === true }
+          ? { ...ack, type: 'ack', rid, channel }
           : {
               type: 'error',
               rid,
-              code: error?.code ?? ErrorCode.Internal,
-              message: error?.message ?? `publish answered HTTP ${res.status}`,
-              retryable: res.status >= 500 || res.status === 429 || error?.retryable === true,
+              code: ErrorCode.Internal,
+              message: `publish answered HTTP ${status}`,
+              ...error,
+              retryable: status > 499 || status === 429 || error?.retryable === true,
             };
     } catch (cause) {
       answer = {
         type: 'error',
         rid,
         code: ErrorCode.ConnectionLost,
-        message: `publish failed: ${String(cause)}`,
+        message: `publish failed: ${cause}`,
         retryable: true,
       };
     }
@@ -189,23 +195,18 @@ export function openPolling(
       }
       switch (message.type) {
         case 'subscribe':
-          polls.set(message.channel, {
-            rid: message.rid,
-            since: message.since,
-            after: undefined,
-            epoch: undefined,
-          });
+          polls.set(message.channel, { ...message, at: 0 });
           schedule(0);
           break;
         case 'unsubscribe':
           polls.delete(message.channel);
-          reply({ type: 'unsubscribed', rid: message.rid, channel: message.channel });
+          reply({ ...message, type: 'unsubscribed' });
           break;
         case 'publish':
           posts = posts.then(() => post(message)); // one at a time keeps the publish order
           break;
         case 'ping':
-          reply({ type: 'pong', ...(message.ts === undefined ? {} : { ts: message.ts }) });
+          reply({ ...message, type: 'pong' });
           break;
       }
       return 0;

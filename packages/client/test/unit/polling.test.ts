@@ -1,7 +1,7 @@
 import type { Envelope } from '@herald/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeHubHttp } from './fake-http.js';
-import { FakeWebSocket, fakeClient, run, settle, useFakeTime } from './fakes.js';
+import { eventsFrame, FakeWebSocket, fakeClient, run, settle, useFakeTime } from './fakes.js';
 
 beforeEach(useFakeTime);
 afterEach(() => {
@@ -14,7 +14,7 @@ interface Channel {
   first: number;
 }
 
-/** A fake hub HTTP API: GET /v1/channels/{c}/events?after=N. */
+/** A fake hub HTTP API: GET /v1/channels/{c}/events?after=N&limit=M. */
 function fakeHttp(channels: Record<string, Channel>, status = 200) {
   const requests: { url: string; auth: string | undefined }[] = [];
   const fetch = vi.fn(async (input: string | URL | Request, init?: RequestInit) => {
@@ -26,10 +26,11 @@ function fakeHttp(channels: Record<string, Channel>, status = 200) {
     const name = decodeURIComponent(url.pathname.split('/')[3] ?? '');
     const ch = channels[name] ?? { epoch: 'e1', events: [], first: 0 };
     const after = Number(url.searchParams.get('after'));
+    const limit = Number(url.searchParams.get('limit') ?? 100);
     const body = {
       channel: name,
       epoch: ch.epoch,
-      events: ch.events.filter((e) => e.seq > after && e.seq >= ch.first),
+      events: ch.events.filter((e) => e.seq > after && e.seq >= ch.first).slice(0, limit),
       last_seq: ch.events.at(-1)?.seq ?? 0,
       first_seq: ch.events.length ? ch.first : 0,
     };
@@ -74,7 +75,10 @@ describe('polling transport', () => {
     expect(got).toEqual([3, 4]);
     await vi.advanceTimersByTimeAsync(1000);
     await settle();
-    expect(http.requests.at(-1)).toEqual({ url: '/v1/channels/c/events?after=4', auth: 'Bearer tok' });
+    expect(http.requests.at(-1)).toEqual({
+      url: '/v1/channels/c/events?after=4&limit=1000',
+      auth: 'Bearer tok',
+    });
     expect(got).toEqual([3, 4]);
     client.close();
     const count = http.requests.length;
@@ -203,6 +207,97 @@ describe('polling transport', () => {
     sub.unsubscribe();
     await settle();
     expect(client.stats().messagesIn).toBe(4); // unsubscribed
+    client.close();
+  });
+});
+
+const history = (channel: string, from: number, to: number): Envelope[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => env(from + i, channel));
+const afters = (requests: { url: string }[], channel: string) =>
+  requests.filter((r) => r.url.startsWith(`/v1/channels/${channel}/`)).map((r) => r.url.split('?')[1]);
+
+describe('catching up', () => {
+  it('pages at the largest limit without waiting while the hub holds more, then waits the interval', async () => {
+    const ch: Channel = { epoch: 'e1', events: history('c', 1, 2500), first: 1 };
+    const http = fakeHttp({ c: ch });
+    const { client } = await pollingClient(http);
+    const got: number[] = [];
+    const seen: unknown[] = [];
+    client.subscribe('c', {
+      since: { epoch: 'e1', seq: 0 },
+      onEvent: (e) => {
+        got.push(e.seq);
+        if (e.seq === 1000) seen.push(client.stats());
+      },
+    });
+    await run();
+    await run();
+    // Three pages within a few fake milliseconds: no 1 s interval between them.
+    expect(afters(http.requests, 'c')).toEqual([
+      'after=0&limit=1000',
+      'after=1000&limit=1000',
+      'after=2000&limit=1000',
+    ]);
+    expect(got).toEqual(history('c', 1, 2500).map((e) => e.seq));
+    expect(seen).toEqual([expect.objectContaining({ eventsBehind: 1500, catchUpPolls: 1 })]);
+    expect(client.stats()).toMatchObject({ eventsBehind: 0, catchUpPolls: 2, eventsDelivered: 2500 });
+    await vi.advanceTimersByTimeAsync(900);
+    expect(afters(http.requests, 'c')).toHaveLength(3); // caught up: back to the interval
+    ch.events.push(env(2501, 'c'));
+    await vi.advanceTimersByTimeAsync(200);
+    await settle();
+    expect(got.at(-1)).toBe(2501);
+    expect(client.stats().catchUpPolls).toBe(2);
+    client.close();
+  });
+
+  it('gives every channel that is due its page each round, so one that stays behind starves none', async () => {
+    const busy: Channel = { epoch: 'e1', events: history('busy', 1, 1000), first: 1 };
+    const calm: Channel = { epoch: 'e1', events: history('calm', 1, 3), first: 1 };
+    const http = fakeHttp({ busy, calm });
+    let pages = 0;
+    const fetch = ((input: string | URL | Request, init?: RequestInit) => {
+      if (String(input).includes('/busy/') && ++pages < 40) {
+        // The busy channel gains a page per fetch for a while, and each of its pages takes 100 ms.
+        busy.events.push(...history('busy', pages * 1000 + 1, pages * 1000 + 1000));
+        vi.setSystemTime(Date.now() + 100);
+      }
+      return http.fetch(input, init);
+    }) as typeof globalThis.fetch;
+    const { client } = await pollingClient(http, { environment: { fetch } });
+    const got: Record<string, number[]> = { busy: [], calm: [] };
+    for (const name of ['busy', 'calm'])
+      client.subscribe(name, { since: { seq: 0 }, onEvent: (e) => got[name]?.push(e.seq) });
+    await run();
+    expect(got.calm).toEqual([1, 2, 3]);
+    calm.events.push(env(4, 'calm'), env(5, 'calm'));
+    // The calm channel's next poll falls due (1 s) while the busy one is still catching up, page by page.
+    for (let i = 0; i < 10 && (got.calm?.length ?? 0) < 5; i++) await run();
+    expect(got.calm).toEqual([1, 2, 3, 4, 5]);
+    expect(pages).toBeLessThan(40);
+    expect(afters(http.requests, 'calm')).toEqual(['after=0&limit=1000', 'after=3&limit=1000']);
+    for (let i = 0; i < 20 && pages < 40; i++) await run();
+    await run();
+    expect(got.busy).toEqual(history('busy', 1, 40_000).map((e) => e.seq));
+    expect(client.stats()).toMatchObject({ eventsBehind: 0, catchUpPolls: 39 });
+    client.close();
+  });
+});
+
+describe('eventsBehind over WebSocket', () => {
+  it('counts the replay backlog down to 0 and ignores live events past it', async () => {
+    const { client } = fakeClient();
+    client.subscribe('run:1', { since: { epoch: 'e1', seq: 2 } });
+    await settle();
+    const ws = FakeWebSocket.last();
+    ws.accept();
+    expect(client.stats().eventsBehind).toBe(0); // nothing known before `subscribed`
+    ws.answerSubscribes('e1', 6);
+    expect(client.stats().eventsBehind).toBe(4);
+    ws.deliver(eventsFrame('run:1', 3, 4));
+    expect(client.stats().eventsBehind).toBe(2);
+    ws.deliver(eventsFrame('run:1', 5, 6, 7));
+    expect(client.stats()).toMatchObject({ eventsBehind: 0, catchUpPolls: 0, eventsDelivered: 5 });
     client.close();
   });
 });
