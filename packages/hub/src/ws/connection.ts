@@ -303,17 +303,17 @@ export class Connection implements Flushable, SubscriptionOwner {
   }
 
   /**
-   * Waits for the next chance of progress: the socket's 'drain' when its own buffer is what is behind,
-   * otherwise a short tick (the hub's queue goes out on the scheduler's next flush, not on a socket event).
+   * Waits for the next chance of progress: the socket's 'drain' when its own buffer is what is behind; the
+   * scheduler's flush (queued on `setImmediate` before this wait, so it runs first) when only the hub's
+   * queue is; otherwise a short tick.
    */
   private progress(): Promise<void> {
     return new Promise((resolve) => {
       const socket = this.socket;
-      if (socket.onceDrained !== undefined && socket.bufferedAmount > this.lowWater()) {
-        socket.onceDrained(() => resolve());
-      } else {
-        setTimeout(resolve, 5);
-      }
+      const behind = socket.bufferedAmount > this.lowWater();
+      if (behind && socket.onceDrained !== undefined) socket.onceDrained(() => resolve());
+      else if (!behind && this.flushScheduled) setImmediate(resolve);
+      else setTimeout(resolve, 5);
     });
   }
 
