@@ -5,7 +5,9 @@
  * @packageDocumentation
  */
 import { runCli } from './cli/main.js';
+import { ignoreBrokenStdio } from './cli/stdio.js';
 
+ignoreBrokenStdio();
 const code = await runCli(process.argv.slice(2));
 // Let stdout/stderr flush before exiting; pending handles (timers, sockets) must not keep a finished CLI alive.
 process.exitCode = code;

@@ -185,10 +185,8 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   );
 
   const url = `http://${urlHost(config.host)}:${port}`;
-  logger.info(
-    { url, openDevHub },
-    openDevHub ? `listening on ${url} (open dev hub: no auth)` : `listening on ${url}`,
-  );
+  // info is the CLI's: it prints `listening on` itself, and one line per start is enough.
+  logger.debug({ url, openDevHub }, openDevHub ? 'listening (open dev hub: no auth)' : 'listening');
 
   let serverClosed: Promise<void> | undefined;
   const stopServer = (): Promise<void> => {

@@ -49,7 +49,7 @@ describe('logs', () => {
     await http(`${hub.url}/v1/channels/x/events?token=${expired}`);
     c.close();
     await hub.close();
-    expect(output).toContain('listening on');
+    expect(output).toContain('"msg":"listening');
     for (const secretValue of [good, expired, key, secret, 'garbage-token-value']) {
       expect(output).not.toContain(secretValue);
     }

@@ -1,16 +1,22 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from 'pino';
+import { CliError } from './errors.js';
 
 /** What `--demo` uses from `@herald/simulator` (loaded lazily so the hub does not depend on it). */
 interface SimulatorModule {
   startSimulator(options: { baseUrl: string; publisherKey?: string }): { stop(): Promise<void> };
 }
 
+/** The demo: the dashboard to serve and the scenario simulator to run against the hub. */
+export interface Demo {
+  readonly staticDir: string;
+  startSimulator(baseUrl: string, publisherKey: string | undefined): { stop(): Promise<void> };
+}
+
 /**
  * Finds `apps/dashboard/dist` by walking up from this module, so it works from `src/cli/` (dev) and from
- * the bundled `dist/cli.js` alike.
+ * the built `dist/cli/` alike.
  */
 export function findDashboardDist(
   from: string = dirname(fileURLToPath(import.meta.url)),
@@ -26,19 +32,33 @@ export function findDashboardDist(
   return undefined;
 }
 
-/** Starts the scenario simulator against `baseUrl`; logs a warning and returns null when it is missing. */
-export async function startDemoSimulator(
-  baseUrl: string,
-  publisherKey: string | undefined,
-  logger: Logger,
-): Promise<{ stop(): Promise<void> } | null> {
+const NEEDS_REPO =
+  '--demo runs the dashboard and simulator of the Herald repository: run `npm start` in a clone of it';
+
+/**
+ * Loads what `--demo` needs before the hub starts, so a missing piece is one clear line rather than a
+ * hub that serves a 404. `staticDir`, when given, replaces the built dashboard; `searchFrom` is where the
+ * search for it starts (this module's folder by default).
+ */
+export async function loadDemo(
+  staticDir: string | undefined,
+  searchFrom: string | undefined = undefined,
+): Promise<Demo> {
+  const dashboard = staticDir ?? findDashboardDist(searchFrom);
+  if (dashboard === undefined) {
+    throw new CliError(`${NEEDS_REPO} (apps/dashboard/dist is not built here; \`npm start\` builds it)`);
+  }
   // A variable specifier keeps bundlers from inlining the simulator into the hub.
   const specifier = '@herald/simulator';
+  let mod: SimulatorModule;
   try {
-    const mod = (await import(specifier)) as SimulatorModule;
-    return mod.startSimulator({ baseUrl, ...(publisherKey === undefined ? {} : { publisherKey }) });
-  } catch (err) {
-    logger.warn({ err: (err as Error).message }, 'demo: simulator not available, continuing without it');
-    return null;
+    mod = (await import(specifier)) as SimulatorModule;
+  } catch {
+    throw new CliError(`${NEEDS_REPO} (@herald/simulator is not installed here)`);
   }
+  return {
+    staticDir: dashboard,
+    startSimulator: (baseUrl, publisherKey) =>
+      mod.startSimulator({ baseUrl, ...(publisherKey === undefined ? {} : { publisherKey }) }),
+  };
 }

@@ -1,0 +1,182 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadDemo } from '../src/cli/demo.js';
+import { cliVersion, runCli } from '../src/cli/main.js';
+import { resolveServeSettings } from '../src/cli/serve-settings.js';
+import { type CliProcess, spawnCli, spawnServe } from './helpers/cli.js';
+import { http } from './helpers/hub.js';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+function track(cli: CliProcess): CliProcess {
+  cleanups.push(async () => {
+    cli.kill('SIGKILL');
+    await cli.exited;
+  });
+  return cli;
+}
+
+function capture() {
+  const io = { out: [] as string[], err: [] as string[] };
+  return { io, sink: { out: (l: string) => io.out.push(l), err: (l: string) => io.err.push(l) } };
+}
+
+async function tempFile(name: string, text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'herald-opts-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, name);
+  await writeFile(file, text);
+  return file;
+}
+
+describe('herald --version and --help', () => {
+  it('prints the package version and exits 0', async () => {
+    const { io, sink } = capture();
+    expect(await runCli(['--version'], sink)).toBe(0);
+    expect(io.out).toEqual([cliVersion()]);
+    expect(cliVersion()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('answers --help on every command with exit 0 and its usage', async () => {
+    for (const [command, re] of [
+      ['serve', /^usage: herald serve \[options\][\s\S]*--retention-max-events N/],
+      ['publish', /^usage: herald publish CHANNEL TYPE JSON/],
+      ['tail', /^usage: herald tail CHANNEL/],
+    ] as const) {
+      for (const flag of ['--help', '-h']) {
+        const { io, sink } = capture();
+        expect(await runCli([command, flag], sink), `${command} ${flag}`).toBe(0);
+        expect(io.out.join('\n')).toMatch(re);
+        expect(io.err).toEqual([]);
+      }
+    }
+  });
+
+  it('an unknown flag prints the error and the usage with exit 2', async () => {
+    for (const command of ['serve', 'publish', 'tail']) {
+      const { io, sink } = capture();
+      expect(await runCli([command, '--frobnicate'], sink)).toBe(2);
+      expect(io.err.join('\n')).toMatch(new RegExp(`--frobnicate[\\s\\S]*\\nusage: herald ${command}`));
+    }
+  });
+
+  it('`serve --help` lists every limit and timing, each with its env variable and config key', async () => {
+    const { io, sink } = capture();
+    await runCli(['serve', '--help'], sink);
+    const help = io.out.join('\n');
+    const rows: [string, string, string][] = [
+      ['--port', 'PORT', 'port'],
+      ['--max-frame-bytes', 'HERALD_MAX_FRAME_BYTES', 'limits.maxFrameBytes'],
+      ['--publish-rate', 'HERALD_PUBLISH_RATE', 'limits.publishRatePerSec'],
+      ['--retention-max-age-ms', 'HERALD_RETENTION_MAX_AGE_MS', 'retention.maxAgeMs'],
+      ['--heartbeat-ms', 'HERALD_HEARTBEAT_MS', 'heartbeatMs'],
+      ['--log-format', 'HERALD_LOG_FORMAT', 'logFormat'],
+    ];
+    for (const [flag, env, key] of rows) {
+      expect(help).toMatch(
+        new RegExp(`${flag} [\\s\\S]*?\\(${env}[^)]*config ${key.replace('.', '\\.')}\\)`),
+      );
+    }
+  });
+});
+
+describe('herald serve settings: flag, then env, then config file', () => {
+  it('a flag wins over the env, which wins over the file', async () => {
+    const file = await tempFile(
+      'h.json',
+      JSON.stringify({ port: 1111, limits: { maxBatch: 7 }, host: '::1' }),
+    );
+    const s = resolveServeSettings({ port: '3333', config: file }, { PORT: '2222', HERALD_MAX_BATCH: '9' });
+    expect(s.get('port')).toBe(3333);
+    expect(s.get('max-batch')).toBe(9);
+    expect(s.get('host')).toBe('::1');
+    const fromEnv = resolveServeSettings({}, { HERALD_CONFIG: file, PORT: '2222' });
+    expect(fromEnv.get('port')).toBe(2222);
+    expect(fromEnv.get('max-batch')).toBe(7);
+  });
+
+  it('reads lists and booleans from env and file alike', async () => {
+    const file = await tempFile(
+      'h.json',
+      JSON.stringify({ auth: { publisherKeys: ['a', 'b'] }, memory: true }),
+    );
+    expect(resolveServeSettings({ config: file }, {}).get('publisher-key')).toEqual(['a', 'b']);
+    expect(resolveServeSettings({ config: file }, {}).get('memory')).toBe(true);
+    const env = { HERALD_PUBLISHER_KEYS: ' k1 , k2 ', HERALD_MEMORY: 'false' };
+    expect(resolveServeSettings({}, env).get('publisher-key')).toEqual(['k1', 'k2']);
+    expect(resolveServeSettings({}, env).get('memory')).toBe(false);
+  });
+
+  it('a bad value names where it came from, with exit 2', async () => {
+    const bad = await tempFile('bad.json', JSON.stringify({ limits: { maxBatch: -1 } }));
+    const unknown = await tempFile('unknown.json', JSON.stringify({ limits: { maxBatchez: 5 } }));
+    const notJson = await tempFile('not.json', '{ port: 1');
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['serve', '--config', bad], {}, /^herald: .*bad\.json: limits\.maxBatch must be a positive integer$/],
+      [['serve', '--config', unknown], {}, /^herald: config file .*: unknown key "limits\.maxBatchez"$/],
+      [['serve', '--config', notJson], {}, /^herald: config file .* is not valid JSON/],
+      [['serve', '--heartbeat-ms', '0'], {}, /^herald: --heartbeat-ms must be a positive integer$/],
+      [['serve', '--log-format', 'xml'], {}, /^herald: --log-format must be pretty or json$/],
+    ];
+    for (const [args, env, re] of cases) {
+      const { io, sink } = capture();
+      const saved = { ...process.env };
+      Object.assign(process.env, env);
+      try {
+        expect(await runCli(args, sink), args.join(' ')).toBe(2);
+      } finally {
+        process.env = saved;
+      }
+      expect(io.err[0], args.join(' ')).toMatch(re);
+    }
+    const missing = capture();
+    expect(await runCli(['serve', '--config', '/nonexistent/h.json'], missing.sink)).toBe(1);
+    expect(missing.io.err[0]).toMatch(/^herald: cannot read config file \/nonexistent\/h\.json: ENOENT$/);
+  });
+
+  it('limits from the env and retention from the config file reach a real hub', async () => {
+    const file = await tempFile('h.json', JSON.stringify({ memory: true, retention: { maxCount: 5 } }));
+    const { cli, url } = await spawnServe(['--config', file], { HERALD_MAX_BATCH: '2' });
+    track(cli);
+    const batch = await http(`${url}/v1/channels/run:1/events`, {
+      body: [1, 2, 3].map((i) => ({ type: 't', data: i })),
+    });
+    expect(batch.status).toBe(400);
+    expect((batch.body as { error: { code: string } }).error.code).toBe('ERR_BATCH_TOO_LARGE');
+    for (let i = 1; i <= 10; i++) {
+      expect((await http(`${url}/v1/channels/run:1/events`, { body: { type: 't', data: i } })).status).toBe(
+        201,
+      );
+    }
+    const history = await http(`${url}/v1/channels/run:1/events?after=0`);
+    const seqs = (history.body as { events: { seq: number }[] }).events.map((e) => e.seq);
+    expect(seqs).toEqual([6, 7, 8, 9, 10]);
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('PORT and HOST choose where the hub listens', async () => {
+    const cli = track(
+      spawnCli(['serve', '--memory', '--log-level', 'warn'], { PORT: '0', HOST: '127.0.0.1' }),
+    );
+    const [, url] = await cli.waitForOutput(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    expect((await http(`${url}/healthz`)).status).toBe(200);
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+});
+
+describe('herald serve --demo', () => {
+  it('outside the Herald repository refuses in one line, before listening', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'herald-nodemo-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await expect(loadDemo(undefined, dir)).rejects.toThrow(
+      /^--demo runs the dashboard and simulator of the Herald repository: run `npm start` in a clone of it/,
+    );
+  });
+});
