@@ -26,7 +26,7 @@ const SCENARIOS: Record<string, (o: ScenarioOptions) => Promise<unknown>> = {
 };
 
 /** Scenarios that start Herald's hub. */
-const HUB_SCENARIOS = new Set(['fanout', 'channels', 'idle', 'reconnect']);
+const HUB_SCENARIOS = new Set(['fanout', 'channels', 'idle', 'reconnect', 'client-cost']);
 
 const { values } = parseArgs({
   options: {

@@ -50,6 +50,21 @@ interface CostRow {
   bareWebSocketEventsPerSec: number;
   cpu?: { percent: number };
 }
+interface CatchUpRow {
+  transport: string;
+  events: number;
+  ms: number;
+  eventsPerSec: number;
+  catchUpPolls: number;
+  runsEventsPerSec: number[];
+  cpu: { percent: number };
+}
+interface CatchUpResult {
+  eventsBehind: number;
+  runs: number;
+  rows?: CatchUpRow[];
+  error?: string;
+}
 interface BundleRow {
   name: string;
   fullFeatured: boolean;
@@ -255,10 +270,46 @@ ${markdownTable(
 `;
 }
 
-function costSection(results: RunResults): string {
+/** Polling catch-up should stay within this factor of WebSocket's events/s. */
+const CATCH_UP_TARGET = 0.5;
+
+function catchUpPart(c: CatchUpResult | undefined, verdicts: unknown[][]): string {
+  if (!c) return '';
+  const rows = c.rows ?? [];
+  const ws = rows.find((r) => r.transport === 'websocket')?.eventsPerSec;
+  const poll = rows.find((r) => r.transport === 'polling')?.eventsPerSec;
+  // Unrounded: a ratio just under the target must not round up to "met".
+  const r = poll !== undefined && ws ? poll / ws : null;
+  verdicts.push([
+    `catch-up of ${num(c.eventsBehind)} events behind: polling ≥ ${CATCH_UP_TARGET}× WebSocket's events/s`,
+    c.error ? `failed: ${c.error}` : `${num(poll)} vs ${num(ws)} events/s (${r?.toFixed(3) ?? '–'}×)`,
+    mark(r === null ? null : r >= CATCH_UP_TARGET),
+  ]);
+  const body = rows.map((row) => [
+    row.transport,
+    num(row.eventsPerSec),
+    times(ratio(row.eventsPerSec, ws)),
+    num(row.ms),
+    num(row.catchUpPolls),
+    `${row.cpu.percent} %`,
+    row.runsEventsPerSec.map((v) => num(v)).join(', '),
+  ]);
+  return `
+Catch-up: a real hub (memory store) holds ${num(c.eventsBehind)} events on one channel; a real client in another
+process subscribes from seq 0 and the clock runs from \`subscribe\` (connection set-up included) to the last
+event in \`onEvent\`, exactly 1..N in order. WebSocket: the hub replays the history itself. Polling: pages of
+\`limit=1000\` (the hub's largest), the next one asked at once while a page ends before \`last_seq\`; the
+2 s poll interval only applies once caught up. Median of ${c.runs} runs per transport (all runs listed).
+${c.error ? `\nfailed: ${c.error}\n` : ''}
+${markdownTable(['transport', 'events/s', '× WebSocket', 'ms', 'catch-up polls', 'client CPU', 'runs, events/s'], body)}
+`;
+}
+
+function costSection(results: RunResults, verdicts: unknown[][]): string {
   const s = scenario<{
     node: Row<CostRow>[];
     browser: { browser?: string; rows?: Row<CostRow>[]; skipped?: string; error?: string };
+    catchUp?: CatchUpResult;
     jsonParseOnlyPerSec: number;
   }>(results, 'client-cost');
   if (!s) return '';
@@ -289,7 +340,7 @@ same one-event frame runs at ${num(s.result.jsonParseOnlyPerSec)} per second in 
 counts what a plain \`onmessage\` handler receives from the same pump, the browser's own ceiling here. ${browserNote}
 
 ${markdownTable(['runtime', 'events per frame', 'events/s', 'bare WebSocket events/s', 'client CPU'], body)}
-`;
+${catchUpPart(s.result.catchUp, verdicts)}`;
 }
 
 function bundleSection(results: RunResults, verdicts: unknown[][]): string {
@@ -335,7 +386,7 @@ export function renderReport(results: RunResults): string {
     channelsSection(results),
     idleSection(results, verdicts),
     reconnectSection(results, verdicts),
-    costSection(results),
+    costSection(results, verdicts),
     bundleSection(results, verdicts),
   ].filter(Boolean);
   return `## Where we stand

@@ -13,6 +13,9 @@ import { failure, type ScenarioOptions } from './common.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FRAME_SIZES = [1, 10] as const;
+/** How far behind the catch-up subscriber starts (the hub's default retention keeps exactly this many). */
+const CATCH_UP_EVENTS = 10_000;
+const CATCH_UP_TRANSPORTS = ['websocket', 'polling'] as const;
 
 /** JSON.parse alone on the same one-event frame: the floor any JSON client pays. */
 function jsonParseRate(durationMs: number): number {
@@ -115,6 +118,56 @@ async function browserRun(durationMs: number) {
   return { browser: `Chromium ${browser.version()}`, rows };
 }
 
+/** One catch-up run's result, as clients/cost.ts returns it. */
+export interface CatchUpRun {
+  readonly transport: string;
+  readonly events: number;
+  readonly inOrder: boolean;
+  readonly ms: number;
+  readonly eventsPerSec: number;
+  readonly catchUpPolls: number;
+  readonly cpu: CpuSample;
+}
+
+/**
+ * A real hub (memory store) holding `CATCH_UP_EVENTS` events on one channel, and a real client in another
+ * process subscribing from seq 0 over each transport in turn, `runs` times each: events/s from subscribe
+ * to the last event delivered (connection set-up included). The median run of each transport is reported.
+ */
+async function catchUpRuns(runs: number) {
+  const server = spawnChild('servers/main.ts');
+  const client = spawnChild('clients/cost.ts');
+  try {
+    const { port } = await server.call<{ port: number }>('start', { system: 'herald' }, 30_000);
+    const channel = 'run:catch-up';
+    await server.call(
+      'burst',
+      { channel, events: CATCH_UP_EVENTS, subscribers: 0, windowDeliveries: 1, batch: 100 },
+      120_000,
+    );
+    const rows = [];
+    for (const transport of CATCH_UP_TRANSPORTS) {
+      const all: CatchUpRun[] = [];
+      for (let i = 0; i < runs; i++) {
+        const run = await client.call<CatchUpRun>(
+          'catchUp',
+          { url: `http://127.0.0.1:${port}`, channel, transport, events: CATCH_UP_EVENTS },
+          90_000,
+        );
+        if (!run.inOrder || run.events !== CATCH_UP_EVENTS) throw new Error(`${transport}: not exactly 1..N`);
+        all.push(run);
+      }
+      all.sort((a, b) => a.eventsPerSec - b.eventsPerSec);
+      const median = all[Math.floor(all.length / 2)] as CatchUpRun;
+      rows.push({ ...median, runsEventsPerSec: all.map((r) => r.eventsPerSec) });
+    }
+    return { eventsBehind: CATCH_UP_EVENTS, runs, rows };
+  } finally {
+    await server.call('close', undefined, 15_000).catch(() => {});
+    await Promise.all([client.stop(), server.stop()]);
+  }
+}
+
 /** Scenario 5: events/s the Herald client core parses and dispatches, in Node and in headless Chromium. */
 export async function clientCost(o: ScenarioOptions) {
   const durationMs = o.quick ? 1_000 : 3_000;
@@ -139,10 +192,22 @@ export async function clientCost(o: ScenarioOptions) {
     o.log(`  failed: ${failure(error).error}`);
     browser = failure(error);
   }
+  o.log(`client-cost: catch-up of ${CATCH_UP_EVENTS.toLocaleString('en')} events, websocket vs polling`);
+  let catchUp: unknown;
+  try {
+    const r = await catchUpRuns(o.quick ? 1 : 5);
+    for (const row of r.rows)
+      o.log(`  ${row.transport}: ${row.eventsPerSec.toLocaleString('en')} events/s (${row.ms} ms)`);
+    catchUp = r;
+  } catch (error) {
+    o.log(`  failed: ${failure(error).error}`);
+    catchUp = failure(error);
+  }
   const jsonParseOnlyPerSec = jsonParseRate(o.quick ? 300 : 1_000);
   return {
     node,
     browser,
+    catchUp,
     jsonParseOnlyPerSec,
     eventBytes: round(JSON.stringify(workflowEvent('run:cost', 0)).length, 0),
   };
