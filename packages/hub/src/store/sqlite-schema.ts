@@ -46,8 +46,24 @@ export function openDatabase(dir: string): Database.Database {
 /** An event row as read back, in column order: seq, id, ts, type, data (JSON text). */
 export type EventRow = [seq: number, id: string, ts: string, type: string, data: string];
 
+type Statement<P extends unknown[], R = unknown> = Database.Statement<P, R>;
+
+/** The prepared statements of one database (spelled out so the declaration can name better-sqlite3's types). */
+export interface Statements {
+  selectChannel: Statement<[string], { epoch: string; last_seq: number }>;
+  insertChannel: Statement<[string, string]>;
+  updateLastSeq: Statement<[number, string]>;
+  allChannels: Statement<[], { name: string; last_seq: number }>;
+  minSeq: Statement<[string], number | null>;
+  insertEvent: Statement<[string, number, string, string, string, string]>;
+  seqById: Statement<[string, string], number>;
+  readAfter: Statement<[string, number, number], EventRow>;
+  firstNotOlderThan: Statement<[string, string], number>;
+  deleteBefore: Statement<[string, number]>;
+}
+
 /** Every statement the store runs, prepared once. */
-export function prepareStatements(db: Database.Database) {
+export function prepareStatements(db: Database.Database): Statements {
   return {
     selectChannel: db.prepare<[string], { epoch: string; last_seq: number }>(
       'SELECT epoch, last_seq FROM channels WHERE name = ?',
@@ -78,6 +94,3 @@ export function prepareStatements(db: Database.Database) {
     deleteBefore: db.prepare<[string, number]>('DELETE FROM events WHERE channel = ? AND seq < ?'),
   };
 }
-
-/** The prepared statements of one database. */
-export type Statements = ReturnType<typeof prepareStatements>;
