@@ -125,7 +125,10 @@ export interface ClientOptions {
   url: string;
   /** Returns a connection token. Called at every connect and on `refresh_required`. @default none (open hub) */
   getToken?: () => string | null | undefined | Promise<string | null | undefined>;
-  /** WebSocket implementation; pass `WebSocket` from `ws` in Node. @default globalThis.WebSocket */
+  /**
+   * WebSocket implementation. Without one (and without `globalThis.WebSocket`) the client polls over HTTP.
+   * @default globalThis.WebSocket; in Node, the package's Node entry falls back to the `ws` package if installed
+   */
   WebSocket?: WebSocketConstructorLike;
   /** Allowed transports in order of preference. @default ['websocket', 'polling'] */
   transports?: readonly TransportName[];
