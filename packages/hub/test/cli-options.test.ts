@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDemo } from '../src/cli/demo.js';
 import { cliVersion, runCli } from '../src/cli/main.js';
@@ -178,5 +180,39 @@ describe('herald serve --demo', () => {
     await expect(loadDemo(undefined, dir)).rejects.toThrow(
       /^--demo runs the dashboard and simulator of the Herald repository: run `npm start` in a clone of it/,
     );
+  });
+});
+
+describe('herald serve --redis-key-prefix', () => {
+  it('two hubs with the same prefix share channels; another prefix does not see them', async () => {
+    const prefix = `herald-cli-${randomUUID()}:`;
+    const env = { HERALD_REDIS_URL: 'redis://127.0.0.1:6379' };
+    const a = await spawnServe(['--redis-key-prefix', prefix], env);
+    track(a.cli);
+    const b = await spawnServe([], { ...env, HERALD_REDIS_KEY_PREFIX: prefix });
+    track(b.cli);
+    const other = await spawnServe(['--redis-key-prefix', `${prefix}other:`], env);
+    track(other.cli);
+    expect((await http(`${a.url}/v1/channels/run:1/events`, { body: { type: 't', data: 1 } })).status).toBe(
+      201,
+    );
+    const onB = await http(`${b.url}/v1/channels/run:1/events?after=0`);
+    expect((onB.body as { events: unknown[] }).events).toHaveLength(1);
+    const onOther = await http(`${other.url}/v1/channels/run:1/events?after=0`);
+    expect((onOther.body as { events: unknown[] }).events).toHaveLength(0);
+    const redis = new Redis('redis://127.0.0.1:6379');
+    cleanups.push(async () => {
+      for (const p of [prefix, `${prefix}other:`]) {
+        const keys = await redis.keys(`${p}*`);
+        if (keys.length > 0) await redis.del(...keys);
+      }
+      redis.disconnect();
+    });
+  });
+
+  it('without --redis is a usage error', async () => {
+    const { io, sink } = capture();
+    expect(await runCli(['serve', '--redis-key-prefix', 'x:'], sink)).toBe(2);
+    expect(io.err[0]).toBe('herald: --redis-key-prefix needs --redis');
   });
 });

@@ -63,6 +63,15 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
   option('redis', 'url', 'redis', 'Redis URL: history and fan-out shared by every hub node', {
     env: ['HERALD_REDIS_URL'],
   }),
+  option(
+    'redis-key-prefix',
+    'string',
+    'redisKeyPrefix',
+    'prefix of every Redis key; nodes sharing channels share it',
+    {
+      shown: 'herald:',
+    },
+  ),
   option('jwt-secret', 'string', 'auth.jwtSecret', 'HS256 secret that signs connection tokens'),
   option('jwks', 'url', 'auth.jwksUrl', 'URL of a JSON Web Key Set that signs connection tokens', {
     env: ['HERALD_JWKS_URL'],
@@ -177,6 +186,7 @@ export const SERVE_PARSE_OPTIONS = Object.fromEntries(
 
 /** Usage text of `herald serve`, generated from {@link SERVE_OPTIONS}. */
 export const SERVE_USAGE = `herald serve [options]   run a hub until SIGTERM/SIGINT
+  A flag wins over its environment variable, which wins over the config file (--config).
 ${SERVE_OPTIONS.map((o) => {
   const arg =
     { bool: '', list: ' KEY', url: ' URL', int: ' N', positive: ' N', port: ' N' }[o.kind as string] ??

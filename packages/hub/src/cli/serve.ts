@@ -19,7 +19,10 @@ function storeOf(s: ServeSettings): StoreSpec {
   const chosen = [data !== undefined, memory, redis !== undefined].filter(Boolean).length;
   if (chosen > 1) throw usage('choose one of --data, --memory and --redis');
   if (memory) return { kind: 'memory' };
-  if (redis !== undefined) return { kind: 'redis', url: redis };
+  const keyPrefix = s.get('redis-key-prefix') as string | undefined;
+  if (keyPrefix !== undefined && redis === undefined) throw usage('--redis-key-prefix needs --redis');
+  if (redis !== undefined)
+    return { kind: 'redis', url: redis, ...(keyPrefix === undefined ? {} : { keyPrefix }) };
   return { kind: 'sqlite', dir: data ?? './.herald-data' };
 }
 
