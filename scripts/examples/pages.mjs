@@ -33,7 +33,10 @@ export async function launchBrowser(tmpDir) {
     blocked.push(url);
     return route.abort();
   });
-  return { context, blocked, close: () => context.close().catch(() => {}) };
+  // Closing is bounded too: a browser that does not close in 10 s is left to playwright's exit handler.
+  const close = () =>
+    Promise.race([context.close().catch(() => {}), new Promise((done) => setTimeout(done, 10_000).unref())]);
+  return { context, blocked, close };
 }
 
 /**
