@@ -35,9 +35,9 @@ const env = {
 };
 const delayMs = Number(values['delay-ms']);
 
-function fail(message) {
+function fail(message, code = 2) {
   process.stderr.write(`${message}\n`);
-  process.exit(2);
+  process.exit(code);
 }
 
 if (values.help || !command) {
@@ -81,5 +81,6 @@ try {
     fail(USAGE);
   }
 } catch (err) {
-  fail(`herald-example-publisher: ${err instanceof Error ? err.message : String(err)}`);
+  const cause = err instanceof Error && err.cause ? ` (${err.cause.code ?? err.cause.message ?? err.cause})` : '';
+  fail(`herald-example-publisher: ${err instanceof Error ? err.message : String(err)}${cause}`, 1);
 }
