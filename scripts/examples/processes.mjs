@@ -2,6 +2,7 @@
 // every long-running server is registered, and killAll() ends them all (SIGTERM, then SIGKILL).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { stripVTControlCharacters } from 'node:util';
 
 /** Server processes still running, by process group id. */
 const running = new Map();
@@ -102,7 +103,8 @@ export function startServer(name, cmd, args, { cwd, env = cleanEnv(), ready, tim
     const onData = (d) => {
       output = keepTail(output + d);
       if (settled) return;
-      const match = ready.exec(output);
+      // Colours off or on (CI=true turns them on in Vite), match the plain text.
+      const match = ready.exec(stripVTControlCharacters(output));
       if (match) {
         settled = true;
         clearTimeout(timer);
