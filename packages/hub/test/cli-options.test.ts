@@ -7,26 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadDemo } from '../src/cli/demo.js';
 import { cliVersion, runCli } from '../src/cli/main.js';
 import { resolveServeSettings } from '../src/cli/serve-settings.js';
-import { type CliProcess, spawnCli, spawnServe } from './helpers/cli.js';
+import { capture, spawnCli, spawnServe, track } from './helpers/cli.js';
 import { http } from './helpers/hub.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-function track(cli: CliProcess): CliProcess {
-  cleanups.push(async () => {
-    cli.kill('SIGKILL');
-    await cli.exited;
-  });
-  return cli;
-}
-
-function capture() {
-  const io = { out: [] as string[], err: [] as string[] };
-  return { io, sink: { out: (l: string) => io.out.push(l), err: (l: string) => io.err.push(l) } };
-}
 
 async function tempFile(name: string, text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'herald-opts-'));
@@ -40,7 +27,7 @@ describe('herald --version and --help', () => {
   it('prints the package version and exits 0', async () => {
     const { io, sink } = capture();
     expect(await runCli(['--version'], sink)).toBe(0);
-    expect(io.out).toEqual([cliVersion()]);
+    expect(io.outLines).toEqual([cliVersion()]);
     expect(cliVersion()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
@@ -53,8 +40,8 @@ describe('herald --version and --help', () => {
       for (const flag of ['--help', '-h']) {
         const { io, sink } = capture();
         expect(await runCli([command, flag], sink), `${command} ${flag}`).toBe(0);
-        expect(io.out.join('\n')).toMatch(re);
-        expect(io.err).toEqual([]);
+        expect(io.outLines.join('\n')).toMatch(re);
+        expect(io.errLines).toEqual([]);
       }
     }
   });
@@ -63,14 +50,14 @@ describe('herald --version and --help', () => {
     for (const command of ['serve', 'publish', 'tail']) {
       const { io, sink } = capture();
       expect(await runCli([command, '--frobnicate'], sink)).toBe(2);
-      expect(io.err.join('\n')).toMatch(new RegExp(`--frobnicate[\\s\\S]*\\nusage: herald ${command}`));
+      expect(io.errLines.join('\n')).toMatch(new RegExp(`--frobnicate[\\s\\S]*\\nusage: herald ${command}`));
     }
   });
 
   it('`serve --help` lists every limit and timing, each with its env variable and config key', async () => {
     const { io, sink } = capture();
     await runCli(['serve', '--help'], sink);
-    const help = io.out.join('\n');
+    const help = io.outLines.join('\n');
     const rows: [string, string, string][] = [
       ['--port', 'PORT', 'port'],
       ['--max-frame-bytes', 'HERALD_MAX_FRAME_BYTES', 'limits.maxFrameBytes'],
@@ -134,17 +121,19 @@ describe('herald serve settings: flag, then env, then config file', () => {
       } finally {
         process.env = saved;
       }
-      expect(io.err[0], args.join(' ')).toMatch(re);
+      expect(io.errLines[0], args.join(' ')).toMatch(re);
     }
     const missing = capture();
     expect(await runCli(['serve', '--config', '/nonexistent/h.json'], missing.sink)).toBe(1);
-    expect(missing.io.err[0]).toMatch(/^herald: cannot read config file \/nonexistent\/h\.json: ENOENT$/);
+    expect(missing.io.errLines[0]).toMatch(
+      /^herald: cannot read config file \/nonexistent\/h\.json: ENOENT$/,
+    );
   });
 
   it('limits from the env and retention from the config file reach a real hub', async () => {
     const file = await tempFile('h.json', JSON.stringify({ memory: true, retention: { maxCount: 5 } }));
     const { cli, url } = await spawnServe(['--config', file], { HERALD_MAX_BATCH: '2' });
-    track(cli);
+    track(cleanups, cli);
     const batch = await http(`${url}/v1/channels/run:1/events`, {
       body: [1, 2, 3].map((i) => ({ type: 't', data: i })),
     });
@@ -164,6 +153,7 @@ describe('herald serve settings: flag, then env, then config file', () => {
 
   it('PORT and HOST choose where the hub listens', async () => {
     const cli = track(
+      cleanups,
       spawnCli(['serve', '--memory', '--log-level', 'warn'], { PORT: '0', HOST: '127.0.0.1' }),
     );
     const [, url] = await cli.waitForOutput(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
@@ -188,11 +178,11 @@ describe('herald serve --redis-key-prefix', () => {
     const prefix = `herald-cli-${randomUUID()}:`;
     const env = { HERALD_REDIS_URL: 'redis://127.0.0.1:6379' };
     const a = await spawnServe(['--redis-key-prefix', prefix], env);
-    track(a.cli);
+    track(cleanups, a.cli);
     const b = await spawnServe([], { ...env, HERALD_REDIS_KEY_PREFIX: prefix });
-    track(b.cli);
+    track(cleanups, b.cli);
     const other = await spawnServe(['--redis-key-prefix', `${prefix}other:`], env);
-    track(other.cli);
+    track(cleanups, other.cli);
     expect((await http(`${a.url}/v1/channels/run:1/events`, { body: { type: 't', data: 1 } })).status).toBe(
       201,
     );
@@ -213,6 +203,6 @@ describe('herald serve --redis-key-prefix', () => {
   it('without --redis is a usage error', async () => {
     const { io, sink } = capture();
     expect(await runCli(['serve', '--redis-key-prefix', 'x:'], sink)).toBe(2);
-    expect(io.err[0]).toBe('herald: --redis-key-prefix needs --redis');
+    expect(io.errLines[0]).toBe('herald: --redis-key-prefix needs --redis');
   });
 });

@@ -6,7 +6,7 @@ import type { SubscribedMessage } from '@herald/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
 import { startHub } from '../src/index.js';
-import { type CliProcess, spawnCli, spawnServe } from './helpers/cli.js';
+import { type CliProcess, capture, spawnCli, spawnServe, track } from './helpers/cli.js';
 import { http, publishMany } from './helpers/hub.js';
 import { waitFor } from './helpers/wait-for.js';
 import { range, seqs, TestClient } from './helpers/ws-client.js';
@@ -15,14 +15,6 @@ const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-function track(cli: CliProcess): CliProcess {
-  cleanups.push(async () => {
-    cli.kill('SIGKILL');
-    await cli.exited;
-  });
-  return cli;
-}
 
 function wsUrl(url: string): string {
   return `${url.replace('http', 'ws')}/v1/ws`;
@@ -34,7 +26,7 @@ describe('herald serve: SIGTERM and restart on the same data', () => {
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
 
     const first = await spawnServe(['--data', dir]);
-    track(first.cli);
+    track(cleanups, first.cli);
     expect(first.cli.stdout()).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+ \(open dev hub: no auth\)$/m);
     await publishMany(first.url, 'run:7', 20);
     const c1 = await TestClient.connect(wsUrl(first.url));
@@ -51,7 +43,7 @@ describe('herald serve: SIGTERM and restart on the same data', () => {
     expect(c1.messages.some((m) => m.type === 'drain')).toBe(true);
 
     const second = await spawnServe(['--data', dir]);
-    track(second.cli);
+    track(cleanups, second.cli);
     // Published after the restart, before the subscriber comes back.
     await publishMany(second.url, 'run:7', 15, 20);
     const history = await http(`${second.url}/v1/channels/run:7/events?after=0&limit=1`);
@@ -86,10 +78,10 @@ describe('herald tail across hub restarts', () => {
     const dir = await mkdtemp(join(tmpdir(), 'herald-tail-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const first = await spawnServe(['--data', dir]);
-    track(first.cli);
+    track(cleanups, first.cli);
     const port = new URL(first.url).port;
 
-    const tail = track(spawnCli(['tail', 'run:t', '--url', first.url]));
+    const tail = track(cleanups, spawnCli(['tail', 'run:t', '--url', first.url]));
     await waitFor(() => tail.stderr().includes('subscribed to run:t'), { timeoutMs: 20_000 });
     await publishMany(first.url, 'run:t', 10);
     await waitFor(() => tailed(tail).length === 10, { timeoutMs: 20_000 });
@@ -98,7 +90,7 @@ describe('herald tail across hub restarts', () => {
     expect(await first.cli.exited).toBe(0);
     await waitFor(() => tail.stderr().includes('reconnecting'), { timeoutMs: 20_000 });
     // Same port and data: published before tail is back, so it must replay them from its last seq.
-    const second = track(spawnCli(['serve', '--port', port, '--data', dir, '--log-level', 'warn']));
+    const second = track(cleanups, spawnCli(['serve', '--port', port, '--data', dir, '--log-level', 'warn']));
     await second.waitForOutput(/listening on/);
     await publishMany(first.url, 'run:t', 10, 10);
     await waitFor(() => tailed(tail).length >= 20, { timeoutMs: 20_000 });
@@ -108,7 +100,7 @@ describe('herald tail across hub restarts', () => {
     expect(tailed(tail).map((e) => (e.data as { i: number }).i)).toEqual(range(0, 24));
     expect(tail.stderr()).not.toContain('gap on');
 
-    const history = track(spawnCli(['tail', 'run:t', '--url', first.url, '--since', '20']));
+    const history = track(cleanups, spawnCli(['tail', 'run:t', '--url', first.url, '--since', '20']));
     await waitFor(() => tailed(history).length >= 5, { timeoutMs: 20_000 });
     expect(tailed(history).map((e) => e.seq)).toEqual(range(21, 25));
 
@@ -122,15 +114,15 @@ describe('herald tail across hub restarts', () => {
 
   it('reports a gap on stderr when a memory hub restarts with a new history, then keeps tailing', async () => {
     const first = await spawnServe(['--memory']);
-    track(first.cli);
+    track(cleanups, first.cli);
     const port = new URL(first.url).port;
-    const tail = track(spawnCli(['tail', 'run:m', '--url', first.url]));
+    const tail = track(cleanups, spawnCli(['tail', 'run:m', '--url', first.url]));
     await waitFor(() => tail.stderr().includes('subscribed to run:m'), { timeoutMs: 20_000 });
     await publishMany(first.url, 'run:m', 3);
     await waitFor(() => tailed(tail).length === 3, { timeoutMs: 20_000 });
     first.cli.kill('SIGTERM');
     expect(await first.cli.exited).toBe(0);
-    const second = track(spawnCli(['serve', '--port', port, '--memory', '--log-level', 'warn']));
+    const second = track(cleanups, spawnCli(['serve', '--port', port, '--memory', '--log-level', 'warn']));
     await second.waitForOutput(/listening on/);
     await waitFor(() => tail.stderr().includes('gap on run:m'), { timeoutMs: 20_000 });
     await publishMany(first.url, 'run:m', 2, 100);
@@ -140,14 +132,6 @@ describe('herald tail across hub restarts', () => {
     expect(await tail.exited).toBe(0);
   });
 });
-
-function capture() {
-  const io = { outLines: [] as string[], errLines: [] as string[] };
-  return {
-    io,
-    sink: { out: (l: string) => io.outLines.push(l), err: (l: string) => io.errLines.push(l) },
-  };
-}
 
 describe('herald CLI errors and commands', () => {
   it('reports a port in use in one line and exits 1', async () => {
@@ -184,7 +168,7 @@ describe('herald CLI errors and commands', () => {
       expect(io.errLines[0], args.join(' ')).toMatch(re);
     }
     // Through a real process: the exit code reaches the shell and no stack trace is printed.
-    const bad = track(spawnCli(['serve', '--bogus']));
+    const bad = track(cleanups, spawnCli(['serve', '--bogus']));
     expect(await bad.exited).toBe(2);
     expect(bad.stderr()).toMatch(/^herald: .*--bogus.*\nusage: herald serve \[options\]/);
     expect(bad.stderr()).not.toMatch(/\n\s+at /);
@@ -197,7 +181,7 @@ describe('herald CLI errors and commands', () => {
       auth: { publisherKeys: ['k1'], jwtSecret: 's3cret' },
     });
     cleanups.push(() => hub.close());
-    const tail = track(spawnCli(['tail', 'demo:1', '--url', hub.url, '--token', 'k1']));
+    const tail = track(cleanups, spawnCli(['tail', 'demo:1', '--url', hub.url, '--token', 'k1']));
     await waitFor(() => tail.stderr().includes('subscribed to demo:1'), { timeoutMs: 20_000 });
     const { io, sink } = capture();
     expect(
@@ -232,7 +216,7 @@ describe('herald CLI errors and commands', () => {
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     await writeFile(join(dir, 'index.html'), '<!doctype html><title>demo</title>');
     const { cli, url } = await spawnServe(['--memory', '--demo', '--static', dir]);
-    track(cli);
+    track(cleanups, cli);
     expect((await http(`${url}/`)).text).toContain('<title>demo</title>');
     await waitFor(
       async () =>

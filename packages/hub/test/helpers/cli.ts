@@ -55,3 +55,21 @@ export async function spawnServe(args: readonly string[], env: Record<string, st
   const match = await cli.waitForOutput(/listening on (http:\/\/[^\s]+)/);
   return { cli, url: match[1] as string };
 }
+
+/** Kills `cli` (SIGKILL) in the test's cleanup, and returns it. */
+export function track(cleanups: (() => Promise<unknown> | unknown)[], cli: CliProcess): CliProcess {
+  cleanups.push(async () => {
+    cli.kill('SIGKILL');
+    await cli.exited;
+  });
+  return cli;
+}
+
+/** A `CliIo` for `runCli` that records every line it prints. */
+export function capture() {
+  const io = { outLines: [] as string[], errLines: [] as string[] };
+  return {
+    io,
+    sink: { out: (l: string) => io.outLines.push(l), err: (l: string) => io.errLines.push(l) },
+  };
+}
