@@ -1,3 +1,5 @@
+import type { AuthOptions, HubOptions, LimitOptions } from '../config.js';
+import type { RetentionOptions } from '../store/types.js';
 import { usage } from './errors.js';
 
 /** How a `herald serve` setting is written and checked. */
@@ -12,6 +14,18 @@ export type OptionKind =
   | 'level'
   | 'format';
 
+/** Config keys that `herald serve` reads itself rather than passing on in `HubOptions`. */
+export type CliOnlyKey = 'data' | 'memory' | 'redis' | 'redisKeyPrefix' | 'demo' | 'logLevel' | 'logFormat';
+
+/** A config-file key: a `HubOptions` field, a field of one of its groups, or a CLI-only setting. */
+export type ConfigKey =
+  | ''
+  | CliOnlyKey
+  | Exclude<keyof HubOptions, 'store' | 'broker' | 'auth' | 'limits' | 'retention' | 'logger'>
+  | `auth.${keyof AuthOptions}`
+  | `limits.${keyof LimitOptions}`
+  | `retention.${keyof RetentionOptions}`;
+
 /** One `herald serve` setting: its flag, environment variables and config-file key, in one place. */
 export interface ServeOption {
   /** Flag name without the dashes, e.g. `max-frame-bytes`. */
@@ -20,7 +34,7 @@ export interface ServeOption {
   /** Environment variables, first match wins. */
   readonly env: readonly string[];
   /** Dotted key in the JSON config file, mirroring `HubOptions` (e.g. `limits.maxFrameBytes`). */
-  readonly key: string;
+  readonly key: ConfigKey;
   readonly help: string;
   /** The default, as shown in `--help` (applied by the hub or by `serve` itself). */
   readonly shown?: string;
@@ -31,7 +45,7 @@ const env = (flag: string): string => `HERALD_${flag.toUpperCase().replaceAll('-
 function option(
   flag: string,
   kind: OptionKind,
-  key: string,
+  key: ConfigKey,
   help: string,
   extra: { env?: readonly string[]; shown?: string } = {},
 ): ServeOption {

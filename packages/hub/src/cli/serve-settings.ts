@@ -38,7 +38,7 @@ function readConfigFile(file: string): Map<string, unknown> {
   }
   if (!isObject(json)) throw usage(`config file ${file} must hold a JSON object`);
   const values = flatten(json);
-  const known = new Set(SERVE_OPTIONS.map((o) => o.key).filter(Boolean));
+  const known: ReadonlySet<string> = new Set(SERVE_OPTIONS.map((o) => o.key).filter(Boolean));
   for (const key of values.keys()) {
     if (!known.has(key)) throw usage(`config file ${file}: unknown key "${key}"`);
   }

@@ -1,12 +1,17 @@
 import { parseArgs } from 'node:util';
 import { HubConfigError } from '../auth/dev-hub.js';
-import type { HubOptions, LimitOptions, StoreSpec } from '../config.js';
+import type { HubOptions, StoreSpec } from '../config.js';
 import { createLogger, flushLogs, type LogFormat } from '../logger.js';
 import { startHub } from '../server.js';
-import type { RetentionOptions } from '../store/types.js';
 import { loadDemo } from './demo.js';
 import { CliError, usage } from './errors.js';
-import { SERVE_PARSE_OPTIONS, SERVE_USAGE } from './serve-options.js';
+import {
+  type CliOnlyKey,
+  SERVE_OPTIONS,
+  SERVE_PARSE_OPTIONS,
+  SERVE_USAGE,
+  type SettingValue,
+} from './serve-options.js';
 import { resolveServeSettings, type ServeSettings } from './serve-settings.js';
 import { onShutdownSignal, SHUTDOWN_DEADLINE_MS } from './shutdown.js';
 
@@ -26,59 +31,35 @@ function storeOf(s: ServeSettings): StoreSpec {
   return { kind: 'sqlite', dir: data ?? './.herald-data' };
 }
 
-/** The settings found under one config group (`limits.*`, `retention.*`), keyed by their HubOptions name. */
-function group<T>(s: ServeSettings, names: Readonly<Record<string, keyof T>>): Partial<T> {
-  const out: Partial<Record<keyof T, number>> = {};
-  for (const [flag, name] of Object.entries(names)) {
+const CLI_ONLY: ReadonlySet<string> = new Set<CliOnlyKey>([
+  'data',
+  'memory',
+  'redis',
+  'redisKeyPrefix',
+  'demo',
+  'logLevel',
+  'logFormat',
+]);
+
+/**
+ * HubOptions from the resolved settings, each placed by its config key (`limits.maxBatch` →
+ * `limits: {maxBatch}`), so SERVE_OPTIONS stays the one table of where a setting goes. The logger and the
+ * static folder are added by `serve`.
+ */
+function hubOptionsOf(s: ServeSettings): Omit<HubOptions, 'logger' | 'staticDir'> {
+  const options: Record<string, SettingValue | Record<string, SettingValue>> = {};
+  for (const { flag, key } of SERVE_OPTIONS) {
     const value = s.get(flag);
-    if (typeof value === 'number') out[name] = value;
+    const [head = '', leaf] = key.split('.');
+    if (value === undefined || head === '' || head === 'staticDir' || CLI_ONLY.has(head)) continue;
+    if (leaf === undefined) options[head] = value;
+    else options[head] = { ...(options[head] as Record<string, SettingValue> | undefined), [leaf]: value };
   }
-  return out as Partial<T>;
-}
-
-const LIMIT_FLAGS: Readonly<Record<string, keyof LimitOptions>> = {
-  'max-frame-bytes': 'maxFrameBytes',
-  'max-channels-per-connection': 'maxChannelsPerConnection',
-  'max-buffered-bytes': 'maxBufferedBytes',
-  'publish-rate': 'publishRatePerSec',
-  'publish-burst': 'publishBurst',
-  'max-batch': 'maxBatch',
-  'max-body-bytes': 'maxBodyBytes',
-};
-const RETENTION_FLAGS: Readonly<Record<string, keyof RetentionOptions>> = {
-  'retention-max-events': 'maxCount',
-  'retention-max-age-ms': 'maxAgeMs',
-};
-const TIMING_FLAGS: Readonly<
-  Record<string, 'heartbeatMs' | 'handshakeTimeoutMs' | 'refreshBeforeMs' | 'drainGraceMs'>
-> = {
-  'heartbeat-ms': 'heartbeatMs',
-  'handshake-timeout-ms': 'handshakeTimeoutMs',
-  'refresh-before-ms': 'refreshBeforeMs',
-  'drain-grace-ms': 'drainGraceMs',
-};
-
-/** HubOptions from the resolved settings (everything but the logger and the static folder). */
-function hubOptionsOf(s: ServeSettings): Omit<HubOptions, 'logger'> {
-  const jwtSecret = s.get('jwt-secret') as string | undefined;
-  const jwksUrl = s.get('jwks') as string | undefined;
-  return {
-    port: (s.get('port') as number | undefined) ?? 8080,
-    host: (s.get('host') as string | undefined) ?? '127.0.0.1',
-    store: storeOf(s),
-    auth: {
-      ...(jwtSecret === undefined ? {} : { jwtSecret }),
-      ...(jwksUrl === undefined ? {} : { jwksUrl }),
-      publisherKeys: (s.get('publisher-key') as readonly string[] | undefined) ?? [],
-      ...(s.get('allow-non-expiring-tokens') === true ? { allowNonExpiringTokens: true } : {}),
-    },
-    limits: group<LimitOptions>(s, LIMIT_FLAGS),
-    retention: group<RetentionOptions>(s, RETENTION_FLAGS),
-    ...group<Pick<HubOptions, 'heartbeatMs' | 'handshakeTimeoutMs' | 'refreshBeforeMs' | 'drainGraceMs'>>(
-      s,
-      TIMING_FLAGS,
-    ),
-  };
+  // Values were checked against their kinds in resolveServeSettings; the keys are typed by ConfigKey.
+  return { port: 8080, host: '127.0.0.1', ...options, store: storeOf(s) } as Omit<
+    HubOptions,
+    'logger' | 'staticDir'
+  >;
 }
 
 /** A URL without its password, for messages. */
@@ -93,7 +74,7 @@ function redactUrl(raw: string): string {
 }
 
 /** Turns a failure to start into one CLI line. */
-function startFailure(err: unknown, options: Omit<HubOptions, 'logger'>): unknown {
+function startFailure(err: unknown, options: Omit<HubOptions, 'logger' | 'staticDir'>): unknown {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return new CliError(`port ${options.port} is already in use`);
   if (code === 'EACCES') return new CliError(`permission denied to listen on port ${options.port}`);
