@@ -33,17 +33,14 @@ const ws = await findWs();
  * neither the `WebSocket` option nor `globalThis.WebSocket` is there. See {@link ClientOptions}.
  */
 export function createClient(options: ClientOptions): HeraldClient {
-  const hasGlobal = Boolean((globalThis as { WebSocket?: unknown }).WebSocket);
-  if (
-    !options.WebSocket &&
-    !hasGlobal &&
-    !ws &&
-    (options.transports ?? ['websocket']).includes('websocket')
-  ) {
+  // `ws` is only looked for when there is no global WebSocket, so this is the option or `ws` or nothing.
+  const WebSocket = options.WebSocket ?? ws;
+  const none = !WebSocket && !(globalThis as { WebSocket?: unknown }).WebSocket;
+  if (none && (options.transports ?? ['websocket']).includes('websocket')) {
     // Say it once rather than poll silently: polling is far slower than a socket.
     options.logger?.warn?.(
       'herald: no WebSocket in this Node (no global WebSocket, `ws` not installed): using HTTP polling. Install `ws` or pass the `WebSocket` option.',
     );
   }
-  return createBaseClient(options.WebSocket || !ws ? options : { ...options, WebSocket: ws });
+  return createBaseClient(WebSocket ? { ...options, WebSocket } : options);
 }
