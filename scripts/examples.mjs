@@ -336,44 +336,37 @@ async function main() {
     cleanEnv({ HERALD_URL: ctx.hubUrl, HERALD_PUBLISHER_KEY: PUBLISHER_KEY, HERALD_JWT_SECRET: SECRET });
 
   // The backends' token endpoints, for the Vite apps (Next mints its own in a route handler).
-  await check(
-    'node-publisher serves connection tokens the hub accepts',
-    async () => {
-      ctx.nodeTokens = await startServer(
-        'node token server',
-        'node',
-        ['cli.mjs', 'serve-token', '--port', '0'],
-        {
-          cwd: ctx['node-publisher'],
-          env: publisherEnv(),
-          ready: /token server on (http:\/\/127\.0\.0\.1:\d+\/token)/,
-          timeoutMs: 15_000,
-        },
-      );
-      ctx.nodeTokenUrl = ctx.nodeTokens.match[1];
-      return tokenWorks(ctx.nodeTokenUrl);
+  const tokenServers = [
+    {
+      name: 'node-publisher',
+      cmd: 'node',
+      script: 'cli.mjs',
+      url: 'nodeTokenUrl',
+      needs: ['install node-publisher'],
     },
-    { needs: [...hub, 'install node-publisher'] },
-  );
-  await check(
-    'python-publisher serves connection tokens the hub accepts',
-    async () => {
-      ctx.pyTokens = await startServer(
-        'python token server',
-        'python3',
-        ['publisher.py', 'serve-token', '--port', '0'],
-        {
-          cwd: ctx['python-publisher'],
-          env: publisherEnv(),
-          ready: /token server on (http:\/\/127\.0\.0\.1:\d+\/token)/,
-          timeoutMs: 15_000,
-        },
-      );
-      ctx.pyTokenUrl = ctx.pyTokens.match[1];
-      return tokenWorks(ctx.pyTokenUrl);
-    },
-    { needs: hub },
-  );
+    { name: 'python-publisher', cmd: 'python3', script: 'publisher.py', url: 'pyTokenUrl', needs: [] },
+  ];
+  for (const server of tokenServers) {
+    await check(
+      `${server.name} serves connection tokens the hub accepts`,
+      async () => {
+        const tokens = await startServer(
+          `${server.name} token server`,
+          server.cmd,
+          [server.script, 'serve-token', '--port', '0'],
+          {
+            cwd: ctx[server.name],
+            env: publisherEnv(),
+            ready: /token server on (http:\/\/127\.0\.0\.1:\d+\/token)/,
+            timeoutMs: 15_000,
+          },
+        );
+        ctx[server.url] = tokens.match[1];
+        return tokenWorks(ctx[server.url]);
+      },
+      { needs: [...hub, ...server.needs] },
+    );
+  }
 
   // Builds, with the hub's URL inlined as each framework does.
   await check(
