@@ -68,24 +68,6 @@ export const ErrorCode = {
 /** One of the stable error codes in {@link ErrorCode}. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Errors after which repeating the same request (later) can succeed. */
-const RETRYABLE_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  ErrorCode.RateLimited,
-  ErrorCode.TokenExpired,
-  ErrorCode.SlowConsumer,
-  ErrorCode.PingTimeout,
-  ErrorCode.ShuttingDown,
-  ErrorCode.Internal,
-  ErrorCode.HandshakeTimeout,
-  ErrorCode.Timeout,
-  ErrorCode.ConnectionLost,
-]);
-
-/** Whether a request that failed with `code` may succeed if repeated. */
-export function isRetryableError(code: string): boolean {
-  return RETRYABLE_ERRORS.has(code as ErrorCode);
-}
-
 /**
  * WebSocket close codes the hub uses. 1000–1015 are the RFC 6455 codes; 4000–4999 are Herald's.
  */
@@ -94,6 +76,13 @@ export const CloseCode = {
   Normal: 1000,
   /** The endpoint is going away (browser navigation, process exit). */
   GoingAway: 1001,
+  /**
+   * Never sent: what a client reports locally for a connection that ended without a close frame (connect
+   * timeout, network loss, a poll that failed or timed out).
+   */
+  Abnormal: 1006,
+  /** A text frame was not valid UTF-8. */
+  InvalidPayload: 1007,
   /** A frame exceeded the hub's hard frame cap; the socket cannot continue. */
   MessageTooBig: 1009,
   /** Unexpected hub failure. */
@@ -122,6 +111,83 @@ export const CloseCode = {
 
 /** One of the close codes in {@link CloseCode}. */
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** What an error code means for a caller: one row of {@link ERROR_TABLE}. */
+export interface ErrorCodeInfo {
+  /** Whether repeating the same request (later, or with a new token) can succeed. */
+  readonly retryable: boolean;
+  /** The HTTP status of an HTTP answer with this code (400 for codes HTTP never answers). */
+  readonly status: number;
+  /** The WebSocket close code for a connection this error ends, when it ends one. */
+  readonly close?: CloseCode;
+}
+
+const NO = { retryable: false, status: 400 } as const;
+
+/**
+ * The one table of error codes: retry, HTTP status and close code of each. PROTOCOL.md ("Error codes")
+ * documents the same rows; the hub answers, and the client classifies, only from here.
+ */
+export const ERROR_TABLE: { readonly [C in ErrorCode]: ErrorCodeInfo } = {
+  ERR_BAD_JSON: NO,
+  ERR_BAD_MESSAGE: NO,
+  ERR_UNKNOWN_TYPE: NO,
+  ERR_FRAME_TOO_LARGE: NO,
+  ERR_BAD_CHANNEL: NO,
+  ERR_BAD_POSITION: NO,
+  ERR_NOT_SUBSCRIBED: NO,
+  ERR_ALREADY_SUBSCRIBED: NO,
+  ERR_TOO_MANY_CHANNELS: NO,
+  ERR_RATE_LIMITED: { retryable: true, status: 429 },
+  ERR_HELLO_REQUIRED: { retryable: false, status: 400, close: CloseCode.ProtocolError },
+  ERR_UNAUTHORIZED: { retryable: false, status: 401, close: CloseCode.Unauthorized },
+  ERR_TOKEN_EXPIRED: { retryable: true, status: 401, close: CloseCode.TokenExpired },
+  ERR_FORBIDDEN: { retryable: false, status: 403, close: CloseCode.Forbidden },
+  ERR_PROTOCOL_VERSION: { retryable: false, status: 400, close: CloseCode.UnsupportedProtocol },
+  ERR_HANDSHAKE_TIMEOUT: { retryable: true, status: 400, close: CloseCode.HandshakeTimeout },
+  ERR_SLOW_CONSUMER: { retryable: true, status: 400, close: CloseCode.SlowConsumer },
+  ERR_PING_TIMEOUT: { retryable: true, status: 400, close: CloseCode.PingTimeout },
+  ERR_SHUTTING_DOWN: { retryable: true, status: 503, close: CloseCode.ServiceRestart },
+  ERR_INTERNAL: { retryable: true, status: 500 },
+  ERR_NOT_FOUND: { retryable: false, status: 404 },
+  ERR_METHOD_NOT_ALLOWED: { retryable: false, status: 405 },
+  ERR_PAYLOAD_TOO_LARGE: { retryable: false, status: 413 },
+  ERR_UNSUPPORTED_MEDIA_TYPE: { retryable: false, status: 415 },
+  ERR_BATCH_TOO_LARGE: NO,
+  ERR_TIMEOUT: { retryable: true, status: 400 },
+  ERR_CLIENT_CLOSED: NO,
+  ERR_CONNECTION_LOST: { retryable: true, status: 400 },
+  ERR_OUTBOX_FULL: NO,
+  ERR_OUTBOX_EXPIRED: NO,
+};
+
+const row = (code: string): ErrorCodeInfo | undefined =>
+  Object.hasOwn(ERROR_TABLE, code) ? ERROR_TABLE[code as ErrorCode] : undefined;
+
+/** Whether a request that failed with `code` may succeed if repeated. Unknown codes are not retryable. */
+export function isRetryableError(code: string): boolean {
+  return row(code)?.retryable === true;
+}
+
+/** The documented HTTP status of an error code (400 for codes without one). */
+export function httpStatus(code: ErrorCode): number {
+  return ERROR_TABLE[code].status;
+}
+
+/** The close code for a connection that `code` ends (1011, internal error, for codes without their own). */
+export function closeCodeFor(code: ErrorCode): CloseCode {
+  return ERROR_TABLE[code].close ?? CloseCode.InternalError;
+}
+
+/**
+ * The error code a client reports for a close code, so `status.lastError` says why the connection ended:
+ * the code whose row closes with it, or `ERR_CONNECTION_LOST` for closes no error code owns.
+ */
+export function closeError(close: number): ErrorCode {
+  for (const code in ERROR_TABLE)
+    if (ERROR_TABLE[code as ErrorCode].close === close) return code as ErrorCode;
+  return ErrorCode.ConnectionLost;
+}
 
 /** What a client should do after a close code. */
 export type CloseAction = 'retry' | 'refresh-token' | 'fatal' | 'stop';

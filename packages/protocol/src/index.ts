@@ -18,7 +18,12 @@ export {
   type CloseAction,
   CloseCode,
   closeAction,
+  closeCodeFor,
+  closeError,
+  ERROR_TABLE,
   ErrorCode,
+  type ErrorCodeInfo,
+  httpStatus,
   isRetryableError,
   SUBPROTOCOL,
 } from './codes.js';
@@ -26,5 +31,14 @@ export type { Envelope, JsonValue, Position, PublishInput, SincePosition } from 
 export { MAX_ID_LENGTH, MAX_TYPE_LENGTH } from './envelope.js';
 export { type ErrorBody, HeraldError } from './errors.js';
 export { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './history.js';
+export {
+  type ErrorResponseBody,
+  type HistoryPageBody,
+  historyPage,
+  type PublishResponseBody,
+  type PublishResult,
+  publishResult,
+} from './http.js';
 export type * from './messages.js';
+export { type HistoryExtent, planResume, type ResumePlan } from './resume.js';
 export { checkChannel, checkPublishInput, checkSince, type Invalid, isRecord } from './validate.js';

@@ -1,5 +1,6 @@
 import type { ErrorCode } from './codes.js';
 import type { Envelope, PublishInput, SincePosition } from './envelope.js';
+import type { PublishResult } from './http.js';
 
 // ---- client → hub -------------------------------------------------------------------------------
 
@@ -115,13 +116,10 @@ export interface EventsMessage {
 }
 
 /** Publish accepted and stored. `duplicate` is true when the id had been stored before. */
-export interface AckMessage {
+export interface AckMessage extends PublishResult {
   readonly type: 'ack';
   readonly rid: string;
   readonly channel: string;
-  readonly id: string;
-  readonly seq: number;
-  readonly duplicate?: boolean;
 }
 
 /** The token expires soon: send `refresh` with a new one before `expiresAt`. */
