@@ -2,6 +2,7 @@ import {
   DEFAULT_HISTORY_LIMIT,
   ErrorCode,
   HeraldError,
+  historyPage,
   MAX_HISTORY_LIMIT,
   type PublishInput,
 } from '@herald/protocol';
@@ -131,13 +132,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }
     const { info, events } = await ctx.store.read(channel, after, limit);
     c.header('cache-control', 'no-store');
-    return c.json({
-      channel,
-      epoch: info.epoch,
-      events,
-      last_seq: info.lastSeq,
-      first_seq: info.firstSeq > info.lastSeq ? 0 : info.firstSeq,
-    });
+    return c.json(historyPage(channel, info, events));
   });
   app.all('/v1/channels/:channel/events', methodNotAllowed('GET, HEAD, POST'));
 
