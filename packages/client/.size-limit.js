@@ -7,18 +7,32 @@
 // Units: size-limit's "kB" is 1000 bytes, as is the bench's. The only difference left is that size-limit
 // subtracts 32 bytes it attributes to an empty esbuild project (gzip header and wrapper), so it reads
 // 32 bytes lower than the bench's raw gzip byte count. The budget is 8 kB (8,000 bytes) in both tools.
+//
+// The channel store (`@herald/client/store`, what the React and Vue adapters sit on) is a separate entry
+// so the core's budget does not pay for it; it is measured the same way, with the parts of
+// @herald/protocol it imports (HeraldError and the code table) bundled in. Measured at 2.92 kB when it
+// was split out of @herald/react; the 3.1 kB budget leaves about 6% for fixes, not for new features.
+const esbuild = (config) => ({
+  ...config,
+  conditions: ['source'],
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+});
+
 export default [
   {
     name: '@herald/client core (min+gzip, with @herald/protocol, every export kept)',
     path: 'src/index.ts',
     limit: '8 kB',
     gzip: true,
-    modifyEsbuildConfig: (config) => ({
-      ...config,
-      conditions: ['source'],
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2020',
-    }),
+    modifyEsbuildConfig: esbuild,
+  },
+  {
+    name: '@herald/client/store (min+gzip, with what it uses of @herald/protocol, every export kept)',
+    path: 'src/store/index.ts',
+    limit: '3.1 kB',
+    gzip: true,
+    modifyEsbuildConfig: esbuild,
   },
 ];

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { createNotifyBatcher, type FrameScheduler } from '../src/internal/batcher.js';
+import { createNotifyBatcher, type FrameScheduler } from '../../src/store/batcher.js';
 
 function manualScheduler(): { scheduler: FrameScheduler; run: () => void; pending: () => number } {
   let callbacks: (() => void)[] = [];
