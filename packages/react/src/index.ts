@@ -5,6 +5,20 @@
  * @packageDocumentation
  */
 
+// The channel store lives in @herald/client/store (framework-free); these names stay exported here.
+export type { GapInfo } from '@herald/client';
+export {
+  type ChannelSnapshot,
+  type ChannelStatus,
+  createNotifyBatcher,
+  DEFAULT_EVENT_LIMIT,
+  type EventReducer,
+  FALLBACK_FRAME_MS,
+  type FrameScheduler,
+  frameScheduler,
+  type NotifyBatcher,
+  notifyBatcher,
+} from '@herald/client/store';
 export { CONNECTION_ICONS, DEFAULT_CONNECTION_LABELS } from './components/connection-labels.js';
 export {
   ConnectionStatus,
@@ -38,11 +52,13 @@ export {
 } from './components/run-progress.js';
 export { Toaster, type ToasterProps } from './components/toaster.js';
 export { HeraldContext, HeraldProvider, type HeraldProviderProps, useHeraldClient } from './context.js';
+export type { ChannelGap } from './deprecated.js';
 export {
   type ChannelEventsResult,
   type UseChannelEventsOptions,
   useChannelEvents,
 } from './hooks/use-channel-events.js';
+export { type UseChannelFoldOptions, useChannelFold } from './hooks/use-channel-fold.js';
 export type { StartPosition } from './hooks/use-channel-store.js';
 export { type ConnectionStatusView, useConnectionStatus } from './hooks/use-connection-status.js';
 export {
@@ -60,20 +76,6 @@ export {
   useInvalidateOnEvent,
 } from './hooks/use-invalidate-on-event.js';
 export { type UseRunProgressOptions, useRunProgress } from './hooks/use-run-progress.js';
-export {
-  createNotifyBatcher,
-  FALLBACK_FRAME_MS,
-  type FrameScheduler,
-  frameScheduler,
-  type NotifyBatcher,
-  notifyBatcher,
-} from './internal/batcher.js';
-export {
-  type ChannelGap,
-  type ChannelSnapshot,
-  type ChannelStatus,
-  DEFAULT_EVENT_LIMIT,
-} from './internal/channel-store.js';
 export { type CamelCase, type CamelCaseKeys, normalizeKeys, toCamelCase } from './normalize-keys.js';
 export {
   initialRunProgress,

@@ -6,6 +6,7 @@ import {
   type QueryInvalidator,
   type RunProgressState,
   useChannelEvents,
+  useChannelFold,
   useConnectionStatus,
   useRunProgress,
 } from '../src/index.js';
@@ -25,6 +26,11 @@ describe('public types', () => {
     expectTypeOf<ConnectionStatusView['countdown']>().toEqualTypeOf<number | null>();
     expectTypeOf(useRunProgress).returns.toEqualTypeOf<RunProgressState>();
     expectTypeOf<RunProgressState['status']>().toEqualTypeOf<'idle' | 'running' | 'completed' | 'failed'>();
+  });
+
+  it('useChannelFold infers its state and payload types from the reducer', () => {
+    const sum = (total: number, event: Envelope<{ readonly n: number }>) => total + event.data.n;
+    expectTypeOf(useChannelFold('run:1', sum, 0)).toEqualTypeOf<number>();
   });
 
   it('a TanStack QueryClient-like object fits QueryInvalidator structurally', () => {

@@ -1,3 +1,4 @@
+import type { ChannelStatus } from '@herald/client/store';
 import type { Envelope, SincePosition } from '@herald/protocol';
 import {
   measureElement,
@@ -7,7 +8,6 @@ import {
 } from '@tanstack/react-virtual';
 import { type ReactNode, useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useChannelEvents } from '../hooks/use-channel-events.js';
-import type { ChannelStatus } from '../internal/channel-store.js';
 import { cx } from './cx.js';
 import { isFailureEvent, matchesFilter } from './event-format.js';
 import { EventLogRow } from './event-log-row.js';

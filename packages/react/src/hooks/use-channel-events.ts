@@ -1,11 +1,7 @@
+import type { GapInfo } from '@herald/client';
+import { type ChannelStatus, DEFAULT_EVENT_LIMIT, IDLE_SNAPSHOT } from '@herald/client/store';
 import type { Envelope, HeraldError, JsonValue } from '@herald/protocol';
 import { useCallback, useMemo, useState, useSyncExternalStore } from 'react';
-import {
-  type ChannelGap,
-  type ChannelSnapshot,
-  type ChannelStatus,
-  DEFAULT_EVENT_LIMIT,
-} from '../internal/channel-store.js';
 import { type StartPosition, useChannelStore } from './use-channel-store.js';
 
 /** Options of {@link useChannelEvents}. */
@@ -33,14 +29,13 @@ export interface ChannelEventsResult<T = JsonValue> {
   /** Why the subscription failed, when `status` is `error`. */
   readonly error: HeraldError | null;
   /** The latest unrecoverable hole in the history, if any: refetch what you need. */
-  readonly gap: ChannelGap | null;
+  readonly gap: GapInfo | null;
   /** Hides the events received so far (for this hook only) and forgets the gap. */
   clear(): void;
 }
 
-const IDLE: ChannelSnapshot = { events: [], status: 'loading', error: null, gap: null };
 const noopSubscribe = () => () => {};
-const getIdle = () => IDLE;
+const getIdle = () => IDLE_SNAPSHOT;
 
 /**
  * Events of `channel`, re-rendering at most once per animation frame however fast they arrive. Every
@@ -59,7 +54,7 @@ export function useChannelEvents<T = JsonValue>(
     store?.getSnapshot ?? getIdle,
   );
   // Clearing is per hook: remember the newest event at the time and show only what came after it.
-  const [clearedAt, setClearedAt] = useState<{ last: Envelope | undefined; gap: ChannelGap | null } | null>(
+  const [clearedAt, setClearedAt] = useState<{ last: Envelope | undefined; gap: GapInfo | null } | null>(
     null,
   );
 

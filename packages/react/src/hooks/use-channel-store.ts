@@ -1,11 +1,8 @@
-import type { SincePosition } from '@herald/protocol';
+import { type ChannelStore, FROM_HISTORY, getChannelStore, type StartPosition } from '@herald/client/store';
 import { useMemo } from 'react';
 import { useHeraldClient } from '../context.js';
-import type { ChannelStore } from '../internal/channel-store.js';
-import { FROM_HISTORY, getChannelStore } from '../internal/registry.js';
 
-/** Where a channel subscription starts: a position, or `'now'` for live events only. */
-export type StartPosition = SincePosition | 'now';
+export type { StartPosition };
 
 /** The shared store for `channel` (null disables), created once per client, channel and start. */
 export function useChannelStore(
@@ -13,6 +10,7 @@ export function useChannelStore(
   since: StartPosition = FROM_HISTORY,
 ): ChannelStore | null {
   const client = useHeraldClient();
+  // Primitive deps: callers may pass a fresh position object every render.
   const epoch = since === 'now' ? undefined : since.epoch;
   const seq = since === 'now' ? -1 : since.seq;
   return useMemo(() => {

@@ -1,6 +1,6 @@
+import { notifyBatcher } from '@herald/client/store';
 import type { Envelope, JsonValue } from '@herald/protocol';
 import { useCallback, useEffect, useRef } from 'react';
-import { notifyBatcher } from '../internal/batcher.js';
 import { useLatest } from '../internal/use-latest.js';
 import { type EventTypeFilter, useEvent } from './use-event.js';
 
