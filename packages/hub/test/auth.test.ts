@@ -1,10 +1,8 @@
 import { ErrorCode } from '@herald/protocol';
+import { http, startTestHub, TestClient, type TestHub, waitFor } from '@herald/testing';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Hub, HubConfigError, startHub } from '../src/index.js';
-import { http, startTestHub, type TestHub } from './helpers/hub.js';
-import { waitFor } from './helpers/wait-for.js';
-import { TestClient } from './helpers/ws-client.js';
 
 const SECRET = 'test-secret-that-is-long-enough';
 const KEY = 'publisher-key-1';
@@ -32,11 +30,11 @@ async function client(tok?: string): Promise<TestClient> {
 
 beforeAll(async () => {
   t = await startTestHub({ auth: { jwtSecret: SECRET, publisherKeys: [KEY] }, refreshBeforeMs: 1500 });
-  hub = t.hub;
+  hub = t;
 });
 afterAll(async () => {
   for (const c of clients) c.close();
-  await t.cleanup();
+  await t.close();
 });
 
 describe('connection tokens', () => {
@@ -161,14 +159,14 @@ describe('start-up rules and rate limits', () => {
       limits: { publishRatePerSec: 0.5, publishBurst: 2 },
     });
     try {
-      const c = await TestClient.connect(limited.hub.wsUrl, { token: KEY });
+      const c = await TestClient.connect(limited.wsUrl, { token: KEY });
       clients.push(c);
       const publish = () => c.request({ type: 'publish', channel: 'r', event: { type: 't', data: 1 } });
       expect(await publish()).toMatchObject({ type: 'ack' });
       expect(await publish()).toMatchObject({ type: 'ack' });
       expect(await publish()).toMatchObject({ type: 'error', code: ErrorCode.RateLimited, retryable: true });
       expect(c.closeInfo).toBeNull();
-      const url = `${limited.hub.url}/v1/channels/r/events`;
+      const url = `${limited.url}/v1/channels/r/events`;
       const headers = { authorization: `Bearer ${KEY}` };
       expect(
         (
@@ -186,7 +184,7 @@ describe('start-up rules and rate limits', () => {
       expect(over.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(over.body).toMatchObject({ error: { code: ErrorCode.RateLimited, retryable: true } });
     } finally {
-      await limited.cleanup();
+      await limited.close();
     }
   });
 });

@@ -1,10 +1,8 @@
 import { ErrorCode } from '@herald/protocol';
+import { http, range, seqs, startTestHub, TestClient, type TestHub, waitFor } from '@herald/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/index.js';
-import { http, startTestHub, type TestHub } from './helpers/hub.js';
-import { waitFor } from './helpers/wait-for.js';
-import { range, seqs, TestClient } from './helpers/ws-client.js';
 
 const MAX_FRAME = 1024;
 const MAX_BODY = 4096;
@@ -35,7 +33,7 @@ beforeAll(async () => {
     sqlite: true,
     limits: { maxFrameBytes: MAX_FRAME, maxBodyBytes: MAX_BODY, maxChannelsPerConnection: 3 },
   });
-  hub = t.hub;
+  hub = t;
   neighbour = await client();
   await neighbour.subscribe('feed');
   // Live traffic for the whole suite: the neighbour must get every event, in order.
@@ -52,7 +50,7 @@ afterAll(async () => {
   publishing = false;
   await pump;
   for (const c of clients) c.close();
-  await t.cleanup();
+  await t.close();
 });
 
 describe('hostile input', () => {

@@ -1,10 +1,9 @@
 import { ErrorCode } from '@herald/protocol';
+import { http, TestClient } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { resolveConfig } from '../src/config.js';
 import { type Hub, startHub } from '../src/index.js';
-import { http } from './helpers/hub.js';
-import { TestClient } from './helpers/ws-client.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {

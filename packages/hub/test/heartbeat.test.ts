@@ -1,8 +1,6 @@
 import { ErrorCode } from '@herald/protocol';
+import { http, startTestHub, TestClient, type TestHub, waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { http, startTestHub, type TestHub } from './helpers/hub.js';
-import { waitFor } from './helpers/wait-for.js';
-import { TestClient } from './helpers/ws-client.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -11,7 +9,7 @@ afterEach(async () => {
 
 async function hubWith(options: Parameters<typeof startTestHub>[0]): Promise<TestHub> {
   const t = await startTestHub(options);
-  cleanups.push(() => t.cleanup());
+  cleanups.push(() => t.close());
   return t;
 }
 
@@ -23,7 +21,7 @@ async function client(url: string, options: Parameters<typeof TestClient.connect
 
 describe('heartbeat and handshake', () => {
   it('closes a peer that never answers ping with 4001 and keeps one that does', async () => {
-    const { hub } = await hubWith({ heartbeatMs: 500 });
+    const hub = await hubWith({ heartbeatMs: 500 });
     const silent = await client(hub.wsUrl, { autoPong: false });
     const alive = await client(hub.wsUrl);
     await alive.subscribe('hb');
@@ -39,7 +37,7 @@ describe('heartbeat and handshake', () => {
   });
 
   it('closes a socket that sends no hello in time with 4003', async () => {
-    const { hub } = await hubWith({ handshakeTimeoutMs: 200 });
+    const hub = await hubWith({ handshakeTimeoutMs: 200 });
     const idle = await client(hub.wsUrl, { hello: false });
     expect((await idle.closed()).code).toBe(4003);
     expect(idle.errors()[0]?.code).toBe(ErrorCode.HandshakeTimeout);
@@ -48,7 +46,7 @@ describe('heartbeat and handshake', () => {
 
 describe('drain', () => {
   it('sends drain, closes with 1012 and refuses new sockets', async () => {
-    const { hub } = await hubWith({});
+    const hub = await hubWith({});
     const c = await client(hub.wsUrl);
     expect((await http(`${hub.url}/healthz`)).body).toEqual({ status: 'ok' });
     const draining = hub.drain('deploy');

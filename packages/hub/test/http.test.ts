@@ -1,9 +1,7 @@
 import { ErrorCode } from '@herald/protocol';
+import { http, publishMany, range, startTestHub, TestClient, type TestHub, waitFor } from '@herald/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStore, type EventStore, type Hub } from '../src/index.js';
-import { http, publishMany, startTestHub, type TestHub } from './helpers/hub.js';
-import { waitFor } from './helpers/wait-for.js';
-import { range, TestClient } from './helpers/ws-client.js';
 
 interface SseEvent {
   id?: string;
@@ -59,10 +57,10 @@ let store: EventStore;
 beforeAll(async () => {
   store = createMemoryStore({ maxCount: 20 });
   t = await startTestHub({ store });
-  hub = t.hub;
+  hub = t;
 });
 afterAll(async () => {
-  await t.cleanup();
+  await t.close();
   await store.close();
 });
 

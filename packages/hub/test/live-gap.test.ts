@@ -1,3 +1,4 @@
+import { seqs, TestClient, waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type Broker,
@@ -6,8 +7,6 @@ import {
   type EventStore,
   startHub,
 } from '../src/index.js';
-import { waitFor } from './helpers/wait-for.js';
-import { seqs, TestClient } from './helpers/ws-client.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {

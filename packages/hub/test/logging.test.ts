@@ -1,10 +1,9 @@
 import { Writable } from 'node:stream';
+import { http, TestClient } from '@herald/testing';
 import { SignJWT } from 'jose';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHub } from '../src/index.js';
-import { http } from './helpers/hub.js';
-import { TestClient } from './helpers/ws-client.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { publishMany, range, seqs, TestClient, waitFor } from '@herald/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Broker, createRedisBroker, type Hub, type HubOptions, startHub } from '../src/index.js';
-import { publishMany } from './helpers/hub.js';
-import { waitFor } from './helpers/wait-for.js';
-import { range, seqs, TestClient } from './helpers/ws-client.js';
 
 const REDIS = 'redis://127.0.0.1:6379';
 const cleanups: (() => Promise<unknown> | unknown)[] = [];

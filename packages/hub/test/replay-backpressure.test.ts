@@ -1,8 +1,6 @@
 import type { Socket } from 'node:net';
+import { range, seqs, startTestHub, TestClient, waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestHub } from './helpers/hub.js';
-import { waitFor } from './helpers/wait-for.js';
-import { range, seqs, TestClient } from './helpers/ws-client.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -12,8 +10,8 @@ afterEach(async () => {
 describe('replay under backpressure', () => {
   it('waits for a peer that stops reading and finishes the replay, in order, once it reads again', async () => {
     const t = await startTestHub({ sqlite: true });
-    cleanups.push(() => t.cleanup());
-    const { hub } = t;
+    cleanups.push(() => t.close());
+    const hub = t;
     const payload = 'y'.repeat(8 * 1024);
     const count = 1600;
     for (let n = 0; n < count; n += 50) {

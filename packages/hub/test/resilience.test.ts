@@ -1,9 +1,7 @@
 import { ErrorCode } from '@herald/protocol';
+import { http, range, seqs, startTestHub, TestClient, waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStore, type EventStore } from '../src/index.js';
-import { http, startTestHub } from './helpers/hub.js';
-import { waitFor } from './helpers/wait-for.js';
-import { range, seqs, TestClient } from './helpers/ws-client.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -39,8 +37,8 @@ describe('failures inside the hub', () => {
     const store = faultyStore();
     cleanups.push(() => store.close());
     const t = await startTestHub({ store });
-    cleanups.push(() => t.cleanup());
-    const { hub } = t;
+    cleanups.push(() => t.close());
+    const hub = t;
     const neighbour = await TestClient.connect(hub.wsUrl);
     const victim = await TestClient.connect(hub.wsUrl);
     cleanups.push(
@@ -75,8 +73,8 @@ describe('failures inside the hub', () => {
 
   it('stores a WebSocket publish retried with the same id once', async () => {
     const t = await startTestHub({});
-    cleanups.push(() => t.cleanup());
-    const c = await TestClient.connect(t.hub.wsUrl);
+    cleanups.push(() => t.close());
+    const c = await TestClient.connect(t.wsUrl);
     cleanups.push(() => c.close());
     await c.subscribe('idem');
     const event = { type: 't', data: 'once', id: 'client-generated-1' };
@@ -87,7 +85,7 @@ describe('failures inside the hub', () => {
     });
     const again = await c.request({ type: 'publish', channel: 'idem', event });
     expect(again).toMatchObject({ type: 'ack', seq: 1, duplicate: true });
-    await t.hub.publish('idem', [{ type: 't', data: 'next' }]);
+    await t.publish('idem', [{ type: 't', data: 'next' }]);
     await waitFor(() => c.events('idem').length === 2);
     expect(c.events('idem').map((e) => [e.seq, e.id])).toEqual([
       [1, 'client-generated-1'],
@@ -97,9 +95,9 @@ describe('failures inside the hub', () => {
 
   it('accepts requests pipelined right after hello, before welcome', async () => {
     const t = await startTestHub({});
-    cleanups.push(() => t.cleanup());
-    await t.hub.publish('pipe', [{ type: 't', data: 1 }]);
-    const c = await TestClient.connect(t.hub.wsUrl, { hello: false });
+    cleanups.push(() => t.close());
+    await t.publish('pipe', [{ type: 't', data: 1 }]);
+    const c = await TestClient.connect(t.wsUrl, { hello: false });
     cleanups.push(() => c.close());
     c.send({ type: 'hello', requestId: 'req-1' });
     c.send({ type: 'subscribe', rid: 's', channel: 'pipe', since: { seq: 0 } });

@@ -1,9 +1,16 @@
 import type { SubscribedMessage } from '@herald/protocol';
+import {
+  http,
+  publishMany,
+  range,
+  seqs,
+  startTestHub,
+  TestClient,
+  type TestHub,
+  waitFor,
+} from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../src/index.js';
-import { http, publishMany, startTestHub, type TestHub } from './helpers/hub.js';
-import { waitFor } from './helpers/wait-for.js';
-import { range, seqs, TestClient } from './helpers/ws-client.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -12,7 +19,7 @@ afterEach(async () => {
 
 async function hubFor(options: Parameters<typeof startTestHub>[0]): Promise<TestHub> {
   const t = await startTestHub(options);
-  cleanups.push(() => t.cleanup());
+  cleanups.push(() => t.close());
   return t;
 }
 
@@ -24,7 +31,7 @@ async function client(url: string): Promise<TestClient> {
 
 describe('replay then live', () => {
   it('replays exactly 501..1000 after since=500, then live events with no gap or duplicate', async () => {
-    const { hub } = await hubFor({ sqlite: true });
+    const hub = await hubFor({ sqlite: true });
     await publishMany(hub.url, 'run:1', 1000);
     const c = await client(hub.wsUrl);
     // Publish more while the replay is in progress, and after it.
@@ -45,7 +52,7 @@ describe('replay then live', () => {
   });
 
   it('without since sends only events after lastSeq', async () => {
-    const { hub } = await hubFor({});
+    const hub = await hubFor({});
     await publishMany(hub.url, 'a', 5);
     const c = await client(hub.wsUrl);
     const reply = (await c.subscribe('a')) as SubscribedMessage;
@@ -56,7 +63,7 @@ describe('replay then live', () => {
   });
 
   it('packs a backlog into frames and keeps per-channel order across many channels', async () => {
-    const { hub } = await hubFor({});
+    const hub = await hubFor({});
     const c = await client(hub.wsUrl);
     for (const ch of ['x:1', 'x:2', 'x:3']) await c.subscribe(ch);
     await Promise.all(
@@ -75,7 +82,7 @@ describe('positions outside history', () => {
   it('reports recovered:false (never a silent hole) for trimmed, future and other-epoch positions', async () => {
     const store = createMemoryStore({ maxCount: 10 });
     cleanups.push(() => store.close());
-    const { hub } = await hubFor({ store });
+    const hub = await hubFor({ store });
     await publishMany(hub.url, 'r', 50);
     await store.trim();
     const history = await http(`${hub.url}/v1/channels/r/events?after=0&limit=1000`);

@@ -1,8 +1,6 @@
 import type { Socket } from 'node:net';
+import { range, seqs, startTestHub, TestClient, type TestHub, waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from './helpers/hub.js';
-import { waitFor } from './helpers/wait-for.js';
-import { range, seqs, TestClient } from './helpers/ws-client.js';
 
 const MAX_BUFFERED = 256 * 1024;
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -13,8 +11,8 @@ afterEach(async () => {
 describe('slow consumers', () => {
   it('cuts a peer that stops reading with 4008, drops its queue, and leaves others whole', async () => {
     const t: TestHub = await startTestHub({ limits: { maxBufferedBytes: MAX_BUFFERED } });
-    cleanups.push(() => t.cleanup());
-    const { hub } = t;
+    cleanups.push(() => t.close());
+    const hub = t;
     const slow = await TestClient.connect(hub.wsUrl);
     const healthy = await TestClient.connect(hub.wsUrl);
     cleanups.push(

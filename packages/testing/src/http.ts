@@ -1,51 +1,34 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Hub, type HubOptions, startHub } from '../../src/index.js';
-
-/** A hub on port 0 with a silent logger; `sqlite: true` gives it a temp data dir removed by `cleanup`. */
-export interface TestHub {
-  hub: Hub;
-  dataDir: string | undefined;
-  /** Closes the hub and restarts it on the same data dir (new port). */
-  restart(extra?: HubOptions): Promise<Hub>;
-  /** Closes the hub and removes the data dir. */
-  cleanup(): Promise<void>;
+/** Options of {@link http}. */
+export interface HttpRequestOptions {
+  /** @default 'POST' with a body, else 'GET' */
+  method?: string;
+  /** Sent as JSON, with `content-type: application/json` unless `headers` set one. */
+  body?: unknown;
+  /** Sent as is instead of `body` (to test malformed bodies). */
+  raw?: string;
+  headers?: Record<string, string>;
 }
 
-/** Starts a test hub. */
-export async function startTestHub(options: HubOptions & { sqlite?: boolean } = {}): Promise<TestHub> {
-  const { sqlite, ...rest } = options;
-  const dataDir = sqlite ? await mkdtemp(join(tmpdir(), 'herald-hub-test-')) : undefined;
-  const make = (extra: HubOptions = {}): Promise<Hub> =>
-    startHub({
-      port: 0,
-      logger: false,
-      ...(dataDir === undefined ? {} : { store: { kind: 'sqlite', dir: dataDir } }),
-      ...rest,
-      ...extra,
-    });
-  const t: TestHub = {
-    hub: await make(),
-    dataDir,
-    async restart(extra) {
-      await t.hub.close();
-      t.hub = await make(extra);
-      return t.hub;
-    },
-    async cleanup() {
-      await t.hub.close();
-      if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-  return t;
+/** What {@link http} resolves with. */
+export interface HttpResponse {
+  readonly status: number;
+  /** The body parsed as JSON, or its text when it is not JSON (metrics, SSE). */
+  readonly body: unknown;
+  readonly headers: Headers;
+  readonly text: string;
 }
 
-/** Posts JSON (or a raw string body) to the hub and returns status, headers and parsed body. */
-export async function http(
-  url: string,
-  init: { method?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: unknown; headers: Headers; text: string }> {
+/**
+ * Makes one HTTP request (to a hub's `url` plus a path) and returns status, headers, text and the body
+ * parsed as JSON when it is JSON. It never rejects on an HTTP error status: tests assert on `status`.
+ *
+ * @example
+ * ```ts
+ * const res = await http(`${hub.url}/v1/channels/run:1/events`, { body: { type: 'step', data: {} } });
+ * expect(res.status).toBe(201);
+ * ```
+ */
+export async function http(url: string, init: HttpRequestOptions = {}): Promise<HttpResponse> {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined;
   if (init.raw !== undefined) body = init.raw;
@@ -68,8 +51,18 @@ export async function http(
   return { status: res.status, body: parsed, headers: res.headers, text };
 }
 
-/** Publishes `count` events `{type:'n', data:{i}}` to `channel` over HTTP in batches of 100. */
-export async function publishMany(baseUrl: string, channel: string, count: number, start = 0, key?: string) {
+/**
+ * Publishes `count` events `{type: 'n', data: {i}}` to `channel` through the HTTP API of the hub at
+ * `baseUrl`, in batches of 100, with `i` counting from `start`. `key` is sent as the publisher key. Rejects
+ * on the first batch the hub does not answer 201.
+ */
+export async function publishMany(
+  baseUrl: string,
+  channel: string,
+  count: number,
+  start = 0,
+  key?: string,
+): Promise<void> {
   for (let i = 0; i < count; i += 100) {
     const batch = [];
     for (let j = i; j < Math.min(count, i + 100); j++) batch.push({ type: 'n', data: { i: start + j } });

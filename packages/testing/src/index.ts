@@ -1,6 +1,7 @@
 /**
  * Test kit for apps built on Herald: an in-process hub on a free port that can restart in place, a
- * fault-injecting TCP proxy to simulate network trouble, a polling `waitFor` helper and a token signer.
+ * fault-injecting TCP proxy to simulate network trouble, a polling `waitFor` helper, a token signer, and
+ * wire-level helpers (a raw protocol client, HTTP requests, seq assertions) for tests of the hub itself.
  * @packageDocumentation
  */
 export {
@@ -9,6 +10,14 @@ export {
   type FaultProxyOptions,
   type FaultProxyStats,
 } from './fault-proxy.js';
+export { type HttpRequestOptions, type HttpResponse, http, publishMany } from './http.js';
+export { range, seqs } from './sequences.js';
+export {
+  type ServerErrorMessage,
+  TestClient,
+  type TestClientClose,
+  type TestClientOptions,
+} from './test-client.js';
 export { startTestHub, type TestHub, type TestHubOptions } from './test-hub.js';
 export { createTestToken, type TestTokenOptions } from './test-token.js';
-export { type WaitForOptions, waitFor } from './wait-for.js';
+export { type WaitForOptions, type WaitForResult, waitFor } from './wait-for.js';

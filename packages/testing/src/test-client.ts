@@ -4,32 +4,65 @@ import { waitFor } from './wait-for.js';
 
 /** Options of {@link TestClient.connect}. */
 export interface TestClientOptions {
-  /** Subprotocols to offer. @default ['herald.v1'] */
+  /**
+   * Subprotocols to offer.
+   * @default ['herald.v1']
+   */
   protocols?: string[];
-  /** Send `hello` and wait for `welcome`. @default true */
+  /**
+   * Send `hello` and wait for `welcome` (or `error`) before `connect` resolves.
+   * @default true
+   */
   hello?: boolean;
+  /** Connection token sent in `hello`. @default none (an open dev hub needs none) */
   token?: string;
-  /** Answer hub pings. @default true */
+  /**
+   * Answer hub pings with pongs.
+   * @default true
+   */
   autoPong?: boolean;
 }
 
+/** How the socket closed: the WebSocket close code and reason. */
+export interface TestClientClose {
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** An `error` message of the hub. */
+export type ServerErrorMessage = Extract<ServerMessage, { type: 'error' }>;
+
 let ridCounter = 0;
 
-/** A raw `ws` client that records every hub message, for protocol-level tests. */
+/**
+ * A raw WebSocket client of the Herald protocol that records every message the hub sends, for tests of a
+ * hub at the wire level: no reconnect, no dedupe, no queue, frames exactly as sent. (To test an app, use
+ * `createClient` from `@herald/client` against {@link startTestHub} instead.)
+ *
+ * @example
+ * ```ts
+ * const c = await TestClient.connect(hub.wsUrl);
+ * await c.subscribe('run:1', { seq: 0 });
+ * await waitFor(() => c.events('run:1').length === 3);
+ * expect(seqs(c.events('run:1'))).toEqual(range(1, 3));
+ * c.close();
+ * ```
+ */
 export class TestClient {
+  /** Every message received, in arrival order. */
   readonly messages: ServerMessage[] = [];
-  closeInfo: { code: number; reason: string } | null = null;
-  private autoPong: boolean;
+  /** How the socket closed, or `null` while it is open. */
+  closeInfo: TestClientClose | null = null;
+  readonly #ws: WebSocket;
+  readonly #autoPong: boolean;
 
-  private constructor(
-    readonly ws: WebSocket,
-    options: TestClientOptions,
-  ) {
-    this.autoPong = options.autoPong ?? true;
+  private constructor(ws: WebSocket, options: TestClientOptions) {
+    this.#ws = ws;
+    this.#autoPong = options.autoPong ?? true;
     ws.on('message', (data) => {
       const msg = JSON.parse(String(data)) as ServerMessage;
       this.messages.push(msg);
-      if (msg.type === 'ping' && this.autoPong) this.send({ type: 'pong', ts: msg.ts });
+      if (msg.type === 'ping' && this.#autoPong) this.send({ type: 'pong', ts: msg.ts });
     });
     ws.on('close', (code, reason) => {
       this.closeInfo = { code, reason: String(reason) };
@@ -37,7 +70,10 @@ export class TestClient {
     ws.on('error', () => undefined);
   }
 
-  /** Opens a socket (and by default completes the handshake). */
+  /**
+   * Opens a socket to `wsUrl` (a hub's `wsUrl`) and, unless `hello: false`, completes the handshake. A
+   * refused handshake still resolves: look at {@link TestClient.errors} and {@link TestClient.closeInfo}.
+   */
   static async connect(wsUrl: string, options: TestClientOptions = {}): Promise<TestClient> {
     const ws = new WebSocket(wsUrl, options.protocols ?? ['herald.v1']);
     const client = new TestClient(ws, options);
@@ -53,18 +89,29 @@ export class TestClient {
     return client;
   }
 
-  /** Sends an object as JSON, or a string / Buffer as is. */
-  send(message: unknown, binary = false): void {
-    const data = typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message);
-    this.ws.send(data, { binary });
+  /**
+   * The underlying socket, a `ws` WebSocket (cast it to `import('ws').WebSocket`), for faults the methods
+   * here do not cover, such as pausing its TCP socket. Typed `unknown` so the kit's types need no `@types/ws`.
+   */
+  get ws(): unknown {
+    return this.#ws;
   }
 
-  /** Waits for a message matching `pred` (searching everything received so far). */
+  /** Sends an object as JSON, or a string / Buffer as is (`binary` sends a binary frame). */
+  send(message: unknown, binary = false): void {
+    const data = typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message);
+    this.#ws.send(data, { binary });
+  }
+
+  /**
+   * Waits for a message matching `pred`, searching everything received so far, and returns it. Rejects
+   * after `timeoutMs`.
+   */
   waitFor<T extends ServerMessage = ServerMessage>(
     pred: (m: ServerMessage) => boolean,
     timeoutMs = 10_000,
   ): Promise<T> {
-    return waitFor(() => this.messages.find(pred) as T | undefined, {
+    return waitFor(() => (this.messages.find(pred) as T | undefined) ?? false, {
       timeoutMs,
       message: 'expected message not received',
     });
@@ -80,12 +127,15 @@ export class TestClient {
     return this.waitFor((m) => 'rid' in m && m.rid === rid, timeoutMs);
   }
 
-  /** Subscribes and returns the reply (`subscribed` or `error`). */
-  subscribe(channel: string, since?: { seq: number; epoch?: string }) {
+  /** Subscribes to `channel`, from `since` if given, and returns the reply (`subscribed` or `error`). */
+  subscribe(
+    channel: string,
+    since?: { seq: number; epoch?: string },
+  ): Promise<ServerMessage & { rid?: string }> {
     return this.request({ type: 'subscribe', channel, ...(since === undefined ? {} : { since }) });
   }
 
-  /** Every event received for `channel`, in arrival order. */
+  /** Every event received for `channel` (or for every channel), in arrival order. */
   events(channel?: string): Envelope[] {
     const out: Envelope[] = [];
     for (const m of this.messages) {
@@ -95,31 +145,19 @@ export class TestClient {
     return out;
   }
 
-  /** Error messages received. */
-  errors(): Extract<ServerMessage, { type: 'error' }>[] {
-    return this.messages.filter((m): m is Extract<ServerMessage, { type: 'error' }> => m.type === 'error');
+  /** The `error` messages received. */
+  errors(): ServerErrorMessage[] {
+    return this.messages.filter((m): m is ServerErrorMessage => m.type === 'error');
   }
 
-  /** Waits until the socket is closed and returns the close code. */
-  async closed(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
+  /** Waits until the socket is closed and returns its close code and reason. Rejects after `timeoutMs`. */
+  async closed(timeoutMs = 10_000): Promise<TestClientClose> {
     return waitFor(() => this.closeInfo, { timeoutMs, message: 'socket did not close' });
   }
 
-  /** Closes the socket (idempotent). */
+  /** Drops the connection at once, without a close handshake (idempotent). */
   close(): void {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
-      this.ws.terminate();
+    if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING)
+      this.#ws.terminate();
   }
-}
-
-/** Asserts seqs are exactly `from..to` in order. Returns the list of seqs for messages. */
-export function seqs(events: readonly Envelope[]): number[] {
-  return events.map((e) => e.seq);
-}
-
-/** `[from, from+1, …, to]`. */
-export function range(from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let i = from; i <= to; i++) out.push(i);
-  return out;
 }

@@ -18,22 +18,38 @@ export interface WaitForOptions {
 }
 
 /**
- * Polls `fn` until it succeeds, instead of sleeping a fixed time. An attempt succeeds when `fn` (or its
- * promise) neither throws nor returns a falsy value other than `undefined`: a truthy result resolves with
- * that result, and an assertion callback that returns nothing resolves once its assertions pass. `false`,
- * `null`, `0` and `''` keep waiting. To wait for a value that may be `undefined`, return `value ?? false`.
+ * What {@link waitFor} resolves with: the result of `fn`, without the falsy values that keep it waiting.
+ * A `boolean` callback resolves with `true`, `() => list.find(p) ?? false` with the found item.
+ */
+export type WaitForResult<T> = Exclude<T, false | null | 0 | 0n | ''>;
+
+/**
+ * Polls `fn` until it succeeds, instead of sleeping a fixed time. One rule covers both kinds of callback:
  *
- * On timeout it rejects with the last error `fn` threw (so assertion diffs stay readable), or with an
- * `Error` carrying `message` (and the last error as `cause`). An attempt that hangs is cut off at the
- * deadline too.
+ * - a **predicate or lookup** (`() => events.length === 3`, `() => out.match(re)`) succeeds when it returns
+ *   a truthy value, and `waitFor` resolves with that value; `false`, `null`, `0` and `''` keep waiting;
+ * - an **assertion callback** (`() => expect(events).toHaveLength(3)`, which returns nothing) succeeds once
+ *   it stops throwing.
+ *
+ * So `undefined` counts as success. A lookup that yields `undefined` for "not yet" (`Array.prototype.find`,
+ * an optional property) must say so with `?? false`, or it would resolve at once. A throw always counts
+ * as "not yet".
+ *
+ * On timeout it rejects with the last error `fn` threw (so assertion diffs stay readable), or, when
+ * `message` is given or nothing threw, with an `Error` carrying `message` (and the last error as `cause`).
+ * An attempt that hangs is cut off at the deadline too.
  *
  * @example
  * ```ts
  * await waitFor(() => expect(received).toHaveLength(3));
+ * await waitFor(() => hub.connectionCount() === 0, { timeoutMs: 20_000 });
  * const ack = await waitFor(() => acks.find((a) => a.id === 'x') ?? false, { message: 'ack for x' });
  * ```
  */
-export async function waitFor<T>(fn: () => T | Promise<T>, options: WaitForOptions = {}): Promise<T> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  options: WaitForOptions = {},
+): Promise<WaitForResult<T>> {
   const { timeoutMs = 10_000, intervalMs = 20, message } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -44,7 +60,8 @@ export async function waitFor<T>(fn: () => T | Promise<T>, options: WaitForOptio
   for (;;) {
     const attempt = await attemptUntil(fn, deadline);
     if (attempt.kind === 'value') {
-      if (attempt.value || attempt.value === undefined) return attempt.value;
+      // Only the falsy values WaitForResult excludes get here as failures.
+      if (attempt.value || attempt.value === undefined) return attempt.value as WaitForResult<T>;
       hasError = false;
       lastResult = attempt.value;
     } else if (attempt.kind === 'error') {

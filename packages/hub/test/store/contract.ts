@@ -1,8 +1,8 @@
 import { ErrorCode, HeraldError, type PublishInput } from '@herald/protocol';
+import { waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoreRuntimeOptions } from '../../src/store/retention.js';
 import type { EventStore, RetentionOptions } from '../../src/store/types.js';
-import { waitFor } from '../helpers/wait-for.js';
 
 /** What the contract suite asks of a store under test. */
 export interface StoreFactoryOptions extends StoreRuntimeOptions {

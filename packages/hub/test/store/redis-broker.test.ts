@@ -1,8 +1,8 @@
 import type { Envelope } from '@herald/protocol';
 import { ErrorCode, HeraldError } from '@herald/protocol';
+import { waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisBroker, type RedisBroker } from '../../src/store/redis-broker.js';
-import { waitFor } from '../helpers/wait-for.js';
 import { REDIS_URL, testPrefix } from './redis-keys.js';
 
 const envelope = (channel: string, seq: number): Envelope => ({

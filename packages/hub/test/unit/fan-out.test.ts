@@ -1,11 +1,11 @@
 import type { Envelope } from '@herald/protocol';
+import { waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelRegistry, type ChannelSubscriber } from '../../src/channels.js';
 import type { EncodedBatch } from '../../src/encoded-batch.js';
 import { createLocalBroker } from '../../src/store/local-broker.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { Broker, EventStore } from '../../src/store/types.js';
-import { waitFor } from '../helpers/wait-for.js';
 
 class Collector implements ChannelSubscriber {
   readonly batches: number[][] = [];

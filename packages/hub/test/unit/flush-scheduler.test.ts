@@ -1,6 +1,6 @@
+import { waitFor } from '@herald/testing';
 import { describe, expect, it } from 'vitest';
 import { FlushScheduler } from '../../src/flush-scheduler.js';
-import { waitFor } from '../helpers/wait-for.js';
 
 class Peer {
   flushScheduled = false;
