@@ -17,7 +17,7 @@ const hub = spawn(
     '--conditions=source',
     '--import',
     'tsx',
-    'packages/hub/src/cli.ts',
+    'packages/cli/src/cli.ts',
     'serve',
     '--demo',
     ...process.argv.slice(2),

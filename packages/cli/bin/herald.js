@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 const cli = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(cli)) {
   process.stderr.write(
-    'herald: @herald/hub is not built (dist/cli.js is missing); in the Herald repository run `npm run build:packages`\n',
+    'herald: @herald/cli is not built (dist/cli.js is missing); in the Herald repository run `npm run build:packages`\n',
   );
   process.exit(1);
 }

@@ -4,8 +4,8 @@
  * built copy of this file).
  * @packageDocumentation
  */
-import { runCli } from './cli/main.js';
-import { ignoreBrokenStdio } from './cli/stdio.js';
+import { runCli } from './main.js';
+import { ignoreBrokenStdio } from './stdio.js';
 
 ignoreBrokenStdio();
 const code = await runCli(process.argv.slice(2));

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './errors.js';
 
-/** What `--demo` uses from `@herald/simulator` (loaded lazily so the hub does not depend on it). */
+/** What `--demo` uses from `@herald/simulator` (loaded lazily so the CLI does not depend on it). */
 interface SimulatorModule {
   startSimulator(options: { baseUrl: string; publisherKey?: string }): { stop(): Promise<void> };
 }
@@ -15,8 +15,8 @@ export interface Demo {
 }
 
 /**
- * Finds `apps/dashboard/dist` by walking up from this module, so it works from `src/cli/` (dev) and from
- * the built `dist/cli/` alike.
+ * Finds `apps/dashboard/dist` by walking up from this module, so it works from `src/` (dev) and from the
+ * built `dist/` alike.
  */
 export function findDashboardDist(
   from: string = dirname(fileURLToPath(import.meta.url)),
@@ -48,7 +48,7 @@ export async function loadDemo(
   if (dashboard === undefined) {
     throw new CliError(`${NEEDS_REPO} (apps/dashboard/dist is not built here; \`npm start\` builds it)`);
   }
-  // A variable specifier keeps bundlers from inlining the simulator into the hub.
+  // A variable specifier keeps bundlers from inlining the simulator into the CLI.
   const specifier = '@herald/simulator';
   let mod: SimulatorModule;
   try {

@@ -5,9 +5,11 @@ import { SERVE_USAGE, serve } from './serve.js';
 import { writeLine } from './stdio.js';
 import { TAIL_USAGE, tail } from './tail.js';
 
-/** Output streams of the CLI (injectable for tests). */
+/** Where {@link runCli} prints: one call per line, without the trailing newline (injectable for tests). */
 export interface CliIo {
+  /** Results: the `listening on` line, acks, tailed events. */
   out(line: string): void;
+  /** Errors and status lines. */
   err(line: string): void;
 }
 
@@ -30,9 +32,9 @@ const USAGE = `usage:
   ${TAIL_USAGE}
   herald --version`;
 
-/** The version of the installed `@herald/hub` (this file sits two levels below its package.json). */
+/** The version of the installed `@herald/cli` (this file sits one level below its package.json). */
 export function cliVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
   return pkg.version;
@@ -47,7 +49,17 @@ const asksHelp = (argv: readonly string[]): boolean => {
 /**
  * Runs `herald <command> …` and resolves with the exit code. Errors print one line, never a stack:
  * usage errors exit 2 (an unknown flag also prints the command's usage), runtime failures (port in use,
- * unsafe config, hub errors) exit 1. `--help` on any command prints its usage and exits 0.
+ * unsafe config, hub errors) exit 1. `--help` on any command prints its usage and exits 0. `serve` and
+ * `tail` resolve only after SIGTERM or SIGINT.
+ *
+ * @param argv - the arguments after `herald`, e.g. `['publish', 'run:1', 'step', '{"n":1}']`
+ * @param io - where lines are printed; stdout and stderr by default
+ *
+ * @example
+ * ```ts
+ * const lines: string[] = [];
+ * const code = await runCli(['--version'], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+ * ```
  */
 export async function runCli(argv: readonly string[], io: CliIo = STDIO): Promise<number> {
   const [name, ...rest] = argv;

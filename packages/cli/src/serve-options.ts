@@ -1,5 +1,4 @@
-import type { AuthOptions, HubOptions, LimitOptions } from '../config.js';
-import type { RetentionOptions } from '../store/types.js';
+import type { AuthOptions, HubOptions, LimitOptions, RetentionOptions } from '@herald/hub';
 import { usage } from './errors.js';
 
 /** How a `herald serve` setting is written and checked. */

@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
-import { HubConfigError } from '../auth/dev-hub.js';
-import type { HubOptions, StoreSpec } from '../config.js';
-import { createLogger, flushLogs, type LogFormat } from '../logger.js';
-import { startHub } from '../server.js';
+import { createHubLogger, HubConfigError, type HubOptions, type StoreSpec, startHub } from '@herald/hub';
 import { loadDemo } from './demo.js';
 import { CliError, usage } from './errors.js';
+import { flushLogs, type LogFormat, stderrLogStream } from './log-stream.js';
 import {
   type CliOnlyKey,
   SERVE_OPTIONS,
@@ -104,9 +102,9 @@ export async function serve(argv: readonly string[], out: (line: string) => void
   const demo =
     settings.get('demo') === true ? await loadDemo(settings.get('static') as string | undefined) : null;
   const staticDir = demo?.staticDir ?? (settings.get('static') as string | undefined);
-  const logger = createLogger(undefined, {
+  const logger = createHubLogger({
     level: (settings.get('log-level') as string | undefined) ?? 'info',
-    ...(settings.has('log-format') ? { format: settings.get('log-format') as LogFormat } : {}),
+    destination: stderrLogStream(settings.get('log-format') as LogFormat | undefined),
   });
   let hub: Awaited<ReturnType<typeof startHub>>;
   try {

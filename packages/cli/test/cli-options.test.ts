@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { http } from '@herald/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadDemo } from '../src/cli/demo.js';
-import { cliVersion, runCli } from '../src/cli/main.js';
-import { resolveServeSettings } from '../src/cli/serve-settings.js';
+import { loadDemo } from '../src/demo.js';
+import { cliVersion, runCli } from '../src/main.js';
+import { resolveServeSettings } from '../src/serve-settings.js';
 import { capture, spawnCli, spawnServe, track } from './helpers/cli.js';
-import { http } from './helpers/hub.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {

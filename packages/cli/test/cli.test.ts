@@ -2,14 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startHub } from '@herald/hub';
 import type { SubscribedMessage } from '@herald/protocol';
+import { http, publishMany, range, seqs, TestClient, waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/main.js';
-import { startHub } from '../src/index.js';
+import { runCli } from '../src/main.js';
 import { type CliProcess, capture, spawnCli, spawnServe, track } from './helpers/cli.js';
-import { http, publishMany } from './helpers/hub.js';
-import { waitFor } from './helpers/wait-for.js';
-import { range, seqs, TestClient } from './helpers/ws-client.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {

@@ -10,6 +10,7 @@ export {
   type LimitOptions,
   type StoreSpec,
 } from './config.js';
+export { createHubLogger, type HubLoggerOptions } from './logger.js';
 export { type Hub, type HubStats, startHub } from './server.js';
 export { createStore } from './store/create-store.js';
 export { createLocalBroker } from './store/local-broker.js';

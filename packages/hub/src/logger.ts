@@ -1,8 +1,4 @@
-import { fstatSync, type Stats } from 'node:fs';
-import { Socket } from 'node:net';
-import { Writable } from 'node:stream';
 import { type DestinationStream, type Logger, pino } from 'pino';
-import pretty from 'pino-pretty';
 
 // Credentials must never reach a log line, even if a caller logs a whole request or message by mistake.
 const REDACT = [
@@ -19,88 +15,39 @@ const REDACT = [
   '*.publisherKeys',
 ];
 
-/** How log lines are written: `pretty` (one human line per entry) or `json` (one JSON object per line). */
-export type LogFormat = 'pretty' | 'json';
-
-/** Options of {@link createLogger} when Herald makes the logger itself. */
-export interface LoggerSettings {
-  /** @default 'info' */
+/** Options of {@link createHubLogger}. */
+export interface HubLoggerOptions {
+  /**
+   * Lowest level written: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.
+   * @default 'info'
+   */
   level?: string;
-  /** @default 'pretty' when stderr is a terminal, else 'json' */
-  format?: LogFormat;
-}
-
-// Past this many bytes waiting for a stalled stderr, log lines are dropped rather than held in memory.
-const MAX_PENDING_LOG_BYTES = 1 << 20;
-
-// stderr is one per process, so is its writer.
-let stderrSocket: Socket | undefined;
-
-/**
- * A writer for fd 2 that never blocks. A pipe or socket is opened as a non-blocking socket: a stalled
- * reader then only fills a bounded buffer (past it lines are dropped), where a blocking write would stall
- * the event loop, or park a thread that process exit waits on for ever. EPIPE (reader gone) drops lines.
- * Files and terminals do not stall, and are written directly.
- */
-function fstatOrUndefined(fd: number): Stats | undefined {
-  try {
-    return fstatSync(fd);
-  } catch {
-    return undefined;
-  }
-}
-
-function stderrWriter(): Writable | DestinationStream {
-  const kind = fstatOrUndefined(2);
-  if (kind === undefined || !(kind.isFIFO() || kind.isSocket()))
-    return pino.destination({ dest: 2, sync: true });
-  stderrSocket ??= new Socket({ fd: 2, readable: false, writable: true });
-  const socket = stderrSocket;
-  socket.unref();
-  socket.on('error', () => {});
-  return new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      if (!socket.destroyed && socket.writableLength < MAX_PENDING_LOG_BYTES) socket.write(chunk);
-      done();
-    },
-  });
-}
-
-function stderrStream(format: LogFormat): DestinationStream {
-  const writer = stderrWriter();
-  if (format === 'json') return writer as DestinationStream;
-  return pretty({
-    destination: writer,
-    colorize: process.stderr.isTTY === true,
-    ignore: 'pid,hostname,name',
-    singleLine: true,
-  });
+  /**
+   * Where the JSON log lines go, e.g. a pretty-printer or a non-blocking writer.
+   * @default stderr (fd 2), one JSON object per line
+   */
+  destination?: DestinationStream;
 }
 
 /**
- * Resolves the `logger` option: the given pino logger, a silent one for `false`, or pino on stderr
- * (human lines on a terminal, JSON otherwise, unless `settings.format` says).
+ * Makes the logger a hub uses when the `logger` option of `startHub` is not given: pino named `herald`, with
+ * tokens, keys and secrets redacted from every line. Pass it as `logger` to keep that redaction while
+ * choosing the level or the destination.
+ *
+ * @example
+ * ```ts
+ * const hub = await startHub({ logger: createHubLogger({ level: 'debug' }) });
+ * ```
  */
-export function createLogger(option: Logger | false | undefined, settings: LoggerSettings = {}): Logger {
-  if (option === false) return pino({ enabled: false });
-  if (option !== undefined) return option;
-  const format = settings.format ?? (process.stderr.isTTY ? 'pretty' : 'json');
+export function createHubLogger(options: HubLoggerOptions = {}): Logger {
   return pino(
-    { name: 'herald', level: settings.level ?? 'info', redact: { paths: REDACT, censor: '[redacted]' } },
-    stderrStream(format),
+    { name: 'herald', level: options.level ?? 'info', redact: { paths: REDACT, censor: '[redacted]' } },
+    options.destination ?? pino.destination({ dest: 2, sync: true }),
   );
 }
 
-/** Waits for log lines still queued for stderr to be written, for at most `timeoutMs` (it may be stalled). */
-export function flushLogs(timeoutMs = 1000): Promise<void> {
-  const socket = stderrSocket;
-  if (socket === undefined || socket.destroyed || socket.writableLength === 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    timer.unref();
-    socket.once('drain', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+/** Resolves the `logger` option: the given pino logger, a silent one for `false`, else {@link createHubLogger}. */
+export function createLogger(option: Logger | false | undefined): Logger {
+  if (option === false) return pino({ enabled: false });
+  return option ?? createHubLogger();
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@herald/testing';
 
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -17,7 +17,7 @@ export interface CliProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-/** Spawns `node --conditions=source --import tsx packages/hub/src/cli.ts …args`. */
+/** Spawns `node --conditions=source --import tsx packages/cli/src/cli.ts …args`. */
 export function spawnCli(args: readonly string[], env: Record<string, string> = {}): CliProcess {
   const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], {
     cwd: ROOT,
