@@ -21,3 +21,13 @@ export function parsePointer(pointer: string): string[] | undefined {
 export function arrayIndex(token: string): number | undefined {
   return /^(0|[1-9][0-9]{0,15})$/.test(token) ? Number(token) : undefined;
 }
+
+/** Escapes one key for use as a pointer token (`~` → `~0`, `/` → `~1`). */
+export function escapeToken(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Builds a pointer from keys, escaping each. */
+export function pointerOf(...keys: readonly string[]): string {
+  return keys.map((k) => `/${escapeToken(k)}`).join('');
+}
