@@ -3,7 +3,7 @@
 // repository, as a real app would (never through workspace links), and proves each one works:
 //   pack the publishable packages -> copy each example to a temp dir, point its @herald/* dependencies (and,
 //   through npm overrides, every transitive one) at the tarballs -> npm install -> type-check and build
-//   with the framework's stock settings -> start a hub from the installed @herald/hub tarball -> serve each
+//   with the framework's stock settings -> start a hub with the installed @herald/cli tarball -> serve each
 //   built app, publish from the Node and Python publishers, and check in Chromium that the events reach
 //   the DOM.
 // One line per check, then `examples: N passed, N failed`. Exits 1 on any failure. Every process it starts
@@ -208,17 +208,18 @@ async function main() {
   process.stdout.write(`examples: temp dir ${TMP}\n`);
   await check('pack the publishable packages', pack, { timeoutMs: 300_000 });
 
-  // The hub, installed on its own as an operator would: npm install @herald/hub.
+  // The `herald` command, installed on its own as an operator would: npm install @herald/cli (its tarball
+  // brings the hub, client and protocol tarballs through the overrides).
   await check(
-    'install @herald/hub from its tarball',
+    'install @herald/cli from its tarball',
     async () => {
       ctx.hubDir = join(APPS, 'hub');
       mkdirSync(ctx.hubDir);
       const pkg = {
-        name: 'herald-hub-install',
+        name: 'herald-cli-install',
         private: true,
-        dependencies: { '@herald/hub': '*' },
-        // better-sqlite3 builds its native addon in an install script, which npm 11 asks to be allowed.
+        dependencies: { '@herald/cli': '*' },
+        // The hub's better-sqlite3 builds its native addon in an install script, which npm 11 asks to be allowed.
         allowScripts: { 'better-sqlite3': true },
       };
       writeFileSync(join(ctx.hubDir, 'package.json'), JSON.stringify(pointAtTarballs(pkg), null, 2));
@@ -241,7 +242,7 @@ async function main() {
   ctx['python-publisher'] = copyExample('python-publisher');
 
   // The CLI from the installed tarball.
-  const hubInstalled = ['install @herald/hub from its tarball'];
+  const hubInstalled = ['install @herald/cli from its tarball'];
   await check(
     'herald --version (installed tarball)',
     async () => {
@@ -249,7 +250,7 @@ async function main() {
         'herald --version',
         await run('npx', ['herald', '--version'], { cwd: ctx.hubDir }),
       );
-      const want = readJson(join(ROOT, 'packages/hub/package.json')).version;
+      const want = readJson(join(ROOT, 'packages/cli/package.json')).version;
       assert(r.stdout.trim() === want, `printed ${JSON.stringify(r.stdout.trim())}, want ${want}`);
       return r.stdout.trim();
     },

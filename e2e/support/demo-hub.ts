@@ -23,12 +23,12 @@ export interface DemoHubOptions {
 const LISTENING = /listening on (http:\/\/\S+)/;
 
 /**
- * Spawns `node --conditions=source --import tsx packages/hub/src/cli.ts serve --port 0 --data <tmp> --demo`
+ * Spawns `node --conditions=source --import tsx packages/cli/src/cli.ts serve --port 0 --data <tmp> --demo`
  * and resolves once it prints `listening on http://…`.
  */
 export async function startDemoHub(options: DemoHubOptions = {}): Promise<DemoHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'herald-e2e-'));
-  const args = ['--conditions=source', '--import', 'tsx', 'packages/hub/src/cli.ts', 'serve'];
+  const args = ['--conditions=source', '--import', 'tsx', 'packages/cli/src/cli.ts', 'serve'];
   args.push('--port', '0', '--data', dataDir, '--log-level', 'warn');
   if (options.demo ?? true) args.push('--demo');
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
