@@ -1,7 +1,6 @@
-import type { PublishInput } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { StoreSpec } from './store/create-store.js';
-import type { AppendResult, Broker, EventStore, RetentionOptions } from './store/types.js';
+import type { Broker, EventStore, RetentionOptions } from './store/types.js';
 
 export type { StoreSpec };
 
@@ -39,12 +38,13 @@ export interface LimitOptions {
    */
   maxBufferedBytes: number;
   /**
-   * Sustained publishes per second, per connection (WebSocket) or per API key (HTTP).
+   * Sustained published events per second, per WebSocket connection, or per credential (publisher key or
+   * token subject) over HTTP; an open dev hub does not limit HTTP publishes (see `PublishLimiter`).
    * @default 100
    */
   publishRatePerSec: number;
   /**
-   * Publish burst size of the token bucket.
+   * Publish burst size of the token bucket. A batch larger than this is accepted from a full bucket.
    * @default 200
    */
   publishBurst: number;
@@ -173,6 +173,3 @@ export function resolveConfig(options: HubOptions): ResolvedConfig {
     retention: options.retention ?? {},
   };
 }
-
-/** The publish path shared by HTTP, WebSocket and {@link Hub.publish}. */
-export type PublishFn = (channel: string, inputs: readonly PublishInput[]) => Promise<AppendResult>;

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { Authenticator } from './auth/authenticator.js';
 import type { ChannelRegistry } from './channels.js';
-import type { PublishFn, ResolvedConfig } from './config.js';
+import type { ResolvedConfig } from './config.js';
 import type { FlushScheduler } from './flush-scheduler.js';
 import type { HubMetrics } from './metrics.js';
+import type { Publisher } from './publish.js';
 import type { EventStore } from './store/types.js';
 
 /** What connections and routes share: one per hub. */
@@ -15,8 +16,8 @@ export interface HubContext {
   readonly auth: Authenticator;
   readonly metrics: HubMetrics;
   readonly logger: Logger;
-  /** The one publish path (store, then broker). */
-  readonly publish: PublishFn;
+  /** The one publish path (admit, validate, rate-limit, store, broker). */
+  readonly publisher: Publisher;
   /** True once the hub started draining. */
   isDraining(): boolean;
 }

@@ -10,8 +10,10 @@ export {
   type LimitOptions,
   type StoreSpec,
 } from './config.js';
+export { createHub, type HubControl, type HubStats, type MountableHub } from './hub.js';
 export { createHubLogger, type HubLoggerOptions } from './logger.js';
-export { type Hub, type HubStats, startHub } from './server.js';
+export type { HubSocket } from './peer/socket.js';
+export { type Hub, startHub } from './server.js';
 export { createStore } from './store/create-store.js';
 export { createLocalBroker } from './store/local-broker.js';
 export { createMemoryStore } from './store/memory.js';
@@ -26,4 +28,3 @@ export type {
   EventStore,
   RetentionOptions,
 } from './store/types.js';
-export type { HubSocket } from './ws/socket.js';

@@ -1,31 +1,9 @@
-import { ErrorCode, HeraldError, type SincePosition } from '@herald/protocol';
+import { ErrorCode, HeraldError } from '@herald/protocol';
 import { EncodedBatch } from './encoded-batch.js';
-import type { ChannelInfo, EventStore } from './store/types.js';
-
-/** Where a subscription starts. */
-export interface ResumePlan {
-  readonly info: ChannelInfo;
-  /** Whether `since` can be resumed with nothing missing (always true without `since`). */
-  readonly recovered: boolean;
-  /** Replay events with seq greater than this, up to `info.lastSeq`. */
-  readonly from: number;
-}
-
-/**
- * Decides how to honour `since`: replay from it when `firstSeq - 1 <= since.seq <= lastSeq` in the same epoch;
- * otherwise (too old, from the future, another epoch) report `recovered: false` and start after `lastSeq`.
- */
-export function planResume(info: ChannelInfo, since: SincePosition | undefined): ResumePlan {
-  if (since === undefined) return { info, recovered: true, from: info.lastSeq };
-  const sameEpoch = since.epoch === undefined || since.epoch === info.epoch;
-  const covered = since.seq >= info.firstSeq - 1 && since.seq <= info.lastSeq;
-  return sameEpoch && covered
-    ? { info, recovered: true, from: since.seq }
-    : { info, recovered: false, from: info.lastSeq };
-}
+import type { EventStore } from './store/types.js';
 
 /** Events read per store call while replaying. */
-export const REPLAY_PAGE = 500;
+const REPLAY_PAGE = 500;
 
 /**
  * Reads `(from, to]` from the store page by page and hands each page to `emit` (which may wait for the peer

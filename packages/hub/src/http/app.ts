@@ -2,25 +2,32 @@ import {
   DEFAULT_HISTORY_LIMIT,
   ErrorCode,
   HeraldError,
+  type HistoryPageBody,
   historyPage,
   MAX_HISTORY_LIMIT,
-  type PublishInput,
+  type PublishResponseBody,
+  publishResult,
 } from '@herald/protocol';
 import type { HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { bearer } from '../auth/authenticator.js';
-import { canPublish, canSubscribe, type Principal } from '../auth/principal.js';
+import { canSubscribe, type Principal } from '../auth/principal.js';
+import { assertChannel } from '../channel-name.js';
 import type { HubContext } from '../context.js';
-import { BucketMap } from '../limits/token-bucket.js';
 import { type Gauges, renderMetrics } from '../metrics.js';
-import { validatePublish } from '../publisher.js';
 import { parseSeqParam, readJsonBody } from './body.js';
 import { errorResponse, toErrorResponse } from './errors.js';
 import { SseStream } from './sse.js';
 import { serveSpa } from './static.js';
 
 type Env = { Bindings: HttpBindings };
+
+const SSE_CORS_HEADERS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'Retry-After',
+};
 
 /** What the HTTP routes need besides the shared context. */
 export interface AppDeps {
@@ -35,16 +42,8 @@ export interface AppDeps {
 
 function channelParam(c: Context<Env>): string {
   const channel = c.req.param('channel') ?? '';
-  validateChannelOnly(channel);
+  assertChannel(channel);
   return channel;
-}
-
-function validateChannelOnly(channel: string): void {
-  try {
-    validatePublish(channel, [{ type: 'x', data: null }], 1);
-  } catch (err) {
-    if (err instanceof HeraldError && err.code === ErrorCode.BadChannel) throw err;
-  }
 }
 
 async function reader(ctx: HubContext, c: Context<Env>, channel: string): Promise<Principal> {
@@ -64,7 +63,6 @@ function methodNotAllowed(allow: string): (c: Context<Env>) => Response {
 export function createApp(deps: AppDeps): Hono<Env> {
   const { ctx, sseStreams } = deps;
   const { limits } = ctx.config;
-  const buckets = new BucketMap(limits.publishRatePerSec, limits.publishBurst);
   const app = new Hono<Env>();
 
   app.use(async (_c, next) => {
@@ -95,31 +93,18 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.all('/metrics', methodNotAllowed('GET, HEAD'));
 
   app.post('/v1/channels/:channel/events', async (c) => {
-    if (ctx.isDraining()) throw new HeraldError(ErrorCode.ShuttingDown, 'hub is draining');
-    const channel = channelParam(c);
-    const principal = await ctx.auth.authenticate(bearer(c.req.header('authorization')));
-    if (!canPublish(principal, channel))
-      throw new HeraldError(ErrorCode.Forbidden, `not allowed to publish to ${channel}`);
-    const body = await readJsonBody(c.req.raw, limits.maxBodyBytes);
-    const inputs: unknown[] = Array.isArray(body) ? body : [body];
-    validatePublish(channel, inputs, limits.maxBatch);
-    if (principal.kind !== 'open') {
-      const bucket = buckets.get(principal.sub ?? '');
-      if (!bucket.take(inputs.length)) {
-        const retryAfter = String(Math.max(1, Math.ceil(bucket.waitMs(inputs.length) / 1000)));
-        return errorResponse(ErrorCode.RateLimited, 'publish rate exceeded', { 'retry-after': retryAfter });
-      }
-    }
-    // validatePublish checked every element's shape.
-    const { results } = await ctx.publish(channel, inputs as PublishInput[]);
-    return c.json(
-      {
-        events: results.map((r) =>
-          r.duplicate ? { id: r.id, seq: r.seq, duplicate: true } : { id: r.id, seq: r.seq },
-        ),
+    const { results } = await ctx.publisher.publish({
+      channel: c.req.param('channel') ?? '',
+      authenticate: () => ctx.auth.authenticate(bearer(c.req.header('authorization'))),
+      events: async () => {
+        const body = await readJsonBody(c.req.raw, limits.maxBodyBytes);
+        return Array.isArray(body) ? body : [body];
       },
-      201,
-    );
+    });
+    const answer: PublishResponseBody = {
+      events: results.map((r) => publishResult(r.id, r.seq, r.duplicate)),
+    };
+    return c.json(answer, 201);
   });
 
   app.get('/v1/channels/:channel/events', async (c) => {
@@ -132,7 +117,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }
     const { info, events } = await ctx.store.read(channel, after, limit);
     c.header('cache-control', 'no-store');
-    return c.json(historyPage(channel, info, events));
+    const page: HistoryPageBody = historyPage(channel, info, events);
+    return c.json(page);
   });
   app.all('/v1/channels/:channel/events', methodNotAllowed('GET, HEAD, POST'));
 
@@ -143,18 +129,13 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const lastEventId = c.req.header('last-event-id');
     const raw = lastEventId !== undefined && lastEventId !== '' ? lastEventId : c.req.query('after');
     const after = raw === undefined || raw === '' ? undefined : parseSeqParam('Last-Event-ID', raw, 0);
-    const stream = new SseStream(ctx, channel, (s) => sseStreams.delete(s));
+    const res = c.env.outgoing;
+    const stream = new SseStream(ctx, channel, res, (s) => sseStreams.delete(s));
     sseStreams.add(stream);
-    c.env?.outgoing?.once('close', () => stream.close());
-    void stream.start(after);
-    return new Response(stream.body, {
-      status: 200,
-      headers: {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-      },
-    });
+    // Written straight to the node response (its buffer is the stream's backpressure), so the CORS
+    // headers the middleware would add to a returned Response are sent here.
+    stream.start(after, SSE_CORS_HEADERS);
+    return RESPONSE_ALREADY_SENT;
   });
   app.all('/v1/channels/:channel/stream', methodNotAllowed('GET, HEAD'));
 

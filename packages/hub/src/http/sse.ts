@@ -1,10 +1,12 @@
-import { type Envelope, ErrorCode } from '@herald/protocol';
+import type { ServerResponse } from 'node:http';
+import { CloseCode, type Envelope } from '@herald/protocol';
 import type { HubContext } from '../context.js';
 import type { EncodedBatch } from '../encoded-batch.js';
-import { planResume, replayRange } from '../replay.js';
-import { Subscription, type SubscriptionOwner } from '../subscription.js';
+import { Peer } from '../peer/peer.js';
+import type { HubSocket, PeerFraming } from '../peer/socket.js';
 
-const encoder = new TextEncoder();
+/** How soon a response that cannot signal 'drain' is re-checked. */
+const DRAIN_POLL_MS = 5;
 
 // SSE fields end at a newline, so an event type must not carry one.
 function sseType(type: string): string {
@@ -21,127 +23,127 @@ export function formatSse(envelopes: readonly Envelope[], encoded: readonly stri
   return out;
 }
 
+const formatBatch = (batch: EncodedBatch): string => formatSse(batch.envelopes, batch.encoded);
+
+/** SSE has no frames: a backlog of batches is simply their events one after another. */
+const SSE_FRAMING: PeerFraming = {
+  batch: formatBatch,
+  pack: (batches) => batches.map(formatBatch).join(''),
+};
+
+/** Adapts a `node:http` response to the hub's {@link HubSocket}. */
+class SseSocket implements HubSocket {
+  constructor(private readonly res: ServerResponse) {}
+
+  /** @inheritdoc */
+  get bufferedAmount(): number {
+    return this.res.writableLength;
+  }
+
+  /** @inheritdoc */
+  send(data: string | Buffer): void {
+    this.res.write(data);
+  }
+
+  /** @inheritdoc */
+  cork(fn: () => void): void {
+    this.res.cork();
+    try {
+      fn();
+    } finally {
+      this.res.uncork();
+    }
+  }
+
+  /** @inheritdoc */
+  onceDrained(fn: () => void): void {
+    const res = this.res;
+    if (!res.writableNeedDrain || res.destroyed) {
+      setTimeout(fn, DRAIN_POLL_MS);
+      return;
+    }
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      fn();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  }
+
+  /** Ends the response; a slow consumer's is destroyed, since what is still queued will not be read. */
+  close(code: number): void {
+    if (code === CloseCode.SlowConsumer) this.res.destroy();
+    else this.res.end();
+  }
+
+  /** @inheritdoc */
+  terminate(): void {
+    this.res.destroy();
+  }
+}
+
 /**
- * One SSE stream on one channel. It is a {@link SubscriptionOwner} like a WebSocket connection, so it
- * shares the gapless replay-then-live logic; its send buffer is the response stream's queue.
+ * One SSE stream on one channel: a {@link Peer} writing to an HTTP response, so it shares the gapless
+ * replay-then-live, the send queue and the slow-consumer limit with WebSocket connections.
  */
-export class SseStream implements SubscriptionOwner {
-  readonly body: ReadableStream<Uint8Array>;
-  private controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  private closed = false;
-  private pendingBytes = 0;
-  private readonly sub: Subscription;
+export class SseStream {
+  private readonly peer: Peer;
 
   constructor(
     private readonly ctx: HubContext,
     readonly channel: string,
-    private readonly onGone: (s: SseStream) => void,
+    private readonly res: ServerResponse,
+    onGone: (stream: SseStream) => void,
   ) {
-    this.sub = new Subscription(this, channel);
-    this.body = new ReadableStream<Uint8Array>(
-      {
-        start: (controller) => {
-          this.controller = controller;
-        },
-        cancel: () => this.close(),
-      },
-      new ByteLengthQueuingStrategy({ highWaterMark: ctx.config.limits.maxBufferedBytes }),
-    );
+    this.peer = new Peer(ctx, new SseSocket(res), SSE_FRAMING, () => onGone(this));
+    res.once('close', () => this.peer.socketClosed());
   }
 
-  /** Registers for live events, writes a gap notice if needed, replays `(after, lastSeq]`, then goes live. */
-  async start(after: number | undefined): Promise<void> {
-    const { registry, store } = this.ctx;
-    registry.add(this.channel, this.sub);
-    try {
-      const plan = planResume(
-        await store.info(this.channel),
-        after === undefined ? undefined : { seq: after },
-      );
-      this.sub.lastSeq = plan.from;
-      this.write('retry: 2000\n\n');
-      if (!plan.recovered) {
-        const gap = {
-          channel: this.channel,
-          epoch: plan.info.epoch,
-          lastSeq: plan.info.lastSeq,
-          recovered: false,
-        };
-        this.write(`event: gap\ndata: ${JSON.stringify(gap)}\n\n`);
-      }
-      await replayRange(store, this.channel, plan.from, plan.info.lastSeq, async (batch) => {
-        this.enqueueBatch(this.sub, batch);
-        await this.writable();
-        return !this.closed;
+  /** Bytes this stream holds in hub memory. */
+  get heldBytes(): number {
+    return this.peer.heldBytes;
+  }
+
+  /**
+   * Sends the headers, then subscribes from `after` (a Last-Event-ID): `retry: 2000`, an `event: gap` when
+   * the position cannot be resumed, the replay of `(after, lastSeq]`, then live events.
+   */
+  start(after: number | undefined, headers: Record<string, string>): void {
+    this.res.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    });
+    this.res.flushHeaders();
+    const since = after === undefined ? undefined : { seq: after };
+    this.peer
+      .subscribe(this.channel, since, (extent, plan) => {
+        this.peer.send('retry: 2000\n\n');
+        if (!plan.recovered) {
+          const gap = {
+            channel: this.channel,
+            epoch: extent.epoch,
+            lastSeq: extent.lastSeq,
+            recovered: false,
+          };
+          this.peer.send(`event: gap\ndata: ${JSON.stringify(gap)}\n\n`);
+        }
+      })
+      .catch((err: unknown) => {
+        this.ctx.logger.warn({ err, channel: this.channel }, 'sse replay failed');
+        this.peer.close(CloseCode.InternalError, 'replay failed');
       });
-      this.sub.goLive();
-    } catch (err) {
-      this.ctx.logger.warn({ err, channel: this.channel }, 'sse replay failed');
-      this.close();
-    }
-  }
-
-  /** @inheritdoc */
-  enqueueBatch(sub: Subscription, batch: EncodedBatch): void {
-    const part = batch.after(sub.lastSeq);
-    if (part === null || this.closed) return;
-    if (part.firstSeq !== sub.lastSeq + 1) {
-      // Seqs lost on the live feed: end the stream so the reader resumes with Last-Event-ID.
-      this.ctx.logger.warn({ channel: this.channel, after: sub.lastSeq }, 'live feed skipped seqs');
-      this.close();
-      return;
-    }
-    sub.lastSeq = part.lastSeq;
-    this.ctx.metrics.eventsDelivered += part.envelopes.length;
-    this.write(formatSse(part.envelopes, part.encoded));
-  }
-
-  /** @inheritdoc */
-  holdPending(bytes: number): void {
-    this.pendingBytes += bytes;
-    if (bytes > 0 && this.pendingBytes > this.ctx.config.limits.maxBufferedBytes) this.slowConsumer();
   }
 
   /** Sends a comment line so proxies keep the stream open. */
   keepAlive(): void {
-    this.write(': ping\n\n');
+    this.peer.send(': ping\n\n');
   }
 
-  private write(text: string): void {
-    const c = this.controller;
-    if (this.closed || c === undefined) return;
-    const bytes = encoder.encode(text);
-    c.enqueue(bytes);
-    this.ctx.metrics.bytesSent += bytes.byteLength;
-    if ((c.desiredSize ?? 0) < 0) this.slowConsumer();
-  }
-
-  private async writable(): Promise<void> {
-    const low = this.ctx.config.limits.maxBufferedBytes / 2;
-    while (!this.closed && (this.controller?.desiredSize ?? 0) < low) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
-  private slowConsumer(): void {
-    if (this.closed) return;
-    this.ctx.metrics.slowConsumerDisconnects++;
-    this.ctx.metrics.error(ErrorCode.SlowConsumer);
-    this.close(true);
-  }
-
-  /** Ends the stream and unsubscribes. `discard` drops what is still queued (slow consumer). Idempotent. */
-  close(discard = false): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.sub.cancel();
-    this.ctx.registry.remove(this.channel, this.sub);
-    try {
-      if (discard) this.controller?.error(new Error('slow consumer'));
-      else this.controller?.close();
-    } catch {
-      // Already closed or errored by the consumer.
-    }
-    this.onGone(this);
+  /** Ends the stream after what is queued (drain). Idempotent. */
+  close(): void {
+    this.peer.close(CloseCode.ServiceRestart, 'draining');
   }
 }

@@ -1,17 +1,7 @@
-import type { Envelope, PublishInput } from '@herald/protocol';
+import type { Envelope, HistoryExtent, PublishInput } from '@herald/protocol';
 
-/** Where a channel's history stands. */
-export interface ChannelInfo {
-  /** Identifies this incarnation of the channel's history; stable across restarts on the same data. */
-  readonly epoch: string;
-  /** Seq of the newest event ever stored, 0 for a channel with no events. */
-  readonly lastSeq: number;
-  /**
-   * Seq of the oldest retained event, or `lastSeq + 1` when nothing is retained. A position `p` can be
-   * resumed with nothing missing when `firstSeq - 1 <= p <= lastSeq`.
-   */
-  readonly firstSeq: number;
-}
+/** Where a channel's history stands, as the stores report it: the protocol's {@link HistoryExtent}. */
+export type ChannelInfo = HistoryExtent;
 
 /** The outcome of one publish (one event of a batch). */
 export interface AppendedEvent {
@@ -41,6 +31,13 @@ export interface RetentionOptions {
    * @default 86400000 (24 h)
    */
   readonly maxAgeMs: number;
+  /**
+   * Most payload bytes (the `data` JSON, UTF-8) kept per channel; the oldest events go first, and the newest
+   * event is always kept. Only the PostgreSQL store honours it: the memory, SQLite, Redis and NATS
+   * JetStream stores ignore it.
+   * @default no byte limit
+   */
+  readonly maxBytes?: number;
 }
 
 /**

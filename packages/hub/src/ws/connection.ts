@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import {
   type ClientMessage,
   CloseCode,
+  closeCodeFor,
   ErrorCode,
   HeraldError,
   isRetryableError,
@@ -10,27 +10,15 @@ import {
 } from '@herald/protocol';
 import { OPEN_PRINCIPAL, type Principal } from '../auth/principal.js';
 import type { HubContext } from '../context.js';
-import type { EncodedBatch } from '../encoded-batch.js';
-import type { Flushable } from '../flush-scheduler.js';
 import { ErrorBudget } from '../limits/error-budget.js';
-import { TokenBucket } from '../limits/token-bucket.js';
-import type { Subscription, SubscriptionOwner } from '../subscription.js';
-import type { HubSocket } from './socket.js';
+import type { TokenBucket } from '../limits/token-bucket.js';
+import { Peer } from '../peer/peer.js';
+import type { HubSocket, PeerFraming } from '../peer/socket.js';
 
-/** A control message queued in order with event batches. */
-class ControlFrame {
-  constructor(readonly data: string) {}
-}
-
-type OutItem = EncodedBatch | ControlFrame;
 type State = 'handshake' | 'authenticating' | 'open' | 'closed';
 
-/** Largest `events` frame the hub builds when packing a backlog. */
-const MAX_PACK_BYTES = 256 * 1024;
 /** Frames a client may pipeline after `hello` before `welcome`. */
 const MAX_EARLY_FRAMES = 32;
-/** How long a closed slow consumer gets to read its close frame before the socket is destroyed. */
-const SLOW_CLOSE_GRACE_MS = 5_000;
 
 /** Codes that mean the peer sent garbage; they spend the error budget (rate or permission refusals do not). */
 const GARBAGE: ReadonlySet<string> = new Set([
@@ -42,30 +30,29 @@ const GARBAGE: ReadonlySet<string> = new Set([
   ErrorCode.BadPosition,
 ]);
 
-/** Dispatches a parsed message on an open connection (implemented in `handlers.ts`). */
+/** `events` frames: one batch is its shared frame; a backlog is packed once per flush round. */
+const WS_FRAMING: PeerFraming = {
+  batch: (batch) => batch.frame(),
+  pack: (batches, packs) => packs.pack(batches),
+};
+
+/** Dispatches a parsed message on a connection (implemented in `handlers.ts`). */
 export type MessageHandler = (conn: Connection, message: ClientMessage) => void;
 
 /**
- * One WebSocket peer: handshake state, subscriptions, and an ordered output queue that packs event batches
- * into frames and enforces the send buffer limit. Written against {@link HubSocket}, not `ws`.
+ * One WebSocket session of the `herald.v1` protocol: handshake, principal (and its refresh and expiry),
+ * heartbeat, the invalid-frame budget and error answers. What it sends and subscribes goes through its
+ * {@link Peer}, which the SSE adapter shares.
  */
-export class Connection implements Flushable, SubscriptionOwner {
-  /** Hub-assigned id (sent in `welcome`, used in logs). */
-  readonly id = randomUUID();
+export class Connection {
+  /** The transport-neutral side: subscriptions, send queue, backpressure. */
+  readonly peer: Peer;
   /** When the socket opened (ms since epoch). */
   readonly openedAt = Date.now();
-  /** The authenticated caller; replaced by an in-band refresh. */
-  principal: Principal = OPEN_PRINCIPAL;
-  /** Subscriptions by channel. */
-  readonly subs = new Map<string, Subscription>();
-  /** @inheritdoc */
-  flushScheduled = false;
-  /** Set when a hub ping is unanswered; any inbound frame clears it. */
-  pongPending = false;
   private state: State = 'handshake';
-  private queue: OutItem[] = [];
-  private queuedBytes = 0;
-  private pendingBytes = 0;
+  private who: Principal = OPEN_PRINCIPAL;
+  /** Set when a hub ping is unanswered; any inbound frame clears it. */
+  private pongPending = false;
   private early: Buffer[] | null = null;
   private refreshAsked = false;
   private bucket: TokenBucket | undefined;
@@ -73,10 +60,26 @@ export class Connection implements Flushable, SubscriptionOwner {
 
   constructor(
     readonly ctx: HubContext,
-    private readonly socket: HubSocket,
+    socket: HubSocket,
     private readonly handle: MessageHandler,
-    private readonly onGone: (conn: Connection) => void,
-  ) {}
+    onGone: (conn: Connection) => void,
+  ) {
+    this.peer = new Peer(ctx, socket, WS_FRAMING, () => {
+      this.state = 'closed';
+      this.early = null;
+      onGone(this);
+    });
+  }
+
+  /** Hub-assigned id (sent in `welcome`, used in logs). */
+  get id(): string {
+    return this.peer.id;
+  }
+
+  /** The authenticated caller; replaced only by {@link Connection.refreshed}. */
+  get principal(): Principal {
+    return this.who;
+  }
 
   /** Whether the handshake finished and the connection is not closed. */
   get isOpen(): boolean {
@@ -86,11 +89,6 @@ export class Connection implements Flushable, SubscriptionOwner {
   /** Whether the connection is closed (or being closed). */
   get isClosed(): boolean {
     return this.state === 'closed';
-  }
-
-  /** Bytes this connection holds in hub memory (output queue plus live events held during replays). */
-  get heldBytes(): number {
-    return this.queuedBytes + this.pendingBytes;
   }
 
   // ---- input ------------------------------------------------------------------------------------
@@ -106,12 +104,9 @@ export class Connection implements Flushable, SubscriptionOwner {
       this.sendError(undefined, ErrorCode.BadMessage, 'binary frames are not supported');
       return;
     }
-    if (data.length > this.ctx.config.limits.maxFrameBytes) {
-      this.sendError(
-        undefined,
-        ErrorCode.FrameTooLarge,
-        `frame over ${this.ctx.config.limits.maxFrameBytes} bytes`,
-      );
+    const { maxFrameBytes } = this.ctx.config.limits;
+    if (data.length > maxFrameBytes) {
+      this.sendError(undefined, ErrorCode.FrameTooLarge, `frame over ${maxFrameBytes} bytes`);
       return;
     }
     if (this.state === 'authenticating') {
@@ -142,7 +137,7 @@ export class Connection implements Flushable, SubscriptionOwner {
   /** Finishes the handshake with `principal`: sends `welcome`, then processes pipelined frames. */
   accept(principal: Principal, requestId: string | undefined): void {
     if (this.state !== 'authenticating') return;
-    this.principal = principal;
+    this.who = principal;
     this.state = 'open';
     const { heartbeatMs, limits } = this.ctx.config;
     this.sendControl({
@@ -163,14 +158,13 @@ export class Connection implements Flushable, SubscriptionOwner {
 
   /** Replaces the principal after an in-band refresh. */
   refreshed(principal: Principal): void {
-    this.principal = principal;
+    this.who = principal;
     this.refreshAsked = false;
   }
 
-  /** The per-connection publish token bucket. */
+  /** This connection's publish bucket (the rule is {@link PublishLimiter}'s). */
   publishBucket(): TokenBucket {
-    const { publishRatePerSec, publishBurst } = this.ctx.config.limits;
-    this.bucket ??= new TokenBucket(publishRatePerSec, publishBurst);
+    this.bucket ??= this.ctx.publisher.limiter.connectionBucket();
     return this.bucket;
   }
 
@@ -180,17 +174,14 @@ export class Connection implements Flushable, SubscriptionOwner {
   tick(now: number): void {
     const { handshakeTimeoutMs, refreshBeforeMs } = this.ctx.config;
     if (this.state === 'handshake' || this.state === 'authenticating') {
-      if (now - this.openedAt >= handshakeTimeoutMs) {
-        this.sendError(undefined, ErrorCode.HandshakeTimeout, 'no hello in time');
-        this.closeWith(CloseCode.HandshakeTimeout, 'handshake timeout');
-      }
+      if (now - this.openedAt >= handshakeTimeoutMs)
+        this.fail(ErrorCode.HandshakeTimeout, 'no hello in time', 'handshake timeout');
       return;
     }
-    const exp = this.principal.exp;
+    const exp = this.who.exp;
     if (this.state !== 'open' || exp === null) return;
     if (now >= exp) {
-      this.sendError(undefined, ErrorCode.TokenExpired, 'token expired');
-      this.closeWith(CloseCode.TokenExpired, 'token expired');
+      this.fail(ErrorCode.TokenExpired, 'token expired', 'token expired');
     } else if (!this.refreshAsked && now >= exp - refreshBeforeMs) {
       this.refreshAsked = true;
       this.sendControl({ type: 'refresh_required', expiresAt: exp });
@@ -206,26 +197,18 @@ export class Connection implements Flushable, SubscriptionOwner {
     if (this.pongPending) {
       this.ctx.metrics.pingTimeouts++;
       this.ctx.metrics.error(ErrorCode.PingTimeout);
-      this.closeWith(CloseCode.PingTimeout, 'ping timeout');
+      this.closeWith(closeCodeFor(ErrorCode.PingTimeout), 'ping timeout');
       return;
     }
     this.pongPending = true;
-    this.sendRaw(frame);
+    this.peer.send(frame);
   }
 
   // ---- output -----------------------------------------------------------------------------------
 
   /** Queues a control message, in order with event batches. */
   sendControl(message: ServerMessage): void {
-    this.sendRaw(JSON.stringify(message));
-  }
-
-  /** Queues an already-encoded control message. */
-  private sendRaw(data: string): void {
-    if (this.state === 'closed') return;
-    this.queue.push(new ControlFrame(data));
-    this.queuedBytes += data.length;
-    this.ctx.scheduler.mark(this);
+    this.peer.send(JSON.stringify(message));
   }
 
   /** Answers an error; garbage input spends the error budget and may close the connection with 4029. */
@@ -254,169 +237,21 @@ export class Connection implements Flushable, SubscriptionOwner {
     this.sendError(rid, ErrorCode.Internal, 'internal error');
   }
 
-  /** @inheritdoc */
-  enqueueBatch(sub: Subscription, batch: EncodedBatch): void {
-    if (this.state === 'closed') return;
-    const part = batch.after(sub.lastSeq);
-    if (part === null) return;
-    if (part.firstSeq !== sub.lastSeq + 1) {
-      // The live feed lost seqs the store could not give back. Never skip them silently: closing makes
-      // the client resume from its last position (and see a gap if the history is gone).
-      this.ctx.logger.warn(
-        { channel: sub.channel, after: sub.lastSeq, got: part.firstSeq },
-        'live feed skipped seqs; closing so the client resumes',
-      );
-      this.closeWith(CloseCode.InternalError, 'events missing from the live feed');
-      return;
-    }
-    sub.lastSeq = part.lastSeq;
-    this.queue.push(part);
-    this.queuedBytes += part.bytes;
-    this.ctx.metrics.eventsDelivered += part.envelopes.length;
-    // Hot path: only the hub's own bytes here; the socket's buffer is added once per flush.
-    if (this.queuedBytes + this.pendingBytes > this.ctx.config.limits.maxBufferedBytes) this.slowConsumer();
-    else this.ctx.scheduler.mark(this);
-  }
-
-  /** @inheritdoc */
-  holdPending(bytes: number): void {
-    this.pendingBytes += bytes;
-    if (bytes > 0 && this.overLimit()) this.slowConsumer();
-  }
-
-  private overLimit(): boolean {
-    return (
-      this.queuedBytes + this.pendingBytes + this.socket.bufferedAmount >
-      this.ctx.config.limits.maxBufferedBytes
-    );
-  }
-
-  private lowWater(): number {
-    return Math.min(64 * 1024, this.ctx.config.limits.maxBufferedBytes / 4);
-  }
-
-  /** Resolves once the peer has drained its backlog below the low-water mark (or the connection closed). */
-  async writable(): Promise<void> {
-    while (this.state !== 'closed' && this.queuedBytes + this.socket.bufferedAmount > this.lowWater()) {
-      await this.progress();
-    }
-  }
-
-  /**
-   * Waits for the next chance of progress: the socket's 'drain' when its own buffer is what is behind; the
-   * scheduler's flush (queued on `setImmediate` before this wait, so it runs first) when only the hub's
-   * queue is; otherwise a short tick.
-   */
-  private progress(): Promise<void> {
-    return new Promise((resolve) => {
-      const socket = this.socket;
-      const behind = socket.bufferedAmount > this.lowWater();
-      if (behind && socket.onceDrained !== undefined) socket.onceDrained(() => resolve());
-      else if (!behind && this.flushScheduled) setImmediate(resolve);
-      else setTimeout(resolve, 5);
-    });
-  }
-
-  /** @inheritdoc */
-  flush(): boolean {
-    if (this.state === 'closed' || this.queue.length === 0) return false;
-    const buffered = this.socket.bufferedAmount;
-    if (buffered + this.queuedBytes + this.pendingBytes > this.ctx.config.limits.maxBufferedBytes) {
-      this.slowConsumer();
-      return false;
-    }
-    // Behind: leave the queue to grow, so it goes out later as few big frames.
-    if (buffered > this.lowWater()) return true;
-    this.writeQueue();
-    return false;
-  }
-
-  private writeQueue(): void {
-    const queue = this.queue;
-    this.queue = [];
-    this.queuedBytes = 0;
-    let sent = 0;
-    const send = (data: string | Buffer): void => {
-      this.socket.send(data);
-      sent += data.length;
-    };
-    this.socket.cork(() => {
-      let pack: EncodedBatch[] = [];
-      let packBytes = 0;
-      const emit = (): void => {
-        const only = pack[0];
-        if (only === undefined) return;
-        if (pack.length === 1) send(only.frame());
-        else send(this.ctx.scheduler.packs.pack(pack));
-        pack = [];
-        packBytes = 0;
-      };
-      for (const item of queue) {
-        if (item instanceof ControlFrame) {
-          emit();
-          send(item.data);
-        } else {
-          if (packBytes + item.bytes > MAX_PACK_BYTES) emit();
-          pack.push(item);
-          packBytes += item.bytes;
-        }
-      }
-      emit();
-    });
-    this.ctx.metrics.bytesSent += sent;
+  /** Sends `error { code }` and closes with the close code the protocol's table gives `code`. */
+  fail(code: ErrorCode, message: string, reason: string): void {
+    this.sendError(undefined, code, message);
+    this.closeWith(closeCodeFor(code), reason);
   }
 
   // ---- closing ----------------------------------------------------------------------------------
 
   /** Sends what is queued, then closes with `code`. */
   closeWith(code: number, reason: string): void {
-    if (this.state === 'closed') return;
-    try {
-      if (this.queue.length > 0) this.writeQueue();
-      this.socket.close(code, reason);
-    } catch (err) {
-      this.ctx.logger.warn({ err, connectionId: this.id }, 'close failed');
-      this.socket.terminate();
-    }
-    this.cleanup();
-  }
-
-  /** Drops the queue and closes with 4008: memory stays bounded whatever the peer does. */
-  private slowConsumer(): void {
-    if (this.state === 'closed') return;
-    this.ctx.metrics.slowConsumerDisconnects++;
-    this.ctx.metrics.error(ErrorCode.SlowConsumer);
-    this.ctx.logger.info({ connectionId: this.id }, 'slow consumer disconnected');
-    this.queue = [];
-    this.queuedBytes = 0;
-    this.cleanup();
-    try {
-      this.socket.close(CloseCode.SlowConsumer, 'slow consumer');
-    } catch {
-      this.socket.terminate();
-    }
-    const socket = this.socket;
-    setTimeout(() => socket.terminate(), SLOW_CLOSE_GRACE_MS).unref();
+    this.peer.close(code, reason);
   }
 
   /** The socket is gone (closed by either side). */
   closed(): void {
-    this.cleanup();
-  }
-
-  private cleanup(): void {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
-    for (const sub of this.subs.values()) {
-      sub.cancel();
-      this.ctx.registry.remove(sub.channel, sub);
-    }
-    this.subs.clear();
-    this.queue = [];
-    this.queuedBytes = 0;
-    this.pendingBytes = 0;
-    this.early = null;
-    this.ctx.scheduler.forget(this);
-    this.onGone(this);
+    this.peer.socketClosed();
   }
 }

@@ -1,11 +1,11 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CloseCode, ErrorCode, SUBPROTOCOL } from '@herald/protocol';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { HubContext } from '../context.js';
+import type { HubSocket } from '../peer/socket.js';
 import { Connection } from './connection.js';
 import { handleMessage } from './handlers.js';
-import type { HubSocket } from './socket.js';
 
 /** How soon a socket that cannot signal 'drain' is re-checked. */
 const DRAIN_POLL_MS = 5;
@@ -82,17 +82,14 @@ function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-/** The WebSocket side of the hub: upgrade handling on the shared HTTP server and the live connections. */
+/** The WebSocket side of the hub: upgrade handling and the live connections. */
 export class WsGateway {
   /** Live connections (removed as soon as they close). */
   readonly connections = new Set<Connection>();
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
 
-  constructor(
-    private readonly ctx: HubContext,
-    server: Server,
-  ) {
+  constructor(private readonly ctx: HubContext) {
     this.wss = new WebSocketServer({
       noServer: true,
       // The gateway tracks its own sockets; ws's extra Set would be a second copy per connection.
@@ -102,9 +99,6 @@ export class WsGateway {
       perMessageDeflate: false,
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-      this.upgrade(req, socket, head),
-    );
   }
 
   // Shared listeners: one function for every connection rather than a closure each.
@@ -116,7 +110,11 @@ export class WsGateway {
     this.connections.delete(conn);
   };
 
-  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /**
+   * Handles an HTTP upgrade request: `/v1/ws` becomes a connection; other paths are answered `404`, and
+   * every upgrade `503` while the hub drains.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/v1/ws') {

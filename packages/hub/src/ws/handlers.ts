@@ -1,19 +1,23 @@
 import {
   type ClientMessage,
-  CloseCode,
   ErrorCode,
   type HelloMessage,
   HeraldError,
   type PublishMessage,
   type RefreshMessage,
+  type SubscribeMessage,
   type UnsubscribeMessage,
 } from '@herald/protocol';
-import { canPublish } from '../auth/principal.js';
+import { canSubscribe } from '../auth/principal.js';
 import type { Connection } from './connection.js';
-import { handleSubscribe } from './subscribe.js';
 
-function reportAsync(conn: Connection, rid: string | undefined, work: Promise<void>): void {
-  work.catch((err: unknown) => conn.sendFailure(rid, err));
+/** Runs a request; a failure, thrown at once or rejected later, is answered as an `error` frame. */
+function request(conn: Connection, rid: string | undefined, work: () => Promise<void> | void): void {
+  try {
+    work()?.catch((err: unknown) => conn.sendFailure(rid, err));
+  } catch (err) {
+    conn.sendFailure(rid, err);
+  }
 }
 
 async function hello(conn: Connection, msg: HelloMessage): Promise<void> {
@@ -24,40 +28,41 @@ async function hello(conn: Connection, msg: HelloMessage): Promise<void> {
     const code = err instanceof HeraldError ? err.code : ErrorCode.Internal;
     if (code === ErrorCode.Internal)
       conn.ctx.logger.error({ err, connectionId: conn.id }, 'token check failed');
-    conn.sendError(undefined, code, err instanceof HeraldError ? err.message : 'internal error');
-    const close =
-      code === ErrorCode.TokenExpired
-        ? CloseCode.TokenExpired
-        : code === ErrorCode.Unauthorized
-          ? CloseCode.Unauthorized
-          : code === ErrorCode.Forbidden
-            ? CloseCode.Forbidden
-            : CloseCode.InternalError;
-    conn.closeWith(close, code);
+    conn.fail(code, err instanceof HeraldError ? err.message : 'internal error', code);
   }
 }
 
+/** `subscribe`: authorize, then the peer replays and goes live; `subscribed` answers once the plan is known. */
+function subscribe(conn: Connection, msg: SubscribeMessage): Promise<void> {
+  const { rid, channel } = msg;
+  if (!canSubscribe(conn.principal, channel))
+    throw new HeraldError(ErrorCode.Forbidden, `not allowed to subscribe to ${channel}`);
+  return conn.peer.subscribe(channel, msg.since, (extent, plan) =>
+    conn.sendControl({
+      type: 'subscribed',
+      rid,
+      channel,
+      epoch: extent.epoch,
+      lastSeq: extent.lastSeq,
+      recovered: plan.recovered,
+    }),
+  );
+}
+
 function unsubscribe(conn: Connection, msg: UnsubscribeMessage): void {
-  const sub = conn.subs.get(msg.channel);
-  if (sub === undefined) {
-    conn.sendError(msg.rid, ErrorCode.NotSubscribed, `not subscribed to ${msg.channel}`);
-    return;
-  }
-  sub.cancel();
-  conn.subs.delete(msg.channel);
-  conn.ctx.registry.remove(msg.channel, sub);
+  if (!conn.peer.unsubscribe(msg.channel))
+    throw new HeraldError(ErrorCode.NotSubscribed, `not subscribed to ${msg.channel}`);
   conn.sendControl({ type: 'unsubscribed', rid: msg.rid, channel: msg.channel });
 }
 
 async function publish(conn: Connection, msg: PublishMessage): Promise<void> {
   const { rid, channel } = msg;
-  if (conn.ctx.isDraining()) return conn.sendError(rid, ErrorCode.ShuttingDown, 'hub is draining');
-  if (!canPublish(conn.principal, channel)) {
-    return conn.sendError(rid, ErrorCode.Forbidden, `not allowed to publish to ${channel}`);
-  }
-  if (!conn.publishBucket().take())
-    return conn.sendError(rid, ErrorCode.RateLimited, 'publish rate exceeded');
-  const { results } = await conn.ctx.publish(channel, [msg.event]);
+  const { results } = await conn.ctx.publisher.publish({
+    channel,
+    authenticate: () => conn.principal,
+    events: () => [msg.event],
+    connectionBucket: conn.publishBucket(),
+  });
   const r = results[0];
   if (r === undefined) throw new Error('store returned no result');
   conn.sendControl({
@@ -82,30 +87,30 @@ async function refresh(conn: Connection, msg: RefreshMessage): Promise<void> {
   }
 }
 
-/** Routes a parsed client message. Async handlers report their failures as `error` frames. */
+/** Routes a parsed client message. Every failure is answered as an `error` frame with the request's rid. */
 export function handleMessage(conn: Connection, msg: ClientMessage): void {
   switch (msg.type) {
     case 'hello':
       if (conn.isOpen) conn.sendError(undefined, ErrorCode.BadMessage, 'hello already received');
-      else reportAsync(conn, undefined, hello(conn, msg));
+      else request(conn, undefined, () => hello(conn, msg));
       break;
     case 'subscribe':
-      reportAsync(conn, msg.rid, handleSubscribe(conn, msg));
+      request(conn, msg.rid, () => subscribe(conn, msg));
       break;
     case 'unsubscribe':
-      unsubscribe(conn, msg);
+      request(conn, msg.rid, () => unsubscribe(conn, msg));
       break;
     case 'publish':
-      reportAsync(conn, msg.rid, publish(conn, msg));
+      request(conn, msg.rid, () => publish(conn, msg));
       break;
     case 'refresh':
-      reportAsync(conn, msg.rid, refresh(conn, msg));
+      request(conn, msg.rid, () => refresh(conn, msg));
       break;
     case 'ping':
       conn.sendControl(msg.ts === undefined ? { type: 'pong' } : { type: 'pong', ts: msg.ts });
       break;
     case 'pong':
-      conn.pongPending = false;
+      // Any inbound frame already counts as the answer to a hub ping (Connection.receive).
       break;
   }
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, HeraldError } from '@herald/protocol';
+import { ErrorCode, HeraldError, planResume } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
 import { decideOpenDevHub, HubConfigError, isLoopbackHost } from '../../src/auth/dev-hub.js';
 import { resolveConfig } from '../../src/config.js';
@@ -6,7 +6,6 @@ import { EncodedBatch, splitBatch } from '../../src/encoded-batch.js';
 import { parseSeqParam } from '../../src/http/body.js';
 import { ErrorBudget } from '../../src/limits/error-budget.js';
 import { TokenBucket } from '../../src/limits/token-bucket.js';
-import { planResume } from '../../src/replay.js';
 
 function envs(from: number, to: number) {
   const out = [];

@@ -1,0 +1,311 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CloseCode, type PublishInput } from '@herald/protocol';
+import { getRequestListener } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { Authenticator } from './auth/authenticator.js';
+import { decideOpenDevHub } from './auth/dev-hub.js';
+import { ChannelRegistry } from './channels.js';
+import { type HubOptions, type ResolvedConfig, resolveConfig, type StoreSpec } from './config.js';
+import type { HubContext } from './context.js';
+import { FlushScheduler } from './flush-scheduler.js';
+import { createApp } from './http/app.js';
+import type { SseStream } from './http/sse.js';
+import { createLogger } from './logger.js';
+import { type Gauges, HubMetrics, renderMetrics } from './metrics.js';
+import { Publisher } from './publish.js';
+import { createStore } from './store/create-store.js';
+import { createLocalBroker } from './store/local-broker.js';
+import { createRedisBroker } from './store/redis-broker.js';
+import type { AppendResult, Broker, EventStore } from './store/types.js';
+import { startTicker } from './ticker.js';
+import { WsGateway } from './ws/gateway.js';
+
+/** A snapshot of the hub's accounting. */
+export interface HubStats extends Gauges {
+  readonly eventsPublished: number;
+  readonly eventsDelivered: number;
+  readonly slowConsumerDisconnects: number;
+  readonly pingTimeouts: number;
+  readonly errors: Readonly<Record<string, number>>;
+}
+
+/** What every hub offers, mounted ({@link MountableHub}) or listening on its own port (`Hub`). */
+export interface HubControl {
+  /** True when the hub runs without auth (loopback only). */
+  readonly openDevHub: boolean;
+  /** Publishes through the same path as HTTP publish (validation, store, fan-out), without auth or rate limit. */
+  publish(channel: string, events: readonly PublishInput[]): Promise<AppendResult>;
+  /** Open WebSocket connections. */
+  connectionCount(): number;
+  /** Live gauges and counters (the numbers behind /metrics). */
+  stats(): HubStats;
+  /** Prometheus text, as served at /metrics. */
+  metricsText(): string;
+  /**
+   * Sends `drain` to every client and closes them with 1012, ends SSE streams, then waits `drainGraceMs`
+   * (none by default); from the start `/healthz` answers 503, upgrades 503 and publishes
+   * `503 ERR_SHUTTING_DOWN`.
+   */
+  drain(reason?: string): Promise<void>;
+  /** Drains (ending any drain grace now) and releases the hub and the store and broker it created. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * A hub that serves through a `node:http` server it does not own (its own `http.Server`, Express, Fastify):
+ * hand it the requests and upgrades meant for Herald. Made by {@link createHub}. Its `drain` and `close`
+ * leave the server it is mounted in open: close that yourself, after the hub.
+ */
+export interface MountableHub extends HubControl {
+  /**
+   * Serves one HTTP request (publish, history, SSE, `/healthz`, `/metrics`, static files): a `node:http`
+   * request listener. Unknown paths are answered `404 ERR_NOT_FOUND`, so route only Herald's paths here
+   * when the server has routes of its own. Mount it before body parsers: it reads the body itself.
+   */
+  handleRequest(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * Handles an HTTP upgrade (the server's `'upgrade'` event): `/v1/ws` becomes a WebSocket connection,
+   * other paths are answered `404`, and every upgrade `503` while draining.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+/** How long drained clients are told to wait before reconnecting. */
+const DRAIN_RETRY_AFTER_MS = 1000;
+/** How long a drain waits for sockets to finish their closing handshake. */
+const CLOSE_GRACE_MS = 2000;
+
+/** A Redis store gets a Redis broker, so every node sharing it fans out every event; otherwise in-process. */
+async function defaultBroker(spec: StoreSpec, onError: (err: unknown) => void): Promise<Broker> {
+  if (!('kind' in spec) || spec.kind !== 'redis') return createLocalBroker();
+  const broker = createRedisBroker({
+    url: spec.url,
+    onError,
+    ...(spec.keyPrefix === undefined ? {} : { keyPrefix: spec.keyPrefix }),
+  });
+  await broker.ready();
+  return broker;
+}
+
+/** What {@link HubRuntime} is built from. */
+interface RuntimeParts {
+  readonly config: ResolvedConfig;
+  readonly openDevHub: boolean;
+  readonly logger: Logger;
+  readonly store: EventStore;
+  readonly ownsStore: boolean;
+  readonly broker: Broker;
+  readonly ownsBroker: boolean;
+  readonly options: HubOptions;
+}
+
+/** The hub's parts wired together; {@link startHub} adds a listening server around it. */
+export class HubRuntime implements MountableHub {
+  /** @inheritdoc */
+  readonly openDevHub: boolean;
+  /** The resolved configuration. */
+  readonly config: ResolvedConfig;
+  /** The hub's logger. */
+  readonly logger: Logger;
+  private readonly ctx: HubContext;
+  private readonly gateway: WsGateway;
+  private readonly sseStreams = new Set<SseStream>();
+  private readonly listener: ReturnType<typeof getRequestListener>;
+  private readonly stopTicker: () => void;
+  private draining = false;
+  private drained: Promise<void> | undefined;
+  private closed: Promise<void> | undefined;
+  private released: Promise<void> | undefined;
+  private endGrace: () => void = () => {};
+  private readonly graceOver = new Promise<void>((resolve) => {
+    this.endGrace = resolve;
+  });
+
+  constructor(private readonly parts: RuntimeParts) {
+    const { config, logger, store, broker, options } = parts;
+    this.openDevHub = parts.openDevHub;
+    this.config = config;
+    this.logger = logger;
+    const onError = (err: unknown): void => logger.error({ err }, 'hub internal error');
+    const metrics = new HubMetrics();
+    const registry = new ChannelRegistry(store, onError);
+    const isDraining = (): boolean => this.draining;
+    this.ctx = {
+      config,
+      store,
+      registry,
+      scheduler: new FlushScheduler(onError),
+      auth: new Authenticator(parts.openDevHub, options.auth),
+      metrics,
+      logger,
+      publisher: new Publisher({ config, store, broker, registry, metrics, isDraining }),
+      isDraining,
+    };
+    this.gateway = new WsGateway(this.ctx);
+    const app = createApp({
+      ctx: this.ctx,
+      gauges: () => this.gauges(),
+      sseStreams: this.sseStreams,
+      staticDir: options.staticDir,
+    });
+    this.listener = getRequestListener(app.fetch);
+    this.stopTicker = startTicker(
+      {
+        tick: (now) => {
+          for (const conn of this.gateway.connections) conn.tick(now);
+        },
+        heartbeat: (now) => {
+          const ping = JSON.stringify({ type: 'ping', ts: now });
+          for (const conn of this.gateway.connections) conn.heartbeat(ping);
+          for (const sse of this.sseStreams) sse.keepAlive();
+        },
+      },
+      config,
+      onError,
+    );
+  }
+
+  /** @inheritdoc */
+  handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    void this.listener(req, res);
+  }
+
+  /** @inheritdoc */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.gateway.handleUpgrade(req, socket, head);
+  }
+
+  /** @inheritdoc */
+  publish(channel: string, events: readonly PublishInput[]): Promise<AppendResult> {
+    return this.ctx.publisher.publishTrusted(channel, events);
+  }
+
+  /** @inheritdoc */
+  connectionCount(): number {
+    return this.gateway.connections.size;
+  }
+
+  /** @inheritdoc */
+  stats(): HubStats {
+    const m = this.ctx.metrics;
+    return {
+      ...this.gauges(),
+      eventsPublished: m.eventsPublished,
+      eventsDelivered: m.eventsDelivered,
+      slowConsumerDisconnects: m.slowConsumerDisconnects,
+      pingTimeouts: m.pingTimeouts,
+      errors: Object.fromEntries(m.errors),
+    };
+  }
+
+  /** @inheritdoc */
+  metricsText(): string {
+    return renderMetrics(this.ctx.metrics, this.gauges());
+  }
+
+  private gauges(): Gauges {
+    let queuedBytes = 0;
+    for (const conn of this.gateway.connections) queuedBytes += conn.peer.heldBytes;
+    for (const sse of this.sseStreams) queuedBytes += sse.heldBytes;
+    return {
+      connections: this.gateway.connections.size,
+      subscriptions: this.ctx.registry.size,
+      sseStreams: this.sseStreams.size,
+      queuedBytes,
+      channels: this.ctx.registry.channelCount,
+    };
+  }
+
+  /** @inheritdoc */
+  drain(reason = 'shutdown'): Promise<void> {
+    this.drained ??= (async () => {
+      this.draining = true;
+      const { drainGraceMs } = this.config;
+      this.logger.info({ reason, connections: this.gateway.connections.size }, 'draining');
+      for (const conn of [...this.gateway.connections]) {
+        conn.sendControl({ type: 'drain', reason, retryAfterMs: DRAIN_RETRY_AFTER_MS });
+        conn.closeWith(CloseCode.ServiceRestart, reason.slice(0, 100));
+      }
+      for (const sse of [...this.sseStreams]) sse.close();
+      // During the grace health checks keep seeing 503, so a load balancer routes elsewhere first.
+      const grace = drainGraceMs === 0 ? undefined : setTimeout(this.endGrace, drainGraceMs);
+      await Promise.all([
+        this.gateway.settle(CLOSE_GRACE_MS),
+        drainGraceMs === 0 ? undefined : this.graceOver,
+      ]);
+      clearTimeout(grace);
+    })();
+    return this.drained;
+  }
+
+  /** Ends a drain grace now (a close during the grace). */
+  endDrainGrace(): void {
+    this.endGrace();
+  }
+
+  /** @inheritdoc */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.endGrace();
+      await this.drain('shutdown');
+      await this.release();
+      this.logger.info('hub closed');
+    })();
+    return this.closed;
+  }
+
+  /** Stops timers and the WebSocket server, then closes the broker and store the hub created. Idempotent. */
+  release(): Promise<void> {
+    this.released ??= (async () => {
+      const { parts, ctx } = this;
+      const onError = (err: unknown): void => this.logger.error({ err }, 'hub internal error');
+      this.stopTicker();
+      await this.gateway.close();
+      ctx.scheduler.stop();
+      ctx.publisher.stop();
+      ctx.registry.close();
+      if (parts.ownsBroker) await parts.broker.close().catch(onError);
+      if (parts.ownsStore) await parts.store.close().catch(onError);
+    })();
+    return this.released;
+  }
+}
+
+/** Builds the hub's parts; {@link createHub} and {@link startHub} share it. */
+export async function openHub(options: HubOptions): Promise<HubRuntime> {
+  const config = resolveConfig(options);
+  const openDevHub = decideOpenDevHub(config.host, options.auth);
+  const logger = createLogger(options.logger);
+  const spec = options.store ?? { kind: 'memory' };
+  const ownsStore = 'kind' in spec;
+  const store = createStore(spec, config.retention);
+  let broker: Broker;
+  try {
+    broker =
+      options.broker ?? (await defaultBroker(spec, (err) => logger.error({ err }, 'hub internal error')));
+  } catch (err) {
+    if (ownsStore) await store.close().catch(() => undefined);
+    throw err;
+  }
+  const ownsBroker = options.broker === undefined;
+  return new HubRuntime({ config, openDevHub, logger, store, ownsStore, broker, ownsBroker, options });
+}
+
+/**
+ * Creates a hub to mount in a `node:http` server you run (plain `http.Server`, Express, Fastify): pass
+ * its requests to {@link MountableHub.handleRequest} and its upgrades to {@link MountableHub.handleUpgrade},
+ * and `close()` it before the server. `port` is not used; `host` should name the interface your server
+ * binds, since a hub without auth runs only on loopback (otherwise this rejects with a `HubConfigError`).
+ *
+ * @example
+ * ```ts
+ * const hub = await createHub({ auth: { publisherKeys: [process.env.HERALD_KEY ?? ''] }, host: '0.0.0.0' });
+ * const server = http.createServer((req, res) => hub.handleRequest(req, res));
+ * server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
+ * server.listen(8080);
+ * ```
+ */
+export async function createHub(options: HubOptions = {}): Promise<MountableHub> {
+  return openHub(options);
+}

@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CloseCode,
+  ErrorCode,
+  HeraldError,
+  type HistoryExtent,
+  planResume,
+  type ResumePlan,
+  type SincePosition,
+} from '@herald/protocol';
+import type { HubContext } from '../context.js';
+import { type EncodedBatch, splitBatch } from '../encoded-batch.js';
+import type { Flushable } from '../flush-scheduler.js';
+import { replayRange } from '../replay.js';
+import { PeerSubscription, type SubscriptionSink } from './peer-subscription.js';
+import { SendQueue } from './send-queue.js';
+import type { HubSocket, PeerFraming } from './socket.js';
+
+// Replay pages are queued in slices of this size, waiting for the peer to drain in between, so a large
+// replay never trips the slow-consumer limit of a peer that is reading.
+const REPLAY_SLICE_BYTES = 32 * 1024;
+/** How long a closed slow consumer gets to read its close frame before the socket is destroyed. */
+const SLOW_CLOSE_GRACE_MS = 5_000;
+
+/** Called once a subscription's resume position is known, before anything is replayed. */
+export type AnnounceFn = (extent: HistoryExtent, plan: ResumePlan) => void;
+
+/**
+ * One subscriber on the other end of a socket, whatever the transport: its channel subscriptions, their
+ * replay-then-live, its ordered send queue and the send-buffer limit (a slow consumer is cut), and its
+ * cleanup. WebSocket connections and SSE streams are thin adapters over it.
+ */
+export class Peer implements Flushable, SubscriptionSink {
+  /** Hub-assigned id (sent in `welcome`, used in logs). */
+  readonly id = randomUUID();
+  /** @inheritdoc */
+  flushScheduled = false;
+  private readonly subs = new Map<string, PeerSubscription>();
+  private readonly queue: SendQueue;
+  /** Bytes of live events held while subscriptions replay. */
+  private pendingBytes = 0;
+  private closed = false;
+
+  /**
+   * @param onClosed - Called once, when the peer closes (by either side).
+   */
+  constructor(
+    private readonly ctx: HubContext,
+    private readonly socket: HubSocket,
+    framing: PeerFraming,
+    private readonly onClosed: () => void,
+  ) {
+    this.queue = new SendQueue(framing);
+  }
+
+  /** Whether the peer is closed (or being closed). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Bytes this peer holds in hub memory (send queue plus live events held during replays). */
+  get heldBytes(): number {
+    return this.queue.bytes + this.pendingBytes;
+  }
+
+  // ---- subscriptions ----------------------------------------------------------------------------
+
+  /**
+   * Subscribes to `channel`: registers for live events first (held while replaying), plans the resume
+   * from `since` and tells `announce`, replays from the store in slices that wait for the socket to
+   * drain, then releases the held live events after the last replayed seq: no gap, no duplicate.
+   * Throws at once `ERR_ALREADY_SUBSCRIBED` or `ERR_TOO_MANY_CHANNELS`; the promise rejects when the
+   * store fails (a history trimmed mid-replay closes the peer instead, so the client resumes and sees it).
+   */
+  subscribe(channel: string, since: SincePosition | undefined, announce: AnnounceFn): Promise<void> {
+    if (this.subs.has(channel))
+      throw new HeraldError(ErrorCode.AlreadySubscribed, `already subscribed to ${channel}`);
+    if (this.subs.size >= this.ctx.config.limits.maxChannelsPerConnection)
+      throw new HeraldError(ErrorCode.TooManyChannels, 'too many channels on this connection');
+    const sub = new PeerSubscription(this, channel);
+    this.subs.set(channel, sub);
+    this.ctx.registry.add(channel, sub);
+    return this.replayThenLive(sub, since, announce);
+  }
+
+  private async replayThenLive(
+    sub: PeerSubscription,
+    since: SincePosition | undefined,
+    announce: AnnounceFn,
+  ): Promise<void> {
+    const { store } = this.ctx;
+    try {
+      const extent = await store.info(sub.channel);
+      if (!sub.isActive) return;
+      const plan = planResume(extent, since);
+      sub.startAfter(plan.from);
+      announce(extent, plan);
+      await replayRange(store, sub.channel, plan.from, extent.lastSeq, async (page) => {
+        for (const slice of splitBatch(page, REPLAY_SLICE_BYTES)) {
+          if (!sub.isActive) return false;
+          sub.forward(slice);
+          await this.writable();
+        }
+        return sub.isActive;
+      });
+      sub.goLive();
+    } catch (err) {
+      if (!sub.isActive) return;
+      this.drop(sub);
+      if (err instanceof HeraldError && err.code === ErrorCode.BadPosition) {
+        // The announce already promised a full replay; closing makes the client resume and see the gap.
+        this.ctx.logger.warn(
+          { channel: sub.channel },
+          'history trimmed during replay; closing so the client resumes',
+        );
+        this.close(CloseCode.InternalError, 'history trimmed during replay');
+        return;
+      }
+      throw err;
+    }
+  }
+
+  /** Ends the subscription to `channel`. Returns false when there was none. */
+  unsubscribe(channel: string): boolean {
+    const sub = this.subs.get(channel);
+    if (sub === undefined) return false;
+    this.drop(sub);
+    return true;
+  }
+
+  private drop(sub: PeerSubscription): void {
+    sub.cancel();
+    this.subs.delete(sub.channel);
+    this.ctx.registry.remove(sub.channel, sub);
+  }
+
+  // ---- output -----------------------------------------------------------------------------------
+
+  /** Queues an encoded control frame, in order with event batches. */
+  send(data: string): void {
+    if (this.closed) return;
+    this.queue.pushControl(data);
+    this.ctx.scheduler.mark(this);
+  }
+
+  /** @inheritdoc */
+  enqueueEvents(batch: EncodedBatch): void {
+    if (this.closed) return;
+    this.queue.pushEvents(batch);
+    this.ctx.metrics.eventsDelivered += batch.envelopes.length;
+    // Hot path: only the hub's own bytes here; the socket's buffer is added once per flush.
+    if (this.heldBytes > this.ctx.config.limits.maxBufferedBytes) this.slowConsumer();
+    else this.ctx.scheduler.mark(this);
+  }
+
+  /** @inheritdoc */
+  holdPending(bytes: number): void {
+    this.pendingBytes += bytes;
+    if (bytes > 0 && this.overLimit()) this.slowConsumer();
+  }
+
+  /** @inheritdoc */
+  feedBroken(channel: string, lastSeq: number, nextSeq: number): void {
+    // The store could not give the missing seqs back. Closing makes the client resume from its last
+    // position (and see a gap if the history is gone).
+    this.ctx.logger.warn(
+      { channel, after: lastSeq, got: nextSeq },
+      'live feed skipped seqs; closing so the client resumes',
+    );
+    this.close(CloseCode.InternalError, 'events missing from the live feed');
+  }
+
+  private overLimit(): boolean {
+    return this.heldBytes + this.socket.bufferedAmount > this.ctx.config.limits.maxBufferedBytes;
+  }
+
+  private lowWater(): number {
+    return Math.min(64 * 1024, this.ctx.config.limits.maxBufferedBytes / 4);
+  }
+
+  /** Resolves once the peer has drained its backlog below the low-water mark (or closed). */
+  private async writable(): Promise<void> {
+    while (!this.closed && this.queue.bytes + this.socket.bufferedAmount > this.lowWater()) {
+      await this.progress();
+    }
+  }
+
+  /**
+   * Waits for the next chance of progress: the socket's 'drain' when its own buffer is what is behind; the
+   * scheduler's flush (queued on `setImmediate` before this wait, so it runs first) when only the hub's
+   * queue is; otherwise a short tick.
+   */
+  private progress(): Promise<void> {
+    return new Promise((resolve) => {
+      const socket = this.socket;
+      const behind = socket.bufferedAmount > this.lowWater();
+      if (behind && socket.onceDrained !== undefined) socket.onceDrained(() => resolve());
+      else if (!behind && this.flushScheduled) setImmediate(resolve);
+      else setTimeout(resolve, 5);
+    });
+  }
+
+  /** @inheritdoc */
+  flush(): boolean {
+    if (this.closed || this.queue.isEmpty) return false;
+    if (this.overLimit()) {
+      this.slowConsumer();
+      return false;
+    }
+    // Behind: leave the queue to grow, so it goes out later as few big frames.
+    if (this.socket.bufferedAmount > this.lowWater()) return true;
+    this.writeQueue();
+    return false;
+  }
+
+  private writeQueue(): void {
+    this.ctx.metrics.bytesSent += this.queue.writeTo(this.socket, this.ctx.scheduler.packs);
+  }
+
+  // ---- closing ----------------------------------------------------------------------------------
+
+  /** Sends what is queued, then closes the socket with `code`. */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    try {
+      if (!this.queue.isEmpty) this.writeQueue();
+      this.socket.close(code, reason);
+    } catch (err) {
+      this.ctx.logger.warn({ err, connectionId: this.id }, 'close failed');
+      this.socket.terminate();
+    }
+    this.cleanup();
+  }
+
+  /** The socket is gone (closed by either side). */
+  socketClosed(): void {
+    this.cleanup();
+  }
+
+  /** Drops the queue and closes with 4008: memory stays bounded whatever the peer does. */
+  private slowConsumer(): void {
+    if (this.closed) return;
+    this.ctx.metrics.slowConsumerDisconnects++;
+    this.ctx.metrics.error(ErrorCode.SlowConsumer);
+    this.ctx.logger.info({ connectionId: this.id }, 'slow consumer disconnected');
+    this.queue.clear();
+    this.cleanup();
+    const socket = this.socket;
+    try {
+      socket.close(CloseCode.SlowConsumer, 'slow consumer');
+    } catch {
+      socket.terminate();
+    }
+    setTimeout(() => socket.terminate(), SLOW_CLOSE_GRACE_MS).unref();
+  }
+
+  private cleanup(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const sub of [...this.subs.values()]) this.drop(sub);
+    this.queue.clear();
+    this.pendingBytes = 0;
+    this.ctx.scheduler.forget(this);
+    this.onClosed();
+  }
+}

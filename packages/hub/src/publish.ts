@@ -1,0 +1,131 @@
+import { checkPublishInput, ErrorCode, HeraldError, type PublishInput } from '@herald/protocol';
+import { canPublish, type Principal } from './auth/principal.js';
+import { assertChannel } from './channel-name.js';
+import type { ChannelRegistry } from './channels.js';
+import type { ResolvedConfig } from './config.js';
+import { PublishLimiter } from './limits/publish-limiter.js';
+import type { TokenBucket } from './limits/token-bucket.js';
+import type { HubMetrics } from './metrics.js';
+import type { AppendResult, Broker, EventStore } from './store/types.js';
+
+/** One publish by a peer, over HTTP or WebSocket. */
+export interface PublishRequest {
+  /** Who publishes: called once the channel passed (HTTP checks the bearer credential here). */
+  readonly authenticate: () => Principal | Promise<Principal>;
+  /** The target channel, as the caller named it (checked here). */
+  readonly channel: string;
+  /**
+   * The events, still unchecked. Called only once the publisher is admitted, so HTTP reads its body
+   * after the credentials and the channel passed.
+   */
+  readonly events: () => unknown[] | Promise<unknown[]>;
+  /** The publishing WebSocket connection's bucket; HTTP has none (see {@link PublishLimiter}). */
+  readonly connectionBucket?: TokenBucket | undefined;
+}
+
+/** What {@link Publisher} needs from the hub. */
+export interface PublisherDeps {
+  readonly config: ResolvedConfig;
+  readonly store: EventStore;
+  readonly broker: Broker;
+  readonly registry: ChannelRegistry;
+  readonly metrics: HubMetrics;
+  readonly isDraining: () => boolean;
+}
+
+/**
+ * The one publish path, for the HTTP route, the WebSocket `publish` message and {@link Hub.publish}:
+ * admit (draining, channel, permission) → validate → rate-limit → append to the store → announce on the
+ * broker → the broker hands every node's copy to its local fan-out ({@link ChannelRegistry.broadcast}).
+ */
+export class Publisher {
+  /** The rate rule; connections take their bucket from it. */
+  readonly limiter: PublishLimiter;
+  /** The previous announcement per channel, so announcements leave in seq order. */
+  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly stopFanOut: () => void;
+
+  constructor(private readonly deps: PublisherDeps) {
+    this.limiter = new PublishLimiter(deps.config.limits);
+    this.stopFanOut = deps.broker.onEnvelopes((channel, envelopes) =>
+      deps.registry.broadcast(channel, envelopes),
+    );
+  }
+
+  /**
+   * Publishes for a peer. Rejects with a {@link HeraldError} naming the first rule the request broke, in
+   * this order: `ERR_SHUTTING_DOWN`, `ERR_BAD_CHANNEL`, the credential's error, `ERR_FORBIDDEN`, the body's
+   * errors, `ERR_BAD_MESSAGE`/`ERR_BATCH_TOO_LARGE`, `ERR_RATE_LIMITED` (invalid events cost no tokens).
+   */
+  async publish(req: PublishRequest): Promise<AppendResult> {
+    const { channel } = req;
+    if (this.deps.isDraining()) throw new HeraldError(ErrorCode.ShuttingDown, 'hub is draining');
+    assertChannel(channel);
+    const principal = await req.authenticate();
+    if (!canPublish(principal, channel))
+      throw new HeraldError(ErrorCode.Forbidden, `not allowed to publish to ${channel}`);
+    const events = await req.events();
+    this.validate(events);
+    this.limiter.take(principal, req.connectionBucket, events.length);
+    return this.append(channel, events);
+  }
+
+  /** Publishes from inside the process (trusted: no permission, rate or drain check). */
+  publishTrusted(channel: string, events: readonly unknown[]): Promise<AppendResult> {
+    try {
+      assertChannel(channel);
+      this.validate(events);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.append(channel, events);
+  }
+
+  /** Stops handing broker announcements to the local fan-out. */
+  stop(): void {
+    this.stopFanOut();
+  }
+
+  private validate(events: readonly unknown[]): asserts events is readonly PublishInput[] {
+    const { maxBatch } = this.deps.config.limits;
+    if (events.length === 0) throw new HeraldError(ErrorCode.BadMessage, 'no events to publish');
+    if (events.length > maxBatch)
+      throw new HeraldError(ErrorCode.BatchTooLarge, `at most ${maxBatch} events per publish`);
+    for (let i = 0; i < events.length; i++) {
+      const invalid = checkPublishInput(events[i]);
+      if (invalid)
+        throw new HeraldError(
+          invalid.code,
+          events.length > 1 ? `events[${i}]: ${invalid.message}` : invalid.message,
+        );
+    }
+  }
+
+  /**
+   * Appends start at once (so stores can group-commit), but announcements for a channel go out in call
+   * order, which is seq order, so subscribers never see a channel's events reordered.
+   */
+  private append(channel: string, events: readonly PublishInput[]): Promise<AppendResult> {
+    const { store, broker, metrics } = this.deps;
+    let appended: Promise<AppendResult>;
+    try {
+      appended = store.append(channel, events);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const previous = this.tails.get(channel);
+    const announced = (previous === undefined ? appended : previous.then(() => appended)).then(
+      async (result) => {
+        metrics.eventsPublished += result.stored.length;
+        if (result.stored.length > 0) await broker.publish(channel, result.stored);
+        return result;
+      },
+    );
+    const tail = announced.catch(() => undefined);
+    this.tails.set(channel, tail);
+    void tail.then(() => {
+      if (this.tails.get(channel) === tail) this.tails.delete(channel);
+    });
+    return announced;
+  }
+}
