@@ -1,7 +1,15 @@
 import type { WelcomeMessage } from '@herald/protocol';
+import type { TokenSource } from './auth.js';
+import type { ClientContext } from './context.js';
 import { closedText, helloMessage } from './handshake.js';
 import { openWebSocket } from './transports/websocket.js';
-import type { Environment, Transport, TransportHandlers, WebSocketConstructorLike } from './types.js';
+import type {
+  Environment,
+  Transport,
+  TransportHandlers,
+  TransportName,
+  WebSocketConstructorLike,
+} from './types.js';
 
 /** What a probe hands over once the hub said `welcome`: the open socket and the handlers it calls. */
 export interface ProbeResult {
@@ -60,4 +68,66 @@ export function probeWebSocket(
     fail('could not open the socket', error);
   }
   return cancel;
+}
+
+/** Background tries of the WebSocket while the client polls. */
+export interface Upgrader {
+  /** Plans the next try, every `upgradeIntervalMs`, when the connection is `name` = polling. */
+  plan(name: TransportName | undefined): void;
+  /** Closes a try under way (its polling connection is gone). */
+  cancel(): void;
+}
+
+/**
+ * Tries the WebSocket `WS` (none: never) behind the polling connection of generation `generation()`. On
+ * `welcome` it hands the socket to `adopt`, which replaces polling with it; a failure changes nothing and
+ * plans the next try. A try whose generation ended meanwhile is dropped.
+ */
+export function createUpgrader(
+  ctx: ClientContext,
+  tokens: TokenSource,
+  WS: WebSocketConstructorLike | undefined,
+  url: string,
+  generation: () => number,
+  adopt: (result: ProbeResult) => void,
+): Upgrader {
+  const { env, log, timers } = ctx;
+  const interval = ctx.options.upgradeIntervalMs ?? 30_000;
+  let cancel: (() => void) | undefined;
+  const later = () => timers.set('upgrade', interval, probe);
+  const probe = () => {
+    const gen = generation();
+    const failed = (reason: string, cause?: unknown) => {
+      cancel = undefined;
+      log.debug?.('herald: WebSocket upgrade failed', { reason, cause });
+      if (gen === generation()) later();
+    };
+    tokens.get().then(
+      (next) => {
+        if (gen !== generation()) return;
+        cancel = probeWebSocket(
+          url,
+          WS!, // probes are planned only with a WebSocket
+          next,
+          ctx.connectTimeoutMs,
+          env,
+          (result) => {
+            cancel = undefined;
+            adopt(result);
+          },
+          failed,
+        );
+      },
+      (error: unknown) => failed('getToken failed', error),
+    );
+  };
+  return {
+    plan(name) {
+      if (interval > 0 && name === 'polling' && WS) later();
+    },
+    cancel() {
+      cancel?.();
+      cancel = undefined;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import type { Envelope } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
-import { acceptEvent, applySubscribed, createEntry, subscribeMessage } from '../../src/subscriptions.js';
+import { acceptEvent, applySubscribed, createTrack, subscribeMessage } from '../../src/subscriptions.js';
 
 const ev = (seq: number): Envelope => ({ channel: 'c', seq, id: `${seq}`, ts: '', type: 't', data: null });
 const subscribed = (lastSeq: number, recovered: boolean, epoch = 'e1') =>
@@ -8,7 +8,7 @@ const subscribed = (lastSeq: number, recovered: boolean, epoch = 'e1') =>
 
 describe('subscriptions', () => {
   it('subscribes from now, then resumes from the delivered position', () => {
-    const entry = createEntry('c', undefined);
+    const entry = createTrack('c', undefined);
     expect(subscribeMessage(entry, 'r1')).toEqual({ type: 'subscribe', rid: 'r1', channel: 'c' });
     expect(applySubscribed(entry, subscribed(5, true))).toBeNull();
     expect(entry.position).toEqual({ epoch: 'e1', seq: 5 });
@@ -23,7 +23,7 @@ describe('subscriptions', () => {
   });
 
   it('delivers strictly in order: duplicates dropped, holes reported', () => {
-    const entry = createEntry('c', { seq: 2 });
+    const entry = createTrack('c', { seq: 2 });
     applySubscribed(entry, subscribed(9, true));
     expect(entry.position).toEqual({ epoch: 'e1', seq: 2 });
     expect([3, 3, 2, 4, 6, 5].map((s) => acceptEvent(entry, ev(s)))).toEqual([
@@ -38,13 +38,13 @@ describe('subscriptions', () => {
   });
 
   it('ignores events before subscribed and for unknown channels', () => {
-    const entry = createEntry('c', undefined);
+    const entry = createTrack('c', undefined);
     expect(acceptEvent(entry, ev(1))).toBe('ignore');
     expect(acceptEvent(undefined, ev(1))).toBe('ignore');
   });
 
   it('raises a gap once with the last position when not recovered, then continues from lastSeq', () => {
-    const entry = createEntry('c', undefined);
+    const entry = createTrack('c', undefined);
     applySubscribed(entry, subscribed(3, true));
     acceptEvent(entry, ev(4));
     subscribeMessage(entry, 'r2');
@@ -60,10 +60,10 @@ describe('subscriptions', () => {
   });
 
   it('reports the app-given since as the last position of a gap when it has an epoch', () => {
-    expect(applySubscribed(createEntry('c', { seq: 1, epoch: 'old' }), subscribed(7, false))?.last).toEqual({
+    expect(applySubscribed(createTrack('c', { seq: 1, epoch: 'old' }), subscribed(7, false))?.last).toEqual({
       epoch: 'old',
       seq: 1,
     });
-    expect(applySubscribed(createEntry('c', { seq: 1 }), subscribed(7, false))?.last).toBeNull();
+    expect(applySubscribed(createTrack('c', { seq: 1 }), subscribed(7, false))?.last).toBeNull();
   });
 });
