@@ -1,4 +1,4 @@
-import { createClient, type HeraldClient, type WebSocketConstructorLike } from '@herald/client';
+import { createClient, type HeraldClient } from '@herald/client';
 import { type Hub, startHub } from '@herald/hub';
 import type { PublishInput } from '@herald/protocol';
 import { waitFor } from '@herald/testing';
