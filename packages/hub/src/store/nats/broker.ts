@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { Envelope } from '@herald/protocol';
+import { createHandlerSet, type EnvelopeHandler } from '../handler-set.js';
+import { closedError } from '../ids.js';
+import type { Broker } from '../types.js';
+import { lazySession } from './connection.js';
+import type { NatsStore } from './store.js';
+
+/** Options of {@link createNatsBroker}. */
+export interface NatsBrokerOptions {
+  /** NATS server URL(s), the ones the store uses. */
+  readonly servers: string | string[];
+  /** This node's store: after a reconnect the broker asks it what changed meanwhile. */
+  readonly store: NatsStore;
+  /**
+   * Core NATS subject the nodes announce on.
+   * @default `${store.subjectPrefix}.broker` (never one of the stores' event subjects)
+   */
+  readonly subject?: string;
+  /**
+   * Called when a message from another node cannot be handled or a handler throws.
+   * @default emits a process warning
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A {@link Broker} that also reports when its subscription is live. */
+export interface NatsBroker extends Broker {
+  /** Resolves once this node receives other nodes' announcements. */
+  ready(): Promise<void>;
+}
+
+/** What travels between nodes: the sender (to skip its own echo), the channel and the envelopes. */
+interface BrokerMessage {
+  readonly n: string;
+  readonly c: string;
+  readonly e: readonly Envelope[];
+}
+
+/** Larger announcements carry only their newest envelope; the receiving sequencer reads the rest. */
+const MAX_MESSAGE_BYTES = 256 * 1024;
+/** Slack for clock skew between this node and the NATS server when catching up. */
+const CATCH_UP_MARGIN_MS = 30_000;
+
+/**
+ * A multi-node {@link Broker} over core NATS, for hub nodes sharing the JetStream store. Like the Redis
+ * broker it is at-most-once: a lost announcement is repaired by the hub's per-channel sequencer, which
+ * reads missing seqs from the store. After a reconnect (a NATS restart) the broker delivers the newest
+ * envelope of every channel written since it lost the connection, so a gap is noticed even when no later
+ * event comes.
+ */
+export function createNatsBroker(options: NatsBrokerOptions): NatsBroker {
+  const { store } = options;
+  const subject = options.subject ?? `${store.subjectPrefix}.broker`;
+  const onError =
+    options.onError ?? ((error: unknown) => process.emitWarning(`herald: nats broker: ${error}`));
+  const nodeId = randomUUID();
+  const session = lazySession(options.servers, 'herald-broker');
+  const handlers = createHandlerSet();
+  let closed = false;
+  const deliver = (channel: string, envelopes: readonly Envelope[]): void => {
+    if (closed || envelopes.length === 0) return;
+    try {
+      handlers.deliver(channel, envelopes);
+    } catch (error) {
+      onError(error);
+    }
+  };
+
+  async function catchUp(since: Date): Promise<void> {
+    for (let attempt = 0; attempt < 10 && !closed; attempt++) {
+      try {
+        for (const { channel, lastSeq } of await store.changedSince(since)) {
+          deliver(channel, (await store.read(channel, lastSeq - 1, 1)).events);
+        }
+        return;
+      } catch (error) {
+        if (attempt === 9 && !closed) onError(error);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  const subscribed = session.get().then(async ({ nc }) => {
+    nc.subscribe(subject, {
+      callback: (error, msg) => {
+        if (error !== null || closed) return;
+        try {
+          const message = msg.json<BrokerMessage>();
+          if (message.n !== nodeId) deliver(message.c, message.e);
+        } catch (e) {
+          onError(e);
+        }
+      },
+    });
+    await nc.flush();
+    void (async () => {
+      let lostAt: number | null = null;
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect') lostAt ??= Date.now();
+        if (status.type === 'reconnect' && lostAt !== null) {
+          const since = new Date(lostAt - CATCH_UP_MARGIN_MS);
+          lostAt = null;
+          void catchUp(since);
+        }
+      }
+    })();
+  });
+  subscribed.catch(() => {});
+
+  return {
+    async publish(channel: string, envelopes: readonly Envelope[]): Promise<void> {
+      if (closed) throw closedError('nats broker');
+      if (envelopes.length === 0) return;
+      deliver(channel, envelopes);
+      let body = JSON.stringify({ n: nodeId, c: channel, e: envelopes } satisfies BrokerMessage);
+      if (body.length > MAX_MESSAGE_BYTES)
+        body = JSON.stringify({ n: nodeId, c: channel, e: envelopes.slice(-1) });
+      const { nc } = await session.get();
+      nc.publish(subject, body);
+    },
+    onEnvelopes(handler: EnvelopeHandler): () => void {
+      return handlers.add(handler);
+    },
+    ready: () => subscribed,
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      handlers.clear();
+      await session.close();
+    },
+  };
+}

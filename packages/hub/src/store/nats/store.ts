@@ -1,0 +1,200 @@
+import type { Envelope, PublishInput } from '@herald/protocol';
+import type { StoredMsg } from '@nats-io/jetstream';
+import { storedEnvelope } from '../../envelope-json.js';
+import { createIsoClock } from '../clock.js';
+import { closedError } from '../ids.js';
+import {
+  ageCutoff,
+  DEFAULT_TRIM_INTERVAL_MS,
+  resolveRetention,
+  type StoreRuntimeOptions,
+  startTrimTimer,
+} from '../retention.js';
+import type { AppendResult, ChannelInfo, EventStore, RetentionOptions } from '../types.js';
+import { appendToStream } from './append.js';
+import { lazySession, type NatsSession } from './connection.js';
+import { decodePayload, type Naming, streamName } from './naming.js';
+import { channelInfo, ensureStream, isStreamNotFound, type StreamSettings } from './streams.js';
+
+/** Options of {@link createNatsStore}. */
+export interface NatsStoreOptions extends StoreRuntimeOptions {
+  /** NATS server URL(s) with JetStream enabled, such as `nats://127.0.0.1:4222`. */
+  readonly servers: string | string[];
+  /**
+   * Prefix of every channel's stream name; hubs sharing it share history.
+   * @default 'HERALD_'
+   */
+  readonly streamPrefix?: string;
+  /**
+   * First token(s) of every event subject.
+   * @default 'herald'
+   */
+  readonly subjectPrefix?: string;
+  /** Limits per channel, set as each stream's `max_msgs` and `max_age`; `maxBytes` is ignored. */
+  readonly retention?: Partial<RetentionOptions>;
+  /**
+   * JetStream's duplicate window (capped at `maxAgeMs`). Ids are stored once past it too; the window is
+   * what makes two nodes racing with one id safe.
+   * @default 120000 (2 min)
+   */
+  readonly duplicateWindowMs?: number;
+  /**
+   * Replicas of each stream (a JetStream cluster needs 3 to survive losing a server).
+   * @default 1
+   */
+  readonly replicas?: number;
+}
+
+/** A JetStream {@link EventStore}, with what its broker needs to catch up. */
+export interface NatsStore extends EventStore {
+  /** The subject prefix in use (the broker derives its subject from it). */
+  readonly subjectPrefix: string;
+  /** Channels whose stream took a message at or after `since` (server clock), with their newest seq. */
+  changedSince(since: Date): Promise<{ channel: string; lastSeq: number }[]>;
+}
+
+/** Parallel message reads per round of a page. */
+const READ_FANOUT = 128;
+
+/**
+ * An {@link EventStore} on NATS JetStream: one file-backed stream per channel, whose sequence is the
+ * channel's seq. Ids are deduplicated by JetStream (`Nats-Msg-Id`) and, past its window, by an
+ * expected-last-subject-sequence of 0 on the id's own subject. Count and age retention are the stream's
+ * own limits; `trim()` also applies age with this store's clock.
+ */
+export function createNatsStore(options: NatsStoreOptions): NatsStore {
+  const retention = resolveRetention(options.retention);
+  const now = options.now ?? Date.now;
+  const isoNow = createIsoClock(now);
+  const naming: Naming = {
+    streamPrefix: options.streamPrefix ?? 'HERALD_',
+    subjectPrefix: options.subjectPrefix ?? 'herald',
+  };
+  const settings: StreamSettings = {
+    naming,
+    retention,
+    duplicateWindowMs: options.duplicateWindowMs ?? 120_000,
+    replicas: options.replicas ?? 1,
+  };
+  const session = lazySession(options.servers, 'herald-store');
+  /** Channels whose stream this store created or checked; forgotten when the stream turns out gone. */
+  const ensured = new Map<string, Promise<unknown>>();
+  let closed = false;
+
+  function assertOpen(): void {
+    if (closed) throw closedError('nats store');
+  }
+
+  async function ensure(s: NatsSession, channel: string): Promise<void> {
+    let pending = ensured.get(channel);
+    if (pending === undefined) {
+      pending = ensureStream(s, settings, channel);
+      ensured.set(channel, pending);
+      pending.catch(() => ensured.delete(channel));
+    }
+    await pending;
+  }
+
+  /** Runs `work` on the channel's stream, recreating it once if it was deleted behind this store's back. */
+  async function onStream<T>(channel: string, work: (s: NatsSession) => Promise<T>): Promise<T> {
+    const s = await session.get();
+    await ensure(s, channel);
+    try {
+      return await work(s);
+    } catch (error) {
+      if (!isStreamNotFound(error) && !(error instanceof Error && error.name === 'JetStreamNotEnabled'))
+        throw error;
+      ensured.delete(channel);
+      await ensure(s, channel);
+      return work(s);
+    }
+  }
+
+  async function info(s: NatsSession, channel: string): Promise<ChannelInfo> {
+    return channelInfo(await s.jsm.streams.info(streamName(naming, channel)));
+  }
+
+  const stopTimer = startTrimTimer(() => store.trim(), options.trimIntervalMs ?? DEFAULT_TRIM_INTERVAL_MS);
+
+  const store: NatsStore = {
+    subjectPrefix: naming.subjectPrefix,
+
+    async append(channel: string, inputs: readonly PublishInput[]): Promise<AppendResult> {
+      assertOpen();
+      const ts = isoNow();
+      return onStream(channel, (s) => appendToStream(s, naming, channel, ts, inputs));
+    },
+
+    async read(channel: string, afterSeq: number, limit: number) {
+      assertOpen();
+      return onStream(channel, async (s) => {
+        const position = await info(s, channel);
+        const from = Math.max(afterSeq + 1, position.firstSeq);
+        const to = Math.min(position.lastSeq, from + Math.max(0, limit) - 1);
+        const events: Envelope[] = [];
+        const name = streamName(naming, channel);
+        for (let start = from; start <= to; start += READ_FANOUT) {
+          const seqs = Array.from({ length: Math.min(READ_FANOUT, to - start + 1) }, (_, i) => start + i);
+          const msgs = await Promise.all(seqs.map((seq) => s.jsm.streams.getMessage(name, { seq })));
+          // A message missing here was trimmed meanwhile (always a prefix): skip it.
+          for (const m of msgs) if (m !== null) events.push(toEnvelope(channel, m));
+        }
+        return { info: position, events };
+      });
+    },
+
+    async info(channel: string): Promise<ChannelInfo> {
+      assertOpen();
+      return onStream(channel, (s) => info(s, channel));
+    },
+
+    async trim(): Promise<void> {
+      if (closed) return;
+      const cutoff = ageCutoff(retention, now());
+      try {
+        const s = await session.get();
+        for await (const stream of s.jsm.streams.list(`${naming.subjectPrefix}.>`)) {
+          if (closed) return;
+          const name = stream.config.name;
+          if (!name.startsWith(naming.streamPrefix) || stream.state.messages === 0) continue;
+          // Age by this store's clock (the stream's max_age uses the server's): the expired prefix goes.
+          let keep = stream.state.first_seq;
+          for (; keep <= stream.state.last_seq; keep++) {
+            const m = await s.jsm.streams.getMessage(name, { seq: keep });
+            if (m !== null && decodePayload(m.string()).ts >= cutoff) break;
+          }
+          if (keep > stream.state.first_seq) await s.jsm.streams.purge(name, { seq: keep });
+        }
+      } catch (error) {
+        if (!closed) throw error;
+      }
+    },
+
+    async changedSince(since: Date) {
+      assertOpen();
+      const s = await session.get();
+      const changed: { channel: string; lastSeq: number }[] = [];
+      for await (const stream of s.jsm.streams.list(`${naming.subjectPrefix}.>`)) {
+        const { config, state } = stream;
+        if (!config.name.startsWith(naming.streamPrefix) || config.description === undefined) continue;
+        if (state.last_seq > 0 && new Date(state.last_ts) >= since) {
+          changed.push({ channel: config.description, lastSeq: state.last_seq });
+        }
+      }
+      return changed;
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      stopTimer();
+      await session.close();
+    },
+  };
+  return store;
+}
+
+function toEnvelope(channel: string, m: StoredMsg): Envelope {
+  const { id, ts, type, dataJson } = decodePayload(m.string());
+  return storedEnvelope(channel, m.seq, id, ts, type, dataJson);
+}
