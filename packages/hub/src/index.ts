@@ -10,7 +10,8 @@ export {
   type LimitOptions,
   type StoreSpec,
 } from './config.js';
-export { createHub, type HubControl, type HubStats, type MountableHub } from './hub.js';
+export { createHub } from './hub.js';
+export type { HubControl, HubStats, MountableHub } from './hub-api.js';
 export { createHubLogger, type HubLoggerOptions } from './logger.js';
 export type { HubSocket } from './peer/socket.js';
 export { type Hub, startHub } from './server.js';

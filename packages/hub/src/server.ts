@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { HubOptions } from './config.js';
-import { type HubControl, openHub } from './hub.js';
+import { openHub } from './hub.js';
+import type { HubControl } from './hub-api.js';
 
 /** A running hub on its own port. Made by {@link startHub}. */
 export interface Hub extends HubControl {

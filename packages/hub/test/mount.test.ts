@@ -18,8 +18,9 @@ async function readSse(url: string, headers: Record<string, string>) {
     const decoder = new TextDecoder();
     let buffer = '';
     try {
-      for await (const chunk of res.body ?? []) {
-        buffer += decoder.decode(chunk, { stream: true });
+      const reader = res.body?.getReader();
+      for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
+        buffer += decoder.decode(read.value, { stream: true });
         for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
           const data = /^data: (.*)$/m.exec(buffer.slice(0, end))?.[1];
           buffer = buffer.slice(end + 2);
