@@ -14,7 +14,7 @@ function sseType(type: string): string {
 }
 
 /** Formats a batch as SSE events: `id: <seq>`, `event: <type>`, `data: <envelope JSON>`. */
-export function formatSse(envelopes: readonly Envelope[], encoded: readonly string[]): string {
+function formatSse(envelopes: readonly Envelope[], encoded: readonly string[]): string {
   let out = '';
   for (let i = 0; i < envelopes.length; i++) {
     const e = envelopes[i];

@@ -11,7 +11,7 @@ import { handleMessage } from './handlers.js';
 const DRAIN_POLL_MS = 5;
 
 /** Adapts a `ws` socket to the hub's {@link HubSocket}. A class, so each connection costs one small object. */
-export class WsHubSocket implements HubSocket {
+class WsHubSocket implements HubSocket {
   constructor(private readonly ws: WebSocket) {}
 
   /** @inheritdoc */
