@@ -1,74 +1,4 @@
 /**
- * Stable error codes carried by `error` messages and HTTP error bodies. Every code is documented in
- * PROTOCOL.md; codes are never renamed or reused.
- */
-export const ErrorCode = {
-  /** The frame or body is not valid JSON. */
-  BadJson: 'ERR_BAD_JSON',
-  /** The JSON is valid but the message does not have the required shape. */
-  BadMessage: 'ERR_BAD_MESSAGE',
-  /** The message `type` is not one this protocol version knows. */
-  UnknownType: 'ERR_UNKNOWN_TYPE',
-  /** The frame is larger than the hub's frame limit. */
-  FrameTooLarge: 'ERR_FRAME_TOO_LARGE',
-  /** The channel name is empty, too long or has characters outside `A-Za-z0-9:_-.`. */
-  BadChannel: 'ERR_BAD_CHANNEL',
-  /** The `since` position or `after`/`limit` query is malformed. */
-  BadPosition: 'ERR_BAD_POSITION',
-  /** An unsubscribe named a channel this connection is not subscribed to. */
-  NotSubscribed: 'ERR_NOT_SUBSCRIBED',
-  /** A subscribe named a channel this connection is already subscribed to. */
-  AlreadySubscribed: 'ERR_ALREADY_SUBSCRIBED',
-  /** The connection already holds the maximum number of channels. */
-  TooManyChannels: 'ERR_TOO_MANY_CHANNELS',
-  /** The publish rate limit was exceeded; retry later. */
-  RateLimited: 'ERR_RATE_LIMITED',
-  /** A message other than `hello` arrived before the handshake finished. */
-  HelloRequired: 'ERR_HELLO_REQUIRED',
-  /** The token or API key is missing, malformed or has a bad signature. */
-  Unauthorized: 'ERR_UNAUTHORIZED',
-  /** The token has expired; fetch a new one. */
-  TokenExpired: 'ERR_TOKEN_EXPIRED',
-  /** The credentials are valid but do not allow this channel or action. */
-  Forbidden: 'ERR_FORBIDDEN',
-  /** The client speaks a protocol version the hub does not. */
-  ProtocolVersion: 'ERR_PROTOCOL_VERSION',
-  /** No `hello` arrived within the handshake timeout. */
-  HandshakeTimeout: 'ERR_HANDSHAKE_TIMEOUT',
-  /** The connection's send buffer overflowed; reconnect and resume. */
-  SlowConsumer: 'ERR_SLOW_CONSUMER',
-  /** No pong arrived in time; the peer is considered dead. */
-  PingTimeout: 'ERR_PING_TIMEOUT',
-  /** The hub is shutting down or draining; reconnect (possibly elsewhere). */
-  ShuttingDown: 'ERR_SHUTTING_DOWN',
-  /** An unexpected failure inside the hub. Safe to retry. */
-  Internal: 'ERR_INTERNAL',
-  /** HTTP: no such route. */
-  NotFound: 'ERR_NOT_FOUND',
-  /** HTTP: the route exists but not for this method. */
-  MethodNotAllowed: 'ERR_METHOD_NOT_ALLOWED',
-  /** HTTP: the request body exceeds the body limit. */
-  PayloadTooLarge: 'ERR_PAYLOAD_TOO_LARGE',
-  /** HTTP: the request body is not `application/json`. */
-  UnsupportedMediaType: 'ERR_UNSUPPORTED_MEDIA_TYPE',
-  /** HTTP: a batch publish has more events than allowed. */
-  BatchTooLarge: 'ERR_BATCH_TOO_LARGE',
-  /** Client side: the operation timed out waiting for the hub. */
-  Timeout: 'ERR_TIMEOUT',
-  /** Client side: the client was closed before the operation finished. */
-  ClientClosed: 'ERR_CLIENT_CLOSED',
-  /** Client side: the connection dropped or could not be opened; the client retries. */
-  ConnectionLost: 'ERR_CONNECTION_LOST',
-  /** Client side: the outbox is full and its overflow policy rejected the message. */
-  OutboxFull: 'ERR_OUTBOX_FULL',
-  /** Client side: a queued message outlived its time-to-live or its retries. */
-  OutboxExpired: 'ERR_OUTBOX_EXPIRED',
-} as const;
-
-/** One of the stable error codes in {@link ErrorCode}. */
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-/**
  * WebSocket close codes the hub uses. 1000–1015 are the RFC 6455 codes; 4000–4999 are Herald's.
  */
 export const CloseCode = {
@@ -112,54 +42,103 @@ export const CloseCode = {
 /** One of the close codes in {@link CloseCode}. */
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
+/**
+ * The one table of error codes: each code's wire string, its HTTP status (400 when not given), whether a
+ * retry can succeed (no when not given) and the close code of a connection it ends. {@link ErrorCode},
+ * {@link ERROR_TABLE} and the functions below are read from it; PROTOCOL.md ("Error codes") documents the
+ * same rows. Codes are never renamed or reused.
+ */
+const ERRORS = {
+  /** The frame or body is not valid JSON. */
+  BadJson: { code: 'ERR_BAD_JSON' },
+  /** The JSON is valid but the message does not have the required shape. */
+  BadMessage: { code: 'ERR_BAD_MESSAGE' },
+  /** The message `type` is not one this protocol version knows. */
+  UnknownType: { code: 'ERR_UNKNOWN_TYPE' },
+  /** The frame is larger than the hub's frame limit. */
+  FrameTooLarge: { code: 'ERR_FRAME_TOO_LARGE' },
+  /** The channel name is empty, too long or has characters outside `A-Za-z0-9:_-.`. */
+  BadChannel: { code: 'ERR_BAD_CHANNEL' },
+  /** The `since` position or `after`/`limit` query is malformed. */
+  BadPosition: { code: 'ERR_BAD_POSITION' },
+  /** An unsubscribe named a channel this connection is not subscribed to. */
+  NotSubscribed: { code: 'ERR_NOT_SUBSCRIBED' },
+  /** A subscribe named a channel this connection is already subscribed to. */
+  AlreadySubscribed: { code: 'ERR_ALREADY_SUBSCRIBED' },
+  /** The connection already holds the maximum number of channels. */
+  TooManyChannels: { code: 'ERR_TOO_MANY_CHANNELS' },
+  /** The publish rate limit was exceeded; retry later. */
+  RateLimited: { code: 'ERR_RATE_LIMITED', status: 429, retryable: true },
+  /** A message other than `hello` arrived before the handshake finished. */
+  HelloRequired: { code: 'ERR_HELLO_REQUIRED', close: CloseCode.ProtocolError },
+  /** The token or API key is missing, malformed or has a bad signature. */
+  Unauthorized: { code: 'ERR_UNAUTHORIZED', status: 401, close: CloseCode.Unauthorized },
+  /** The token has expired; fetch a new one. */
+  TokenExpired: { code: 'ERR_TOKEN_EXPIRED', status: 401, retryable: true, close: CloseCode.TokenExpired },
+  /** The credentials are valid but do not allow this channel or action. */
+  Forbidden: { code: 'ERR_FORBIDDEN', status: 403, close: CloseCode.Forbidden },
+  /** The client speaks a protocol version the hub does not. */
+  ProtocolVersion: { code: 'ERR_PROTOCOL_VERSION', close: CloseCode.UnsupportedProtocol },
+  /** No `hello` arrived within the handshake timeout. */
+  HandshakeTimeout: { code: 'ERR_HANDSHAKE_TIMEOUT', retryable: true, close: CloseCode.HandshakeTimeout },
+  /** The connection's send buffer overflowed; reconnect and resume. */
+  SlowConsumer: { code: 'ERR_SLOW_CONSUMER', retryable: true, close: CloseCode.SlowConsumer },
+  /** No pong arrived in time; the peer is considered dead. */
+  PingTimeout: { code: 'ERR_PING_TIMEOUT', retryable: true, close: CloseCode.PingTimeout },
+  /** The hub is shutting down or draining; reconnect (possibly elsewhere). */
+  ShuttingDown: { code: 'ERR_SHUTTING_DOWN', status: 503, retryable: true, close: CloseCode.ServiceRestart },
+  /** An unexpected failure inside the hub. Safe to retry. */
+  Internal: { code: 'ERR_INTERNAL', status: 500, retryable: true },
+  /** HTTP: no such route. */
+  NotFound: { code: 'ERR_NOT_FOUND', status: 404 },
+  /** HTTP: the route exists but not for this method. */
+  MethodNotAllowed: { code: 'ERR_METHOD_NOT_ALLOWED', status: 405 },
+  /** HTTP: the request body exceeds the body limit. */
+  PayloadTooLarge: { code: 'ERR_PAYLOAD_TOO_LARGE', status: 413 },
+  /** HTTP: the request body is not `application/json`. */
+  UnsupportedMediaType: { code: 'ERR_UNSUPPORTED_MEDIA_TYPE', status: 415 },
+  /** HTTP: a batch publish has more events than allowed. */
+  BatchTooLarge: { code: 'ERR_BATCH_TOO_LARGE' },
+  /** Client side: the operation timed out waiting for the hub. */
+  Timeout: { code: 'ERR_TIMEOUT', retryable: true },
+  /** Client side: the client was closed before the operation finished. */
+  ClientClosed: { code: 'ERR_CLIENT_CLOSED' },
+  /** Client side: the connection dropped or could not be opened; the client retries. */
+  ConnectionLost: { code: 'ERR_CONNECTION_LOST', retryable: true },
+  /** Client side: the outbox is full and its overflow policy rejected the message. */
+  OutboxFull: { code: 'ERR_OUTBOX_FULL' },
+  /** Client side: a queued message outlived its time-to-live or its retries. */
+  OutboxExpired: { code: 'ERR_OUTBOX_EXPIRED' },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+/**
+ * Stable error codes carried by `error` messages and HTTP error bodies, by name: `ErrorCode.BadJson` is
+ * `'ERR_BAD_JSON'`. Every code is documented in PROTOCOL.md.
+ */
+export const ErrorCode = {} as { readonly [K in keyof typeof ERRORS]: (typeof ERRORS)[K]['code'] };
+
+/** One of the stable error codes in {@link ErrorCode}. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
 /** What an error code means for a caller: one row of {@link ERROR_TABLE}. */
 export interface ErrorCodeInfo {
-  /** Whether repeating the same request (later, or with a new token) can succeed. */
-  readonly retryable: boolean;
-  /** The HTTP status of an HTTP answer with this code (400 for codes HTTP never answers). */
-  readonly status: number;
+  /** The code as it appears on the wire. */
+  readonly code: `ERR_${string}`;
+  /** The HTTP status of an HTTP answer with this code. @default 400 (also for codes HTTP never answers) */
+  readonly status?: number;
+  /** Present when repeating the same request (later, or with a new token) can succeed. */
+  readonly retryable?: true;
   /** The WebSocket close code for a connection this error ends, when it ends one. */
   readonly close?: CloseCode;
 }
 
-const NO = { retryable: false, status: 400 } as const;
+/** Each error code's row, by its wire string. */
+export const ERROR_TABLE = {} as { readonly [C in ErrorCode]: ErrorCodeInfo };
 
-/**
- * The one table of error codes: retry, HTTP status and close code of each. PROTOCOL.md ("Error codes")
- * documents the same rows; the hub answers, and the client classifies, only from here.
- */
-export const ERROR_TABLE: { readonly [C in ErrorCode]: ErrorCodeInfo } = {
-  ERR_BAD_JSON: NO,
-  ERR_BAD_MESSAGE: NO,
-  ERR_UNKNOWN_TYPE: NO,
-  ERR_FRAME_TOO_LARGE: NO,
-  ERR_BAD_CHANNEL: NO,
-  ERR_BAD_POSITION: NO,
-  ERR_NOT_SUBSCRIBED: NO,
-  ERR_ALREADY_SUBSCRIBED: NO,
-  ERR_TOO_MANY_CHANNELS: NO,
-  ERR_RATE_LIMITED: { retryable: true, status: 429 },
-  ERR_HELLO_REQUIRED: { retryable: false, status: 400, close: CloseCode.ProtocolError },
-  ERR_UNAUTHORIZED: { retryable: false, status: 401, close: CloseCode.Unauthorized },
-  ERR_TOKEN_EXPIRED: { retryable: true, status: 401, close: CloseCode.TokenExpired },
-  ERR_FORBIDDEN: { retryable: false, status: 403, close: CloseCode.Forbidden },
-  ERR_PROTOCOL_VERSION: { retryable: false, status: 400, close: CloseCode.UnsupportedProtocol },
-  ERR_HANDSHAKE_TIMEOUT: { retryable: true, status: 400, close: CloseCode.HandshakeTimeout },
-  ERR_SLOW_CONSUMER: { retryable: true, status: 400, close: CloseCode.SlowConsumer },
-  ERR_PING_TIMEOUT: { retryable: true, status: 400, close: CloseCode.PingTimeout },
-  ERR_SHUTTING_DOWN: { retryable: true, status: 503, close: CloseCode.ServiceRestart },
-  ERR_INTERNAL: { retryable: true, status: 500 },
-  ERR_NOT_FOUND: { retryable: false, status: 404 },
-  ERR_METHOD_NOT_ALLOWED: { retryable: false, status: 405 },
-  ERR_PAYLOAD_TOO_LARGE: { retryable: false, status: 413 },
-  ERR_UNSUPPORTED_MEDIA_TYPE: { retryable: false, status: 415 },
-  ERR_BATCH_TOO_LARGE: NO,
-  ERR_TIMEOUT: { retryable: true, status: 400 },
-  ERR_CLIENT_CLOSED: NO,
-  ERR_CONNECTION_LOST: { retryable: true, status: 400 },
-  ERR_OUTBOX_FULL: NO,
-  ERR_OUTBOX_EXPIRED: NO,
-};
+for (const [name, row] of Object.entries(ERRORS) as [string, ErrorCodeInfo][]) {
+  (ErrorCode as Record<string, string>)[name] = row.code;
+  (ERROR_TABLE as Record<string, ErrorCodeInfo>)[row.code] = row;
+}
 
 const row = (code: string): ErrorCodeInfo | undefined =>
   Object.hasOwn(ERROR_TABLE, code) ? ERROR_TABLE[code as ErrorCode] : undefined;
@@ -171,7 +150,7 @@ export function isRetryableError(code: string): boolean {
 
 /** The documented HTTP status of an error code (400 for codes without one). */
 export function httpStatus(code: ErrorCode): number {
-  return ERROR_TABLE[code].status;
+  return ERROR_TABLE[code].status ?? 400;
 }
 
 /** The close code for a connection that `code` ends (1011, internal error, for codes without their own). */
