@@ -18,6 +18,23 @@ export { type Hub, startHub } from './server.js';
 export { createStore } from './store/create-store.js';
 export { createLocalBroker } from './store/local-broker.js';
 export { createMemoryStore } from './store/memory.js';
+export {
+  createNatsBroker,
+  createNatsStore,
+  type NatsBroker,
+  type NatsBrokerOptions,
+  type NatsStore,
+  type NatsStoreOptions,
+} from './store/nats/index.js';
+export {
+  createPostgresBroker,
+  createPostgresStore,
+  POSTGRES_SCHEMA_VERSION,
+  type PostgresBroker,
+  type PostgresBrokerOptions,
+  type PostgresStore,
+  type PostgresStoreOptions,
+} from './store/postgres/index.js';
 export { createRedisStore } from './store/redis.js';
 export { createRedisBroker } from './store/redis-broker.js';
 export { createSqliteStore } from './store/sqlite.js';

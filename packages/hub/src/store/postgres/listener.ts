@@ -33,6 +33,8 @@ export function createListener(options: ListenerOptions): Listener {
   let closed = false;
   let aliveUntil: Date | null = null;
   let delay = 100;
+  /** Failed connects since the last success: only the first of an outage is reported. */
+  let failures = 0;
   let retryTimer: NodeJS.Timeout | undefined;
   let resolveReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => {
@@ -84,10 +86,11 @@ export function createListener(options: ListenerOptions): Listener {
       const previous = aliveUntil;
       aliveUntil = rows[0]?.now ?? null;
       delay = 100;
+      failures = 0;
       resolveReady();
       options.onListening(previous);
     } catch (error) {
-      if (c === client && !closed) options.onError(error);
+      if (c === client && !closed && ++failures === 1) options.onError(error);
       drop(c);
     }
   }

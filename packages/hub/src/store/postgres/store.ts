@@ -87,8 +87,10 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   const topic = `${schema}_events`;
   const notify = options.notify === false ? null : { topic, origin };
   const pool = new Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
-  // An idle connection dropped by a server restart is reported here; the pool replaces it on next use.
+  // A connection dropped by a server restart is reported on the pool (idle) or on the client (checked
+  // out, between queries); its queries fail on their own and the pool replaces it on next use.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   let closed = false;
   let migrated: Promise<void> | undefined;
   const ready = (): Promise<void> => {
