@@ -76,6 +76,26 @@ describe('nats jetstream store', () => {
     }
   });
 
+  it('applies changed limits to streams created by an earlier run', async () => {
+    const names = prefixes();
+    const first = store({}, names);
+    await first.append(
+      'c',
+      Array.from({ length: 30 }, (_, i) => ({ type: 't', data: i + 1 })),
+    );
+    const { epoch } = await first.info('c');
+    await first.close();
+    const second = store({ retention: { maxCount: 10 } }, names);
+    try {
+      expect(await second.info('c')).toEqual({ epoch, lastSeq: 30, firstSeq: 21 });
+      expect((await second.read('c', 0, 100)).events.map((e) => e.data)).toEqual(
+        Array.from({ length: 10 }, (_, i) => 21 + i),
+      );
+    } finally {
+      await second.close();
+    }
+  });
+
   it('changes the epoch when the stream is recreated, keeps it for a new store on the same streams', async () => {
     const names = prefixes();
     const first = store({}, names);

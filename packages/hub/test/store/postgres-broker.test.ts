@@ -24,7 +24,14 @@ async function setup() {
   cleanups.push(() => db.drop());
   const node = async () => {
     const store = createPostgresStore({ url: db.url });
-    const broker = createPostgresBroker({ url: db.url, store, heartbeatMs: 200 });
+    // Reconnect failures while the database refuses connections are expected here.
+    const errors: unknown[] = [];
+    const broker = createPostgresBroker({
+      url: db.url,
+      store,
+      heartbeatMs: 200,
+      onError: (e) => errors.push(e),
+    });
     cleanups.push(
       () => store.close(),
       () => broker.close(),
@@ -32,7 +39,7 @@ async function setup() {
     await Promise.all([store.ready(), broker.ready()]);
     const received: Envelope[] = [];
     broker.onEnvelopes((_, envelopes) => received.push(...envelopes));
-    return { store, broker, received };
+    return { store, broker, received, errors };
   };
   return { db, a: await node(), b: await node() };
 }
@@ -58,6 +65,7 @@ describe('postgres broker', () => {
     expect(a.received.map((e) => e.seq)).toEqual([1, 2]);
     expect(payloads).toHaveLength(1);
     expect(JSON.parse(payloads[0] ?? '')).toEqual({ o: a.store.origin, c: 'c', f: 1, t: 2 });
+    expect([...a.errors, ...b.errors]).toEqual([]);
   });
 
   it('catches up from the table after its LISTEN connection was cut and events went unnotified', async () => {
