@@ -1,10 +1,10 @@
 import { ErrorCode, HeraldError, isValidChannel, type JsonValue } from '@herald/protocol';
 import { createAuth } from './auth.js';
 import { createConnection } from './connection.js';
-import { createContext, type Link } from './context.js';
+import { createContext } from './context.js';
 import { createOutbox, DEFAULT_OUTBOX } from './outbox.js';
 import { createPublisher } from './publisher.js';
-import { createSubscriptions } from './subscriptions.js';
+import { createSubscriptions, eventsBehind } from './subscriptions.js';
 import type { ClientOptions, HeraldClient } from './types.js';
 
 export { resolveUrls } from './urls.js';
@@ -26,42 +26,29 @@ export function createClient(options: ClientOptions): HeraldClient {
     ctx.env.now,
     (e) => events.emit('outbox', e),
   );
-  const link: Link = {
-    send: (message) => connection.send(message),
-    wake: () => connection.wake(),
-    checkIdle: () => connection.idle(!channels.size() && !outbox.size()),
-  };
-  const channels = createSubscriptions(ctx, link);
-  const publisher = createPublisher(ctx, outbox, link);
   const connection = createConnection(ctx, createAuth(options.getToken, ctx.log), {
     message(m) {
+      // Each reply goes to the part that sent its request. `refreshed`, `unsubscribed` and `pong` need
+      // nothing (a refresh keeps every subscription), so the channels ignore them.
       const request = requests.take('rid' in m ? m.rid : undefined);
-      if (m.type === 'subscribed') {
-        if (request?.kind === 'subscribe') channels.subscribed(request.track, m);
-      } else if (m.type === 'events') channels.deliver(m.events);
-      else if (m.type === 'ack') {
-        if (request?.kind === 'publish') publisher.acked(request.item, m);
-      } else if (m.type === 'error') {
-        const error = new HeraldError(m.code, m.message, { retryable: m.retryable });
-        if (request?.kind === 'publish') publisher.refused(request.item, error);
-        else {
-          if (request) channels.refused(request.track, error);
-          events.emit('error', error);
-        }
-      }
-      // `refreshed`, `unsubscribed` and `pong` need nothing: a refresh keeps every subscription.
+      if (request?.kind === 'publish') publisher.reply(request.item, m);
+      else channels.message(m, request?.track);
     },
     up() {
       channels.resubscribe();
       publisher.flush();
-      link.checkIdle();
+      connection.checkIdle();
     },
     down() {
       requests.clear();
       outbox.reset();
       channels.reset();
     },
+    unused: () => !tracks.size && !outbox.size(),
   });
+  const channels = createSubscriptions(ctx, connection);
+  const { tracks } = channels;
+  const publisher = createPublisher(ctx, outbox, connection);
 
   /** Why `channel` cannot be subscribed or published to now, if it cannot. */
   const refusal = (channel: string): HeraldError | undefined =>
@@ -95,17 +82,17 @@ export function createClient(options: ClientOptions): HeraldClient {
     stats: () => ({
       ...ctx.counters,
       outboxDepth: outbox.size(),
-      subscriptions: channels.size(),
-      eventsBehind: channels.behind(),
+      subscriptions: tracks.size,
+      eventsBehind: eventsBehind(tracks),
     }),
     close() {
       if (store.state === 'closed') return;
       connection.close();
       outbox.close();
-      channels.clear();
+      tracks.clear();
       events.clear();
     },
   };
-  if (!(options.lazy ?? true) || outbox.size()) connection.open(); // a restored outbox has messages to deliver
+  if (!(options.lazy ?? true) || outbox.size()) connection.reconnect(); // a restored outbox has messages to deliver
   return client;
 }

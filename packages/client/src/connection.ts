@@ -8,13 +8,12 @@ import {
   type ServerMessage,
 } from '@herald/protocol';
 import type { Auth } from './auth.js';
-import type { ClientContext } from './context.js';
+import type { ClientContext, Link } from './context.js';
 import { closedText, helloMessage } from './handshake.js';
+import { watchPresence } from './presence.js';
 import { createReconnectPolicy } from './reconnect.js';
-import { createTransportChoice } from './transports/choice.js';
-import { openPolling } from './transports/polling.js';
-import { openWebSocket } from './transports/websocket.js';
-import type { Transport, TransportHandlers } from './types.js';
+import { openTransport, pickTransport } from './transports/choice.js';
+import type { Transport, TransportHandlers, WebSocketConstructorLike } from './types.js';
 import { createUpgrader, type ProbeResult } from './upgrade.js';
 import { resolveUrls } from './urls.js';
 import { watchHeartbeat } from './watchdog.js';
@@ -27,18 +26,16 @@ export interface ConnectionHooks {
   up(): void;
   /** The connection is gone, and every request on it: reset what belonged to it. */
   down(): void;
+  /** Whether nothing needs the connection (no channel, no queued publish): a lazy client then closes it. */
+  unused(): boolean;
 }
 
-/** One transport at a time: its lifecycle, the stale-socket guard, reconnects, heartbeat, upgrade. */
-export interface Connection {
-  /** Sends on the current transport (nothing without one); a failed send is logged, its close reconnects. */
-  send(message: ClientMessage): void;
-  /** Cancels an idle close; connects an idle client. */
-  wake(): void;
-  /** A lazy client closes a connection that is `unused` after `idleTimeoutMs`. */
-  idle(unused: boolean): void;
-  /** Starts a connection attempt. */
-  open(): void;
+/**
+ * One transport at a time: its lifecycle, the stale-socket guard, reconnects, heartbeat, upgrade. As a
+ * {@link Link}, a failed send is logged (its close reconnects) and `checkIdle` closes an unused lazy
+ * connection after `idleTimeoutMs`.
+ */
+export interface Connection extends Link {
   /** Retries now, skipping any backoff wait (also leaves `failed`). */
   reconnect(): void;
   /** Closes for good: transport, timers, online and visibility listeners. */
@@ -53,8 +50,14 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
   const { options, env, log, counters, store, timers } = ctx;
   const setState = store.setState;
   const urls = resolveUrls(options.url);
-  const choice = createTransportChoice(options);
-  const policy = createReconnectPolicy(ctx, () => open());
+  const { message, up, down, unused } = hooks;
+  const { fail, retry, connected, reset } = createReconnectPolicy(ctx, () => open());
+  const allowed = options.transports ?? ['websocket', 'polling'];
+  const WS = allowed.includes('websocket')
+    ? (options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket)
+    : undefined;
+  let wsFailures = 0; // WebSocket failures before the first WebSocket connection ever
+  let wsEverConnected = false;
   let transport: Transport | null = null;
   let generation = 0;
   let connections = 0;
@@ -78,23 +81,23 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
     transport?.close(CloseCode.Normal, reason); // apps may not send 1006 or the hub's codes
     transport = null;
     timers.clearAll();
-    hooks.down();
+    down();
   };
 
   /** The transport of `gen` closed or the attempt failed: classify and react. */
   const lost = (gen: number, code: number, reason: string, cause?: unknown) => {
     if (gen !== generation) return;
-    choice.lost(transport?.name);
+    if (transport?.name === 'websocket' && !wsEverConnected) wsFailures++;
     teardown(reason);
     const error = new HeraldError(closeError(code), `connection ${closedText(code, reason)}`, { cause });
     const action = closeAction(code);
     log.info?.('herald: connection lost', { code, reason, action });
-    if (action === 'fatal') policy.fail(error, code, reason);
+    if (action === 'fatal') fail(error, code, reason);
     else if (action === 'stop') setState('idle', { lastError: null }, code, reason);
     // One immediate retry with a fresh token; a second auth close, or no new token, is fatal.
     else if (action === 'refresh-token')
-      auth.refused() ? policy.retry(error, code, reason, 0) : policy.fail(error, code, reason);
-    else policy.retry(error, code, reason, drainDelay);
+      auth.refused() ? retry(error, code, reason, 0) : fail(error, code, reason);
+    else retry(error, code, reason, drainDelay);
     drainDelay = undefined;
   };
 
@@ -111,7 +114,7 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
     Object.assign(probe.handlers, handlers(generation));
     received(generation, probe.welcome, probe.bytes);
   };
-  const upgrader = createUpgrader(ctx, auth, choice.webSocket, urls.ws, () => generation, adopt);
+  const upgrader = createUpgrader(ctx, auth, WS, urls.ws, () => generation, adopt);
 
   function open(): void {
     timers.clear('retry');
@@ -127,27 +130,21 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
       (next) => {
         if (gen !== generation) return;
         if (!auth.use(next)) {
-          policy.fail(new HeraldError(ErrorCode.Unauthorized, 'token refused, no new one from getToken'));
+          fail(new HeraldError(ErrorCode.Unauthorized, 'token refused, no new one from getToken'));
           return;
         }
-        const name = choice.pick();
+        const name = pickTransport(
+          allowed,
+          WS,
+          !wsEverConnected && wsFailures >= (options.fallbackAfter ?? 3),
+        );
         if (!name) {
-          policy.fail(new HeraldError(ErrorCode.ConnectionLost, 'no usable transport'));
+          fail(new HeraldError(ErrorCode.ConnectionLost, 'no usable transport'));
           return;
         }
         store.update({ transport: name });
         try {
-          transport =
-            name === 'polling'
-              ? openPolling(
-                  urls.http,
-                  env,
-                  options.pollIntervalMs ?? 2000,
-                  ctx.connectTimeoutMs,
-                  handlers(gen),
-                  counters,
-                )
-              : openWebSocket(urls.ws, choice.webSocket!, handlers(gen));
+          transport = openTransport(name, ctx, urls, WS, handlers(gen));
         } catch (error) {
           lost(gen, CloseCode.Abnormal, 'could not open the socket', error);
         }
@@ -159,10 +156,10 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
   const welcomed = (gen: number, heartbeatMs: number) => {
     timers.clear('connect');
     auth.accepted();
-    choice.connected(transport?.name);
+    if (transport?.name === 'websocket') wsEverConnected = true;
     const upgraded = store.state === 'connected'; // already up on polling: the socket took over
     if (connections++ && !upgraded) counters.reconnects++;
-    policy.connected();
+    connected();
     if (heartbeatMs > 0)
       watchHeartbeat(
         timers,
@@ -179,7 +176,7 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
       transport: transport?.name ?? null,
     });
     if (upgraded) ctx.events.emit('connected', { transport: 'websocket' });
-    hooks.up();
+    up();
     upgrader.plan(transport?.name);
   };
 
@@ -196,20 +193,10 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
     // Spread the herd over the hub's suggested window instead of all reconnecting at once.
     else if (m.type === 'drain') drainDelay = Math.floor(env.random() * m.retryAfterMs);
     else if (m.type === 'ping') send(m.ts === undefined ? { type: 'pong' } : { type: 'pong', ts: m.ts });
-    else hooks.message(m);
+    else message(m);
   };
 
-  const offOnline = env.onOnlineChange((online) => {
-    const state = store.state;
-    if (!online && (state === 'connecting' || state === 'connected' || state === 'reconnecting')) {
-      teardown('offline');
-      setState('offline', { nextRetryAt: null }, CloseCode.Abnormal, 'offline');
-    } else if (online && state === 'offline') open();
-  });
-  const offVisible = env.onVisible(() => {
-    if (store.state === 'reconnecting') open();
-    else if (store.state === 'connected') send({ type: 'ping', ts: env.now() });
-  });
+  const stopWatching = watchPresence(ctx, teardown, open, send);
 
   return {
     send,
@@ -217,26 +204,24 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
       timers.clear('idle');
       if (store.state === 'idle') open();
     },
-    idle(unused) {
-      if ((options.lazy ?? true) && unused && store.state === 'connected') {
+    checkIdle() {
+      if ((options.lazy ?? true) && store.state === 'connected' && unused()) {
         timers.set('idle', options.idleTimeoutMs ?? 1000, () => {
           teardown('idle');
           setState('idle', {}, CloseCode.Normal, 'idle');
         });
       } else timers.clear('idle');
     },
-    open,
     reconnect() {
       const state = store.state;
       if (state === 'connected' || state === 'connecting' || state === 'closed') return;
-      if (state === 'failed') policy.reset();
+      if (state === 'failed') reset();
       open();
     },
     close() {
       teardown('client closed');
       setState('closed', { nextRetryAt: null }, CloseCode.Normal, 'client closed');
-      offOnline();
-      offVisible();
+      stopWatching();
     },
   };
 }

@@ -31,7 +31,7 @@ export interface Link {
   send(message: ClientMessage): void;
   /** Something needs the connection: cancels an idle close and connects an idle client. */
   wake(): void;
-  /** Something stopped needing it: a lazy client closes a connection nothing uses. */
+  /** Something may have stopped needing it: a lazy client closes a connection nothing uses. */
   checkIdle(): void;
 }
 

@@ -1,5 +1,6 @@
-import type { AckMessage, HeraldError, JsonValue } from '@herald/protocol';
+import type { JsonValue, ServerMessage } from '@herald/protocol';
 import type { ClientContext, Link } from './context.js';
+import { replyError } from './handshake.js';
 import type { Outbox, OutboxItem } from './outbox.js';
 import type { PublishAck } from './types.js';
 
@@ -15,19 +16,21 @@ export interface Publisher {
   publish(channel: string, type: string, data: JsonValue, id: string | undefined): Promise<PublishAck>;
   /** Sends every queued message not in flight, if connected. */
   flush(): void;
-  /** The hub stored `item`. */
-  acked(item: OutboxItem, m: AckMessage): void;
-  /** The hub refused `item`: final unless retryable (rate limited), which resends after a pause. */
-  refused(item: OutboxItem, error: HeraldError): void;
+  /**
+   * The hub's reply to the publish of `item`: an `ack` settles it; an `error` is final unless retryable
+   * (rate limited), which resends after a pause.
+   */
+  reply(item: OutboxItem, m: ServerMessage): void;
 }
 
 /** Creates the publisher over `outbox`; it sends through `link`. */
 export function createPublisher(ctx: ClientContext, outbox: Outbox, link: Link): Publisher {
+  const { send, wake, checkIdle } = link;
   const flush = () => {
     if (ctx.store.state !== 'connected') return;
     for (const item of outbox.take()) {
       const rid = ctx.requests.add({ kind: 'publish', item });
-      link.send({
+      send({
         type: 'publish',
         rid,
         channel: item.channel,
@@ -38,20 +41,22 @@ export function createPublisher(ctx: ClientContext, outbox: Outbox, link: Link):
   return {
     publish(channel, type, data, id) {
       const promise = outbox.push(channel, type, data, id ?? newId());
-      link.wake();
+      wake();
       flush();
       return promise;
     },
     flush,
-    acked(item, m) {
-      outbox.settle(item, { channel: m.channel, id: m.id, seq: m.seq, duplicate: m.duplicate === true });
-      link.checkIdle();
-    },
-    refused(item, error) {
-      if (!error.retryable) outbox.settle(item, error);
-      else {
-        item.sent = false; // e.g. rate limited: resend after a pause
-        ctx.timers.set('flush', ctx.backoff.initialMs, flush);
+    reply(item, m) {
+      if (m.type === 'ack') {
+        outbox.settle(item, { channel: m.channel, id: m.id, seq: m.seq, duplicate: m.duplicate === true });
+        checkIdle();
+      } else if (m.type === 'error') {
+        const error = replyError(m);
+        if (!error.retryable) outbox.settle(item, error);
+        else {
+          item.sent = false; // e.g. rate limited: resend after a pause
+          ctx.timers.set('flush', ctx.backoff.initialMs, flush);
+        }
       }
     },
   };

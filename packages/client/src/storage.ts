@@ -5,16 +5,9 @@ import type { StorageLike } from './types.js';
  * prefixed with `prefix`. Without `localStorage` it stores nothing.
  */
 export function localStorageAdapter(prefix = ''): StorageLike {
-  const store = (): Storage | undefined => {
-    try {
-      return globalThis.localStorage;
-    } catch {
-      return undefined; // reading localStorage itself throws when storage is blocked
-    }
-  };
   const guard = <T>(fn: (s: Storage) => T, fallback: T): T => {
     try {
-      const s = store();
+      const s = globalThis.localStorage; // reading it throws too when storage is blocked
       return s ? fn(s) : fallback;
     } catch {
       return fallback;

@@ -1,13 +1,14 @@
 import type {
   Envelope,
-  HeraldError,
   Position,
+  ServerMessage,
   SincePosition,
   SubscribedMessage,
   SubscribeMessage,
 } from '@herald/protocol';
 import type { ClientContext, Link } from './context.js';
 import { safeCall } from './emitter.js';
+import { replyError } from './handshake.js';
 import type { GapInfo, SubscribedInfo, SubscribeOptions, Subscription } from './types.js';
 
 /**
@@ -80,30 +81,37 @@ export function acceptEvent(track: ChannelTrack | undefined, event: Envelope): V
 
 /** The channels this client wants, each shared by its local subscribers and resumed on every connection. */
 export interface Subscriptions {
+  /** The channels by name. */
+  readonly tracks: Map<string, ChannelTrack>;
   /** Adds a subscriber to `channel`; its first subscriber subscribes on the hub. Wakes a lazy client. */
   add<T>(channel: string, handlers: SubscribeOptions<T>): Subscription;
   /** A new connection is up: subscribes every channel again, each from its last position. */
   resubscribe(): void;
-  /** The hub accepted `track`'s subscribe: goes live, raises a gap when the position was not recovered. */
-  subscribed(track: ChannelTrack, m: SubscribedMessage): void;
-  /** An `events` frame: each event delivered once and in order; a hole resubscribes from the position. */
-  deliver(events: readonly Envelope[]): void;
-  /** The hub refused `track`'s subscribe. */
-  refused(track: ChannelTrack, error: HeraldError): void;
+  /**
+   * A message for the channels: `subscribed` answering `track`'s subscribe (it goes live; a gap is raised
+   * when its position was not recovered), `events` (each delivered once and in order; a hole resubscribes
+   * from the position), or an `error` (refusing `track`'s subscribe, if it names one; emitted either way).
+   */
+  message(m: ServerMessage, track: ChannelTrack | undefined): void;
   /** The connection is gone: no channel is live until it is subscribed again. */
   reset(): void;
-  size(): number;
-  /** Events still to deliver up to the `lastSeq` each channel's last `subscribed` reported. */
-  behind(): number;
-  /** Forgets every channel (the client closed). */
-  clear(): void;
+}
+
+/** Events still to deliver up to the `lastSeq` each channel's last `subscribed` reported. */
+export function eventsBehind(tracks: Map<string, ChannelTrack>): number {
+  let behind = 0;
+  // `info` and `position` are set together by the first `subscribed`.
+  for (const { info, position } of tracks.values())
+    if (info) behind += Math.max(0, info.lastSeq - position!.seq);
+  return behind;
 }
 
 type Callbacks = Required<Pick<SubscribeOptions<never>, 'onEvent' | 'onGap' | 'onSubscribed' | 'onError'>>;
 
 /** Creates the client's subscriptions; they send through `link`. */
 export function createSubscriptions(ctx: ClientContext, link: Link): Subscriptions {
-  const { counters, requests } = ctx;
+  const { counters, requests, events } = ctx;
+  const { send, wake, checkIdle } = link;
   const tracks = new Map<string, ChannelTrack>();
 
   const notify = <K extends keyof Callbacks>(
@@ -114,11 +122,11 @@ export function createSubscriptions(ctx: ClientContext, link: Link): Subscriptio
     for (const sub of [...track.subscribers]) safeCall(sub[key] as (a: typeof arg) => void, arg);
   };
   const subscribe = (track: ChannelTrack) =>
-    link.send(subscribeMessage(track, requests.add({ kind: 'subscribe', track })));
-  const unsubscribe = (channel: string) =>
-    link.send({ type: 'unsubscribe', rid: requests.rid('u'), channel });
+    send(subscribeMessage(track, requests.add({ kind: 'subscribe', track })));
+  const unsubscribe = (channel: string) => send({ type: 'unsubscribe', rid: requests.rid('u'), channel });
 
   return {
+    tracks,
     add(channel, handlers) {
       let track = tracks.get(channel);
       const sub = { ...handlers } as SubscribeOptions<never>;
@@ -128,7 +136,7 @@ export function createSubscriptions(ctx: ClientContext, link: Link): Subscriptio
         if (ctx.store.state === 'connected') subscribe(track);
       } else if (track.live && track.info) safeCall(sub.onSubscribed, track.info);
       track.subscribers.add(sub);
-      link.wake();
+      wake();
       const own = track;
       return {
         channel,
@@ -137,54 +145,49 @@ export function createSubscriptions(ctx: ClientContext, link: Link): Subscriptio
           if (!own.subscribers.delete(sub) || own.subscribers.size || tracks.get(channel) !== own) return;
           tracks.delete(channel);
           if (own.live || own.rid) unsubscribe(channel);
-          link.checkIdle();
+          checkIdle();
         },
       };
     },
     resubscribe() {
       for (const track of tracks.values()) subscribe(track);
     },
-    subscribed(track, m) {
-      if (tracks.get(track.channel) !== track) return; // unsubscribed meanwhile
-      const resumed = track.position !== null || track.since !== undefined;
-      const gap = applySubscribed(track, m);
-      if (gap) {
-        counters.gaps++;
-        notify(track, 'onGap', gap);
-        ctx.events.emit('gap', gap);
-      } else if (resumed) counters.resumes++;
-      notify(track, 'onSubscribed', track.info!);
-    },
-    deliver(events) {
-      for (const event of events) {
-        const track = tracks.get(event.channel);
-        const verdict = acceptEvent(track, event);
-        if (verdict === 'duplicate') counters.duplicatesDropped++;
-        else if (verdict === 'hole' && track) {
-          // A hole must never be skipped: ask the hub again from the last delivered position.
-          unsubscribe(track.channel);
-          subscribe(track);
-        } else if (verdict === 'deliver' && track) {
-          counters.eventsDelivered++;
-          notify(track, 'onEvent', event as never);
+    message(m, track) {
+      if (m.type === 'subscribed') {
+        if (!track || tracks.get(track.channel) !== track) return; // unsubscribed meanwhile
+        const resumed = track.position !== null || track.since !== undefined;
+        const gap = applySubscribed(track, m);
+        if (gap) {
+          counters.gaps++;
+          notify(track, 'onGap', gap);
+          events.emit('gap', gap);
+        } else if (resumed) counters.resumes++;
+        notify(track, 'onSubscribed', track.info!);
+      } else if (m.type === 'events') {
+        for (const event of m.events) {
+          const track = tracks.get(event.channel);
+          const verdict = acceptEvent(track, event);
+          if (verdict === 'duplicate') counters.duplicatesDropped++;
+          else if (verdict === 'hole' && track) {
+            // A hole must never be skipped: ask the hub again from the last delivered position.
+            unsubscribe(track.channel);
+            subscribe(track);
+          } else if (verdict === 'deliver' && track) {
+            counters.eventsDelivered++;
+            notify(track, 'onEvent', event as never);
+          }
         }
+      } else if (m.type === 'error') {
+        const error = replyError(m);
+        if (track) notify(track, 'onError', error);
+        events.emit('error', error);
       }
     },
-    refused: (track, error) => notify(track, 'onError', error),
     reset() {
       for (const track of tracks.values()) {
         track.live = false;
         track.rid = null;
       }
     },
-    size: () => tracks.size,
-    behind() {
-      let behind = 0;
-      // `info` and `position` are set together by the first `subscribed`.
-      for (const { info, position } of tracks.values())
-        if (info) behind += Math.max(0, info.lastSeq - position!.seq);
-      return behind;
-    },
-    clear: () => tracks.clear(),
   };
 }

@@ -1,8 +1,14 @@
 import {
-  type Envelope,
+  CloseCode,
+  closeCodeFor,
+  ERROR_TABLE,
   ErrorCode,
+  type ErrorResponseBody,
+  type HistoryPageBody,
   MAX_HISTORY_LIMIT,
   type PublishMessage,
+  type PublishResponseBody,
+  planResume,
   type ServerMessage,
   type SubscribeMessage,
 } from '@herald/protocol';
@@ -18,17 +24,13 @@ interface Poll extends SubscribeMessage {
   at: number;
 }
 
-/** The body of an HTTP answer: a page, a publish result or an error. */
-interface Page {
-  epoch: string;
-  events: Envelope[];
-  last_seq: number;
-  first_seq?: number;
-}
+/** An HTTP answer's body, read as whichever it turns out to be. */
+type Body = Partial<PublishResponseBody & ErrorResponseBody>;
 
-interface PublishBody {
-  events?: { id: string; seq: number; duplicate?: boolean }[];
-  error?: { code?: ErrorCode; message?: string; retryable?: boolean };
+/** The close for a refused poll: the hub's error code says which (1011 when the body is no Herald error). */
+async function refusedClose(res: Response): Promise<number> {
+  const code = ((await res.json().catch(() => null)) as Body | null)?.error?.code;
+  return code && Object.hasOwn(ERROR_TABLE, code) ? closeCodeFor(code) : CloseCode.InternalError;
 }
 
 /**
@@ -41,7 +43,7 @@ interface PublishBody {
  * client reconnects and resumes.
  *
  * Pages are as large as the hub allows ({@link MAX_HISTORY_LIMIT}). A channel whose page ended before the
- * hub's `last_seq` is polled again at once, the others after `intervalMs`; each round fetches one page of
+ * hub's `lastSeq` is polled again at once, the others after `intervalMs`; each round fetches one page of
  * every channel that is due, so a busy channel catching up never starves the rest.
  */
 export function openPolling(
@@ -82,33 +84,24 @@ export function openPolling(
       `${eventsUrl(channel)}?after=${poll.after ?? poll.since?.seq ?? 0}&limit=${MAX_HISTORY_LIMIT}`,
       { headers: auth(), signal: abort.signal },
     );
-    const { status } = res;
-    if (!res.ok) throw status === 401 || status === 403 ? 4000 + status : 1011;
-    const page = (await res.json()) as Page;
+    if (!res.ok) throw await refusedClose(res);
+    const page = (await res.json()) as HistoryPageBody;
     if (done || polls.get(channel) !== poll) return;
-    let events = page.events;
+    const { epoch, lastSeq } = page;
     if (poll.after === undefined) {
-      const since = poll.since;
-      const recovered =
-        !since ||
-        ((since.epoch === undefined || since.epoch === page.epoch) &&
-          since.seq <= page.last_seq &&
-          since.seq >= (page.first_seq || 1) - 1);
-      if (!since || !recovered) events = [];
-      poll.epoch = page.epoch;
-      poll.after = since && recovered ? since.seq : page.last_seq;
-      handlers.message(
-        { type: 'subscribed', rid: poll.rid, channel, epoch: page.epoch, lastSeq: page.last_seq, recovered },
-        0,
-      );
-    } else if (page.epoch !== poll.epoch) {
-      throw 1012; // history was reset: reconnect so the client resubscribes and raises a gap
+      // The resume rule of every transport; when not recovered, `from` is lastSeq and nothing replays.
+      const { recovered, from } = planResume(page, poll.since);
+      poll.epoch = epoch;
+      poll.after = from;
+      handlers.message({ type: 'subscribed', rid: poll.rid, channel, epoch, lastSeq, recovered }, 0);
+    } else if (epoch !== poll.epoch) {
+      throw CloseCode.ServiceRestart; // history was reset: reconnect so the client resubscribes and raises a gap
     }
-    events = events.filter((e) => e.seq > poll.after!);
+    const events = page.events.filter((e) => e.seq > poll.after!);
     const last = events[events.length - 1];
     if (last) poll.after = last.seq;
     // The hub holds more: fetch the next page in the next round, not after the interval.
-    poll.at = last && page.last_seq > last.seq ? 0 : env.now() + intervalMs;
+    poll.at = last && lastSeq > last.seq ? 0 : env.now() + intervalMs;
     if (!poll.at) counters.catchUpPolls++;
     if (last) handlers.message({ type: 'events', events }, 0);
   }
@@ -119,7 +112,7 @@ export function openPolling(
     busy = true;
     const due = [...polls.values()].filter((poll) => poll.at <= env.now());
     // A request can hang forever on a dead link (no FIN): give up on the round, like a silent socket.
-    const watchdog = env.setTimeout(() => fail(1006, 'poll timed out'), timeoutMs);
+    const watchdog = env.setTimeout(() => fail(CloseCode.Abnormal, 'poll timed out'), timeoutMs);
     try {
       await Promise.all(due.map(pollOne));
       env.clearTimeout(watchdog);
@@ -128,7 +121,7 @@ export function openPolling(
       for (const poll of polls.values()) next = Math.min(next, poll.at - env.now());
       if (!done) schedule(Math.max(0, next));
     } catch (error) {
-      fail(typeof error === 'number' ? error : 1006, 'polling failed');
+      fail(typeof error === 'number' ? error : CloseCode.Abnormal, 'polling failed');
     }
   }
 
@@ -142,7 +135,7 @@ export function openPolling(
         body: JSON.stringify(event),
         signal: abort.signal,
       });
-      const { events, error } = (await res.json()) as PublishBody;
+      const { events, error } = (await res.json()) as Body;
       const ack = events?.[0];
       const { status } = res;
       answer =

@@ -1,4 +1,4 @@
-import type { Envelope } from '@herald/protocol';
+import { type Envelope, historyPage } from '@herald/protocol';
 import { vi } from 'vitest';
 
 /** One answer the fake hub gives to a POST, instead of storing the event. */
@@ -41,13 +41,15 @@ export function fakeHubHttp() {
     }
     gets.push(url.pathname + url.search);
     const after = Number(url.searchParams.get('after'));
-    return json(200, {
-      channel,
-      epoch: 'e1',
-      events: events.filter((e) => e.seq > after),
-      last_seq: events.length,
-      first_seq: events.length ? 1 : 0,
-    });
+    const extent = { epoch: 'e1', firstSeq: 1, lastSeq: events.length }; // nothing is ever trimmed
+    return json(
+      200,
+      historyPage(
+        channel,
+        extent,
+        events.filter((e) => e.seq > after),
+      ),
+    );
   });
 
   return {

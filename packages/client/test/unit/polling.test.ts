@@ -1,4 +1,4 @@
-import type { Envelope } from '@herald/protocol';
+import { type Envelope, ErrorCode, historyPage } from '@herald/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeHubHttp } from './fake-http.js';
 import { eventsFrame, FakeWebSocket, fakeClient, run, settle, useFakeTime } from './fakes.js';
@@ -14,7 +14,7 @@ interface Channel {
   first: number;
 }
 
-/** A fake hub HTTP API: GET /v1/channels/{c}/events?after=N&limit=M. */
+/** A fake hub HTTP API: GET /v1/channels/{c}/events?after=N&limit=M, or the hub's 401 error. */
 function fakeHttp(channels: Record<string, Channel>, status = 200) {
   const requests: { url: string; auth: string | undefined }[] = [];
   const fetch = vi.fn(async (input: string | URL | Request, init?: RequestInit) => {
@@ -27,13 +27,16 @@ function fakeHttp(channels: Record<string, Channel>, status = 200) {
     const ch = channels[name] ?? { epoch: 'e1', events: [], first: 0 };
     const after = Number(url.searchParams.get('after'));
     const limit = Number(url.searchParams.get('limit') ?? 100);
-    const body = {
-      channel: name,
-      epoch: ch.epoch,
-      events: ch.events.filter((e) => e.seq > after && e.seq >= ch.first).slice(0, limit),
-      last_seq: ch.events.at(-1)?.seq ?? 0,
-      first_seq: ch.events.length ? ch.first : 0,
-    };
+    const lastSeq = ch.events.at(-1)?.seq ?? 0;
+    const events = ch.events.filter((e) => e.seq > after && e.seq >= ch.first).slice(0, limit);
+    const body =
+      status < 300
+        ? historyPage(
+            name,
+            { epoch: ch.epoch, firstSeq: ch.events.length ? ch.first : lastSeq + 1, lastSeq },
+            events,
+          )
+        : { error: { code: ErrorCode.Unauthorized, message: 'credentials required', retryable: false } };
     return { ok: status < 300, status, json: async () => body };
   });
   return { fetch: fetch as unknown as typeof globalThis.fetch, requests };
@@ -145,6 +148,65 @@ describe('polling transport', () => {
     b.client.close();
   });
 
+  it('raises a gap when retention trimmed every event after since (the page retains nothing)', async () => {
+    // Events 1-5 were stored, all trimmed since: firstSeq is 6 (the deprecated first_seq says 0).
+    const ch: Channel = { epoch: 'e1', events: history('c', 1, 5), first: 6 };
+    const http = fakeHttp({ c: ch });
+    const { client } = await pollingClient(http);
+    const gaps: unknown[] = [];
+    const infos: boolean[] = [];
+    client.subscribe('c', {
+      since: { epoch: 'e1', seq: 2 },
+      onGap: (g) => gaps.push(g),
+      onSubscribed: (i) => infos.push(i.recovered),
+    });
+    await run();
+    expect(infos).toEqual([false]);
+    expect(gaps).toEqual([{ channel: 'c', last: { epoch: 'e1', seq: 2 }, epoch: 'e1', lastSeq: 5 }]);
+    client.close();
+  });
+
+  it("closes with the close code of the hub's error code, 1011 when the body is no Herald error", async () => {
+    const answers = [
+      {
+        status: 401,
+        body: { error: { code: ErrorCode.TokenExpired, message: 'token expired', retryable: true } },
+      },
+      {
+        status: 503,
+        body: { error: { code: ErrorCode.ShuttingDown, message: 'draining', retryable: true } },
+      },
+      { status: 502, body: undefined }, // a proxy's HTML page: not JSON
+      { status: 500, body: { error: { code: 'ERR_FROM_THE_FUTURE' } } },
+    ];
+    const seen: unknown[] = [];
+    for (const { status, body } of answers) {
+      const fetch = vi.fn(async () => ({
+        ok: false,
+        status,
+        json: async () => (body === undefined ? JSON.parse('<html>') : body),
+      }));
+      const { client } = fakeClient({
+        transports: ['polling'],
+        getToken: () => 'tok',
+        environment: { fetch: fetch as unknown as typeof globalThis.fetch },
+      });
+      const off = client.on('disconnected', ({ code }) => {
+        off(); // the first close is the one the answer caused
+        seen.push([code, client.getStatus().lastError?.code]);
+      });
+      client.subscribe('c', {});
+      await run();
+      client.close();
+    }
+    expect(seen).toEqual([
+      [4409, ErrorCode.TokenExpired],
+      [1012, ErrorCode.ShuttingDown],
+      [1011, ErrorCode.ConnectionLost],
+      [1011, ErrorCode.ConnectionLost],
+    ]);
+  });
+
   it('polls one round at a time: a subscribe during a slow poll waits for it', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => {
@@ -157,7 +219,7 @@ describe('polling transport', () => {
       return {
         ok: true,
         status: 200,
-        json: async () => ({ epoch: 'e1', events: [], last_seq: 0, first_seq: 0 }),
+        json: async () => historyPage('c', { epoch: 'e1', firstSeq: 1, lastSeq: 0 }, []),
       };
     });
     const { client } = fakeClient({
