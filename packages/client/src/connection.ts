@@ -8,7 +8,7 @@ import {
   type ServerMessage,
 } from '@herald/protocol';
 import type { Auth } from './auth.js';
-import type { ClientContext, Link } from './context.js';
+import type { ClientContext, Connection, ConnectionHooks } from './context.js';
 import { closedText, helloMessage } from './handshake.js';
 import { watchPresence } from './presence.js';
 import { createReconnectPolicy } from './reconnect.js';
@@ -17,30 +17,6 @@ import type { Transport, TransportHandlers, WebSocketConstructorLike } from './t
 import { createUpgrader, type ProbeResult } from './upgrade.js';
 import { resolveUrls } from './urls.js';
 import { watchHeartbeat } from './watchdog.js';
-
-/** What the connection tells the other parts of the client. */
-export interface ConnectionHooks {
-  /** A message for them: everything but `welcome`, `refresh_required`, `drain` and `ping`. */
-  message(message: ServerMessage): void;
-  /** The hub accepted a connection (or the WebSocket took over from polling): subscribe, flush. */
-  up(): void;
-  /** The connection is gone, and every request on it: reset what belonged to it. */
-  down(): void;
-  /** Whether nothing needs the connection (no channel, no queued publish): a lazy client then closes it. */
-  unused(): boolean;
-}
-
-/**
- * One transport at a time: its lifecycle, the stale-socket guard, reconnects, heartbeat, upgrade. As a
- * {@link Link}, a failed send is logged (its close reconnects) and `checkIdle` closes an unused lazy
- * connection after `idleTimeoutMs`.
- */
-export interface Connection extends Link {
-  /** Retries now, skipping any backoff wait (also leaves `failed`). */
-  reconnect(): void;
-  /** Closes for good: transport, timers, online and visibility listeners. */
-  close(): void;
-}
 
 /**
  * Creates the connection. Each transport gets a generation; callbacks of older ones are ignored, so a

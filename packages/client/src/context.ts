@@ -1,4 +1,4 @@
-import type { ClientMessage } from '@herald/protocol';
+import type { ClientMessage, ServerMessage } from '@herald/protocol';
 import { DEFAULT_BACKOFF } from './backoff.js';
 import { createEmitter, type Emitter } from './emitter.js';
 import { createEnvironment } from './environment.js';
@@ -33,6 +33,30 @@ export interface Link {
   wake(): void;
   /** Something may have stopped needing it: a lazy client closes a connection nothing uses. */
   checkIdle(): void;
+}
+
+/** What the connection tells the other parts of the client. */
+export interface ConnectionHooks {
+  /** A message for them: everything but `welcome`, `refresh_required`, `drain` and `ping`. */
+  message(message: ServerMessage): void;
+  /** The hub accepted a connection (or the WebSocket took over from polling): subscribe, flush. */
+  up(): void;
+  /** The connection is gone, and every request on it: reset what belonged to it. */
+  down(): void;
+  /** Whether nothing needs the connection (no channel, no queued publish): a lazy client then closes it. */
+  unused(): boolean;
+}
+
+/**
+ * One transport at a time: its lifecycle, the stale-socket guard, reconnects, heartbeat, upgrade. As a
+ * {@link Link}, a failed send is logged (its close reconnects) and `checkIdle` closes an unused lazy
+ * connection after `idleTimeoutMs`.
+ */
+export interface Connection extends Link {
+  /** Retries now, skipping any backoff wait (also leaves `failed`). */
+  reconnect(): void;
+  /** Closes for good: transport, timers, online and visibility listeners. */
+  close(): void;
 }
 
 /** Builds the shared parts of a client from its options. */
