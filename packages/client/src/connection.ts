@@ -12,7 +12,7 @@ import type { ClientContext, Connection, ConnectionHooks } from './context.js';
 import { closedText, helloMessage } from './handshake.js';
 import { watchPresence } from './presence.js';
 import { createReconnectPolicy } from './reconnect.js';
-import { openTransport, pickTransport } from './transports/choice.js';
+import { loadPolling, openTransport, pickTransport } from './transports/choice.js';
 import type { Transport, TransportHandlers, WebSocketConstructorLike } from './types.js';
 import { createUpgrader, type ProbeResult } from './upgrade.js';
 import { resolveUrls } from './urls.js';
@@ -63,7 +63,11 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
   /** The transport of `gen` closed or the attempt failed: classify and react. */
   const lost = (gen: number, code: number, reason: string, cause?: unknown) => {
     if (gen !== generation) return;
-    if (transport?.name === 'websocket' && !wsEverConnected) wsFailures++;
+    if (transport?.name === 'websocket' && !wsEverConnected) {
+      wsFailures++;
+      // Fetch the fallback while backing off, so it is ready if the WebSocket keeps failing.
+      if (allowed.includes('polling')) loadPolling().catch(() => undefined);
+    }
     teardown(reason);
     const error = new HeraldError(closeError(code), `connection ${closedText(code, reason)}`, { cause });
     const action = closeAction(code);
@@ -119,10 +123,14 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
           return;
         }
         store.update({ transport: name });
+        const broken = (error: unknown) =>
+          lost(gen, CloseCode.Abnormal, 'could not open the transport', error);
         try {
-          transport = openTransport(name, ctx, urls, WS, handlers(gen));
+          const opened = openTransport(name, ctx, urls, WS, handlers(gen), () => gen === generation);
+          if ('then' in opened) opened.then((t) => t && (transport = t), broken);
+          else transport = opened;
         } catch (error) {
-          lost(gen, CloseCode.Abnormal, 'could not open the socket', error);
+          broken(error);
         }
       },
       (error: unknown) => lost(gen, CloseCode.Abnormal, 'getToken failed', error),

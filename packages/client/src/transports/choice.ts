@@ -1,6 +1,5 @@
 import type { ClientContext } from '../context.js';
 import type { Transport, TransportHandlers, TransportName, WebSocketConstructorLike } from '../types.js';
-import { openPolling } from './polling.js';
 import { openWebSocket } from './websocket.js';
 
 /**
@@ -18,22 +17,42 @@ export function pickTransport(
   return canPoll && fellBack ? 'polling' : 'websocket';
 }
 
-/** Opens transport `name` reporting to `handlers`: the WebSocket `WS` at `urls.ws`, or polling at `urls.http`. */
+let polling: Promise<typeof import('./polling.js')> | undefined;
+
+/**
+ * Loads the polling fallback, once. It is a chunk of its own (bundlers split a dynamic import), so the
+ * bytes every page loads are the WebSocket client's; a client fetches the fallback only when it may need
+ * it, after a WebSocket failure or when polling is its only transport.
+ */
+export function loadPolling(): Promise<typeof import('./polling.js')> {
+  polling ??= import('./polling.js');
+  return polling;
+}
+
+/**
+ * Opens transport `name` reporting to `handlers`: the WebSocket `WS` at `urls.ws` at once, or polling at
+ * `urls.http` once its module is loaded (unless `current()` is false by then: the attempt was dropped).
+ * Throws, or rejects, when the transport cannot be opened.
+ */
 export function openTransport(
   name: TransportName,
   ctx: ClientContext,
   urls: { ws: string; http: string },
   WS: WebSocketConstructorLike | undefined,
   handlers: TransportHandlers,
-): Transport {
-  return name === 'polling'
-    ? openPolling(
-        urls.http,
-        ctx.env,
-        ctx.options.pollIntervalMs ?? 2000,
-        ctx.connectTimeoutMs,
-        handlers,
-        ctx.counters,
-      )
-    : openWebSocket(urls.ws, WS!, handlers); // picked only with a WebSocket
+  current: () => boolean,
+): Transport | Promise<Transport | null> {
+  if (name === 'websocket') return openWebSocket(urls.ws, WS!, handlers); // picked only with a WebSocket
+  return loadPolling().then(({ openPolling }) =>
+    current()
+      ? openPolling(
+          urls.http,
+          ctx.env,
+          ctx.options.pollIntervalMs ?? 2000,
+          ctx.connectTimeoutMs,
+          handlers,
+          ctx.counters,
+        )
+      : null,
+  );
 }
