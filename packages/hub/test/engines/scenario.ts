@@ -24,11 +24,13 @@ export async function runCleanups(cleanups: Cleanups): Promise<void> {
 export class Follower {
   private readonly clients: TestClient[] = [];
   private epoch = '';
+  private stopped = false;
   private constructor(private readonly channel: string) {}
 
   static async start(wsUrl: string, channel: string, cleanups: Cleanups): Promise<Follower> {
     const f = new Follower(channel);
     cleanups.push(() => {
+      f.stopped = true;
       for (const c of f.clients) c.close();
     });
     const reply = await f.connect(wsUrl, undefined);
@@ -47,6 +49,35 @@ export class Follower {
   async moveTo(wsUrl: string): Promise<void> {
     const reply = await this.connect(wsUrl, { epoch: this.epoch, seq: this.seqs().at(-1) ?? 0 });
     expect(reply).toMatchObject({ type: 'subscribed', recovered: true, epoch: this.epoch });
+  }
+
+  /**
+   * Resumes on `wsUrl` whenever the hub closes the socket, as a real client does: a hub whose live feed
+   * could not be repaired (the store was down) closes the connection so the client resumes from its
+   * position. Retries while the hub cannot serve the subscription yet.
+   */
+  keepResuming(wsUrl: string): void {
+    void (async () => {
+      while (!this.stopped) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (this.stopped || this.client.closeInfo === null) continue;
+        try {
+          await this.moveTo(wsUrl);
+        } catch {
+          this.client.close(); // refused (the store is still down): try again
+        }
+      }
+    })();
+  }
+
+  /** What the sockets received besides events, and how they closed: the story of a failed check. */
+  describe(): string {
+    return JSON.stringify(
+      this.clients.map((c) => ({
+        close: c.closeInfo,
+        other: c.messages.filter((m) => m.type !== 'events'),
+      })),
+    );
   }
 
   /** Every seq received, over every socket, in arrival order. */
@@ -96,7 +127,7 @@ export async function expectExactly(followers: readonly Follower[], total: numbe
     () => {},
   );
   await new Promise((resolve) => setTimeout(resolve, 300));
-  for (const f of followers) expect(f.seqs()).toEqual(want);
+  for (const f of followers) expect(f.seqs(), f.describe()).toEqual(want);
 }
 
 /** A hub node in this process on `engine`. */
@@ -140,7 +171,8 @@ export async function nodeKillScenario(engine: NodeEngine, cleanups: Cleanups, t
 
 /**
  * Two nodes on `engine` with a subscriber and a publisher on each; halfway, `restartEngine()` runs while
- * both keep publishing (retrying until the engine is back).
+ * both keep publishing (retrying until the engine is back). A subscriber whose node closes it (a live gap
+ * it could not fill while the engine was down) resumes on the same node.
  */
 export async function engineRestartScenario(
   engine: NodeEngine,
@@ -155,6 +187,8 @@ export async function engineRestartScenario(
     await Follower.start(a.wsUrl, channel, cleanups),
     await Follower.start(b.wsUrl, channel, cleanups),
   ];
+  followers[0]?.keepResuming(a.wsUrl);
+  followers[1]?.keepResuming(b.wsUrl);
   const acked = { count: 0 };
   const publishers = Promise.all([
     publishAll(() => [a.url], channel, 1, total, acked),
