@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const PUBLISHED = ['protocol', 'client', 'hub', 'testing', 'cli', 'react'];
+export const PUBLISHED = ['protocol', 'client', 'hub', 'testing', 'cli', 'react', 'vue'];
 
 const bin = (name) => join('node_modules', '.bin', name);
 const run = (cmd, args, cwd = '.') =>
