@@ -2,11 +2,9 @@ import type { ServerResponse } from 'node:http';
 import { CloseCode, type Envelope } from '@herald/protocol';
 import type { HubContext } from '../context.js';
 import type { EncodedBatch } from '../encoded-batch.js';
+import { onceDrained } from '../peer/drain.js';
 import { Peer } from '../peer/peer.js';
 import type { HubSocket, PeerFraming } from '../peer/socket.js';
-
-/** How soon a response that cannot signal 'drain' is re-checked. */
-const DRAIN_POLL_MS = 5;
 
 // SSE fields end at a newline, so an event type must not carry one.
 function sseType(type: string): string {
@@ -57,18 +55,7 @@ class SseSocket implements HubSocket {
 
   /** @inheritdoc */
   onceDrained(fn: () => void): void {
-    const res = this.res;
-    if (!res.writableNeedDrain || res.destroyed) {
-      setTimeout(fn, DRAIN_POLL_MS);
-      return;
-    }
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      fn();
-    };
-    res.on('drain', done);
-    res.on('close', done);
+    onceDrained(this.res, fn);
   }
 
   /** Ends the response; a slow consumer's is destroyed, since what is still queued will not be read. */

@@ -3,12 +3,10 @@ import type { Duplex } from 'node:stream';
 import { CloseCode, ErrorCode, SUBPROTOCOL } from '@herald/protocol';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { HubContext } from '../context.js';
+import { onceDrained } from '../peer/drain.js';
 import type { HubSocket } from '../peer/socket.js';
 import { Connection } from './connection.js';
 import { handleMessage } from './handlers.js';
-
-/** How soon a socket that cannot signal 'drain' is re-checked. */
-const DRAIN_POLL_MS = 5;
 
 /** Adapts a `ws` socket to the hub's {@link HubSocket}. A class, so each connection costs one small object. */
 class WsHubSocket implements HubSocket {
@@ -41,19 +39,7 @@ class WsHubSocket implements HubSocket {
 
   /** @inheritdoc */
   onceDrained(fn: () => void): void {
-    const raw = this.raw();
-    // 'drain' only follows a write the socket refused; below its high-water mark, re-check shortly.
-    if (raw === undefined || !raw.writableNeedDrain || raw.destroyed) {
-      setTimeout(fn, DRAIN_POLL_MS);
-      return;
-    }
-    const done = (): void => {
-      raw.off('drain', done);
-      raw.off('close', done);
-      fn();
-    };
-    raw.on('drain', done);
-    raw.on('close', done);
+    onceDrained(this.raw(), fn);
   }
 
   /** The TCP socket under `ws` (not part of its typed API, but stable across ws 8). */
