@@ -228,7 +228,7 @@ async function main() {
     { needs: ['pack the publishable packages'], timeoutMs: 480_000 },
   );
 
-  const apps = ['next-app-router', 'vite-react', 'react-18', 'node-publisher'];
+  const apps = ['next-app-router', 'vite-react', 'react-18', 'node-publisher', 'express-mount'];
   for (const app of apps) {
     await check(
       `install ${app}`,
@@ -271,6 +271,42 @@ async function main() {
       return `exit ${r.code}: ${out.length > 90 ? `${out.slice(0, 90)}…` : out}`;
     },
     { needs: hubInstalled },
+  );
+
+  // The hub mounted in an app's own server: Express 5 routes and Herald on one port (createHub).
+  await check(
+    'express-mount serves Herald from its own Express server',
+    async () => {
+      const app = await startServer('express-mount', 'node', ['server.mjs'], {
+        cwd: ctx['express-mount'],
+        env: cleanEnv({ PORT: '0' }),
+        ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+        timeoutMs: 15_000,
+      });
+      try {
+        const base = app.match[1];
+        const placed = await fetchJson(`${base}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ item: 'tea' }),
+        });
+        assert(
+          placed.status === 201 && placed.body?.seq === 1,
+          `POST /orders answered ${placed.status} ${placed.text}`,
+        );
+        const page = await fetchJson(`${base}/v1/channels/orders/events?after=0`);
+        assert(
+          page.status === 200 && page.body?.events?.[0]?.type === 'order.created',
+          `history: ${page.text}`,
+        );
+        const health = await fetchJson(`${base}/healthz`);
+        assert(health.status === 200, `/healthz answered ${health.status}`);
+        return `${base}: order published by the app, history and /healthz served by the mounted hub`;
+      } finally {
+        await app.stop();
+      }
+    },
+    { needs: ['install express-mount'] },
   );
 
   // Type-checks with each framework's own settings.
