@@ -1,3 +1,4 @@
+import { CloseCode } from '@herald/protocol';
 import type { Emitter } from './emitter.js';
 import { canTransition } from './state-machine.js';
 import type { ClientEventMap, ConnectionState, ConnectionStatus, Logger } from './types.js';
@@ -58,7 +59,8 @@ export function createStatusStore(events: Emitter<ClientEventMap>, log: Logger):
         ...(reason === undefined ? {} : { reason }),
       });
       if (next === 'connected') events.emit('connected', { transport: status.transport ?? 'websocket' });
-      if (old === 'connected') events.emit('disconnected', { code: code ?? 1000, reason: reason ?? '' });
+      if (old === 'connected')
+        events.emit('disconnected', { code: code ?? CloseCode.Normal, reason: reason ?? '' });
       if (changed) events.emit('status', status);
     },
   };

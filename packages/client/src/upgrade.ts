@@ -1,4 +1,4 @@
-import type { WelcomeMessage } from '@herald/protocol';
+import { CloseCode, type WelcomeMessage } from '@herald/protocol';
 import type { TokenSource } from './auth.js';
 import type { ClientContext } from './context.js';
 import { closedText, helloMessage } from './handshake.js';
@@ -44,7 +44,7 @@ export function probeWebSocket(
   const cancel = () => {
     if (done) return;
     finish();
-    transport?.close(1000, 'upgrade probe ended');
+    transport?.close(CloseCode.Normal, 'upgrade probe ended');
   };
   const fail = (reason: string, cause?: unknown) => {
     if (done) return;

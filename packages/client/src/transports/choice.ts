@@ -17,22 +17,24 @@ export function pickTransport(
   return canPoll && fellBack ? 'polling' : 'websocket';
 }
 
-let polling: Promise<typeof import('./polling.js')> | undefined;
+type PollingModule = typeof import('./polling.js');
+let polling: Promise<PollingModule> | undefined;
+let loaded: PollingModule | undefined;
 
 /**
  * Loads the polling fallback, once. It is a chunk of its own (bundlers split a dynamic import), so the
  * bytes every page loads are the WebSocket client's; a client fetches the fallback only when it may need
  * it, after a WebSocket failure or when polling is its only transport.
  */
-export function loadPolling(): Promise<typeof import('./polling.js')> {
-  polling ??= import('./polling.js');
+export function loadPolling(): Promise<PollingModule> {
+  polling ??= import('./polling.js').then((m) => (loaded = m));
   return polling;
 }
 
 /**
- * Opens transport `name` reporting to `handlers`: the WebSocket `WS` at `urls.ws` at once, or polling at
- * `urls.http` once its module is loaded (unless `current()` is false by then: the attempt was dropped).
- * Throws, or rejects, when the transport cannot be opened.
+ * Opens transport `name` reporting to `handlers`: the WebSocket `WS` at `urls.ws`, or polling at `urls.http`
+ * (at once when its module is loaded, else once it is, unless `current()` is false by then: the attempt was
+ * dropped). Throws, or rejects, when the transport cannot be opened.
  */
 export function openTransport(
   name: TransportName,
@@ -43,16 +45,14 @@ export function openTransport(
   current: () => boolean,
 ): Transport | Promise<Transport | null> {
   if (name === 'websocket') return openWebSocket(urls.ws, WS!, handlers); // picked only with a WebSocket
-  return loadPolling().then(({ openPolling }) =>
-    current()
-      ? openPolling(
-          urls.http,
-          ctx.env,
-          ctx.options.pollIntervalMs ?? 2000,
-          ctx.connectTimeoutMs,
-          handlers,
-          ctx.counters,
-        )
-      : null,
-  );
+  const open = ({ openPolling }: PollingModule) =>
+    openPolling(
+      urls.http,
+      ctx.env,
+      ctx.options.pollIntervalMs ?? 2000,
+      ctx.connectTimeoutMs,
+      handlers,
+      ctx.counters,
+    );
+  return loaded ? open(loaded) : loadPolling().then((m) => (current() ? open(m) : null));
 }

@@ -1,4 +1,4 @@
-import { parseServerMessage, SUBPROTOCOL } from '@herald/protocol';
+import { CloseCode, parseServerMessage, SUBPROTOCOL } from '@herald/protocol';
 import type { Transport, TransportHandlers, WebSocketConstructorLike } from '../types.js';
 
 /**
@@ -33,7 +33,7 @@ export function openWebSocket(
       ws.send(text);
       return text.length;
     },
-    close(code = 1000, reason = '') {
+    close(code: number = CloseCode.Normal, reason = '') {
       detach();
       try {
         ws.close(code, reason);

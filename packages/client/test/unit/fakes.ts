@@ -1,6 +1,7 @@
 import type { ClientMessage, ServerMessage } from '@herald/protocol';
 import { vi } from 'vitest';
 import { createClient } from '../../src/index.js';
+import { loadPolling } from '../../src/transports/choice.js';
 import type { ClientOptions, Environment, HeraldClient, WebSocketLike } from '../../src/types.js';
 
 /** An in-memory WebSocket: the test plays the hub by calling `accept`, `deliver` and `drop`. */
@@ -147,7 +148,9 @@ export async function run(): Promise<void> {
 }
 
 /** Fake timers with a fixed clock start. */
-export function useFakeTime(): void {
+export async function useFakeTime(): Promise<void> {
+  // The polling fallback is a dynamic import; load it with real time, so fake timers never wait on it.
+  await loadPolling();
   vi.useFakeTimers({ now: 1_000_000 });
   FakeWebSocket.instances = [];
 }
