@@ -73,11 +73,18 @@ export interface HubOptions {
    */
   host?: string;
   /**
-   * History store. A ready {@link EventStore} instance is used as is and is not closed by the hub.
+   * History store: `{kind: 'memory'}`, `{kind: 'sqlite', dir}`, `{kind: 'redis', url}`,
+   * `{kind: 'postgres', url}` or `{kind: 'nats', servers}` (see {@link StoreSpec} and `docs/stores.md`),
+   * created, awaited and closed by the hub. A ready {@link EventStore} instance is used as is and is not
+   * closed by the hub.
    * @default { kind: 'memory' }
    */
   store?: StoreSpec;
-  /** Event fan-out between hub nodes. @default an in-process broker */
+  /**
+   * Event fan-out between hub nodes. A given broker is used as is and is not closed by the hub.
+   * @default a broker on the store's engine for a `redis`, `postgres` or `nats` spec (created, awaited and
+   * closed by the hub), else an in-process broker
+   */
   broker?: Broker;
   /** Authentication. @default none (allowed only on loopback, as an open dev hub) */
   auth?: AuthOptions;

@@ -17,6 +17,8 @@ import { type Gauges, HubMetrics, renderMetrics } from './metrics.js';
 import { Publisher } from './publish.js';
 import { createStore } from './store/create-store.js';
 import { createLocalBroker } from './store/local-broker.js';
+import { createNatsBroker, type NatsStore } from './store/nats/index.js';
+import { createPostgresBroker, type PostgresStore } from './store/postgres/index.js';
 import { createRedisBroker } from './store/redis-broker.js';
 import type { AppendResult, Broker, EventStore } from './store/types.js';
 import { startTicker } from './ticker.js';
@@ -27,16 +29,52 @@ const DRAIN_RETRY_AFTER_MS = 1000;
 /** How long a drain waits for sockets to finish their closing handshake. */
 const CLOSE_GRACE_MS = 2000;
 
-/** A Redis store gets a Redis broker, so every node sharing it fans out every event; otherwise in-process. */
-async function defaultBroker(spec: StoreSpec, onError: (err: unknown) => void): Promise<Broker> {
-  if (!('kind' in spec) || spec.kind !== 'redis') return createLocalBroker();
-  const broker = createRedisBroker({
-    url: spec.url,
-    onError,
-    ...(spec.keyPrefix === undefined ? {} : { keyPrefix: spec.keyPrefix }),
-  });
-  await broker.ready();
+/**
+ * A Redis, PostgreSQL or NATS store gets a broker on the same engine, so every node sharing it fans out
+ * every event; otherwise in-process. `store` is the one {@link createStore} made from `spec`. Resolves once
+ * the broker hears other nodes; a broker that cannot get there is closed before the error is passed on.
+ */
+async function defaultBroker(
+  spec: StoreSpec,
+  store: EventStore,
+  onError: (err: unknown) => void,
+): Promise<Broker> {
+  if (!('kind' in spec)) return createLocalBroker();
+  let broker: Broker & { ready(): Promise<void> };
+  switch (spec.kind) {
+    case 'redis':
+      broker = createRedisBroker({
+        url: spec.url,
+        onError,
+        ...(spec.keyPrefix === undefined ? {} : { keyPrefix: spec.keyPrefix }),
+      });
+      break;
+    case 'postgres':
+      // createStore made a PostgreSQL store from this spec.
+      broker = createPostgresBroker({ url: spec.url, store: store as PostgresStore, onError });
+      break;
+    case 'nats':
+      // createStore made a JetStream store from this spec.
+      broker = createNatsBroker({ servers: spec.servers, store: store as NatsStore, onError });
+      break;
+    default:
+      return createLocalBroker();
+  }
+  try {
+    await broker.ready();
+  } catch (err) {
+    await broker.close().catch(() => undefined);
+    throw err;
+  }
   return broker;
+}
+
+/**
+ * Waits for a PostgreSQL store the hub created to connect and migrate, so an unreachable database fails
+ * the start (its broker would only keep retrying).
+ */
+async function storeReady(spec: StoreSpec, store: EventStore): Promise<void> {
+  if ('kind' in spec && spec.kind === 'postgres') await (store as PostgresStore).ready();
 }
 
 /** What {@link HubRuntime} is built from. */
@@ -233,8 +271,10 @@ export async function openHub(options: HubOptions): Promise<HubRuntime> {
   const store = createStore(spec, config.retention);
   let broker: Broker;
   try {
+    await storeReady(spec, store);
     broker =
-      options.broker ?? (await defaultBroker(spec, (err) => logger.error({ err }, 'hub internal error')));
+      options.broker ??
+      (await defaultBroker(spec, store, (err) => logger.error({ err }, 'hub internal error')));
   } catch (err) {
     if (ownsStore) await store.close().catch(() => undefined);
     throw err;

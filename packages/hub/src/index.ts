@@ -15,7 +15,7 @@ export type { HubControl, HubStats, MountableHub } from './hub-api.js';
 export { createHubLogger, type HubLoggerOptions } from './logger.js';
 export type { HubSocket } from './peer/socket.js';
 export { type Hub, startHub } from './server.js';
-export { createStore } from './store/create-store.js';
+export { createStore, type NatsStoreSpec, type PostgresStoreSpec } from './store/create-store.js';
 export { createLocalBroker } from './store/local-broker.js';
 export { createMemoryStore } from './store/memory.js';
 export {

@@ -1,10 +1,44 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createStore, type StoreSpec } from '../../src/store/create-store.js';
 import { createMemoryStore } from '../../src/store/memory.js';
+import { SHARED_NATS, testStreams } from '../engines/nats.js';
+import { createTestDatabase } from '../engines/postgres.js';
 import { countKeys, deleteKeys, REDIS_URL, testPrefix } from './redis-keys.js';
+
+/** Tables in `schema` of the database at `url`. */
+async function tablesIn(url: string, schema: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      'SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1',
+      [schema],
+    );
+    return Number(rows[0]?.n);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Streams on the shared NATS whose name starts with `prefix`. */
+async function streamNames(prefix: string): Promise<string[]> {
+  const nc = await connect({ servers: SHARED_NATS });
+  try {
+    const names: string[] = [];
+    for await (const name of (await jetstreamManager(nc)).streams.names()) {
+      if (name.startsWith(prefix)) names.push(name);
+    }
+    return names;
+  } finally {
+    await nc.close();
+  }
+}
 
 describe('createStore', () => {
   it('returns a ready store unchanged', async () => {
@@ -59,8 +93,54 @@ describe('createStore', () => {
     }
   });
 
+  it('creates a postgres store in the given schema with the given retention', async () => {
+    const db = await createTestDatabase();
+    try {
+      const store = createStore(
+        { kind: 'postgres', url: db.url, schema: 'herald_cs', poolSize: 2 },
+        { maxCount: 2 },
+      );
+      try {
+        await store.append('c', [
+          { type: 't', data: 1 },
+          { type: 't', data: 2 },
+          { type: 't', data: 3 },
+        ]);
+        expect(await store.info('c')).toMatchObject({ lastSeq: 3, firstSeq: 2 });
+        expect(await tablesIn(db.url, 'herald_cs')).toBeGreaterThan(0);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('creates a nats store under the given prefixes with the given retention', async () => {
+    const streams = testStreams();
+    const spec = {
+      kind: 'nats',
+      servers: SHARED_NATS,
+      streamPrefix: streams.streamPrefix,
+      subjectPrefix: streams.subjectPrefix,
+    } as const;
+    const store = createStore(spec, { maxCount: 2 });
+    try {
+      await store.append('c', [
+        { type: 't', data: 1 },
+        { type: 't', data: 2 },
+        { type: 't', data: 3 },
+      ]);
+      expect(await store.info('c')).toMatchObject({ lastSeq: 3, firstSeq: 2 });
+      expect(await streamNames(streams.streamPrefix)).toEqual([`${streams.streamPrefix}c`]);
+    } finally {
+      await store.close();
+      await streams.remove();
+    }
+  });
+
   it('rejects an unknown kind with a clear error', () => {
-    const spec = { kind: 'postgres' } as unknown as StoreSpec;
-    expect(() => createStore(spec)).toThrow(/unknown store kind: "postgres"/);
+    const spec = { kind: 'cassandra' } as unknown as StoreSpec;
+    expect(() => createStore(spec)).toThrow(/unknown store kind: "cassandra"/);
   });
 });
