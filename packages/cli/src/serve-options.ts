@@ -14,7 +14,21 @@ export type OptionKind =
   | 'format';
 
 /** Config keys that `herald serve` reads itself rather than passing on in `HubOptions`. */
-export type CliOnlyKey = 'data' | 'memory' | 'redis' | 'redisKeyPrefix' | 'demo' | 'logLevel' | 'logFormat';
+export type CliOnlyKey =
+  | 'data'
+  | 'memory'
+  | 'redis'
+  | 'redisKeyPrefix'
+  | 'postgres'
+  | 'postgresSchema'
+  | 'postgresPoolSize'
+  | 'nats'
+  | 'natsStreamPrefix'
+  | 'natsSubjectPrefix'
+  | 'natsReplicas'
+  | 'demo'
+  | 'logLevel'
+  | 'logFormat';
 
 /** A config-file key: a `HubOptions` field, a field of one of its groups, or a CLI-only setting. */
 export type ConfigKey =
@@ -37,6 +51,8 @@ export interface ServeOption {
   readonly help: string;
   /** The default, as shown in `--help` (applied by the hub or by `serve` itself). */
   readonly shown?: string;
+  /** The value's name in `--help` (`NAME` in `--postgres-schema NAME`); by default one for its kind. */
+  readonly arg?: string;
 }
 
 const env = (flag: string): string => `HERALD_${flag.toUpperCase().replaceAll('-', '_')}`;
@@ -46,7 +62,7 @@ function option(
   kind: OptionKind,
   key: ConfigKey,
   help: string,
-  extra: { env?: readonly string[]; shown?: string } = {},
+  extra: { env?: readonly string[]; shown?: string; arg?: string } = {},
 ): ServeOption {
   return {
     flag,
@@ -55,6 +71,7 @@ function option(
     help,
     env: extra.env ?? [env(flag)],
     ...(extra.shown ? { shown: extra.shown } : {}),
+    ...(extra.arg ? { arg: extra.arg } : {}),
   };
 }
 
@@ -85,6 +102,29 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
       shown: 'herald:',
     },
   ),
+  option('postgres', 'url', 'postgres', 'PostgreSQL URL: history and fan-out shared by every hub node', {
+    env: ['HERALD_POSTGRES_URL'],
+  }),
+  option('postgres-schema', 'string', 'postgresSchema', "schema of the hub's tables", {
+    shown: 'herald',
+    arg: 'NAME',
+  }),
+  option('postgres-pool-size', 'positive', 'postgresPoolSize', 'connections per node', { shown: '10' }),
+  option('nats', 'url', 'nats', 'NATS JetStream URL: history and fan-out shared by every hub node', {
+    env: ['HERALD_NATS_URL'],
+  }),
+  option('nats-stream-prefix', 'string', 'natsStreamPrefix', "prefix of every channel's stream", {
+    shown: 'HERALD_',
+    arg: 'P',
+  }),
+  option(
+    'nats-subject-prefix',
+    'string',
+    'natsSubjectPrefix',
+    'first token of every subject; one per stream prefix',
+    { shown: 'herald', arg: 'P' },
+  ),
+  option('nats-replicas', 'positive', 'natsReplicas', 'stream replicas', { shown: '1' }),
   option('jwt-secret', 'string', 'auth.jwtSecret', 'HS256 secret that signs connection tokens'),
   option('jwks', 'url', 'auth.jwksUrl', 'URL of a JSON Web Key Set that signs connection tokens', {
     env: ['HERALD_JWKS_URL'],
@@ -202,6 +242,7 @@ export const SERVE_USAGE = `herald serve [options]   run a hub until SIGTERM/SIG
   A flag wins over its environment variable, which wins over the config file (--config).
 ${SERVE_OPTIONS.map((o) => {
   const arg =
+    (o.arg === undefined ? undefined : ` ${o.arg}`) ??
     { bool: '', list: ' KEY', url: ' URL', int: ' N', positive: ' N', port: ' N' }[o.kind as string] ??
     ' VALUE';
   const head = `  --${o.flag}${arg}`.padEnd(36);

@@ -3,7 +3,13 @@ import { CliError, usage } from './errors.js';
 import { checkValue, SERVE_OPTIONS, type ServeOption, type SettingValue } from './serve-options.js';
 
 /** The checked `herald serve` settings, by flag name; a missing entry means "not set anywhere". */
-export type ServeSettings = ReadonlyMap<string, SettingValue>;
+export interface ServeSettings extends ReadonlyMap<string, SettingValue> {
+  /**
+   * Where each set value came from, by flag name: `flag`, `env NAME` or `config FILE: key`, for messages
+   * about settings that conflict.
+   */
+  readonly sources: ReadonlyMap<string, string>;
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -65,18 +71,24 @@ export function resolveServeSettings(
   const configFile = (flags.config as string | undefined) ?? fromEnv(configOpt, env)?.[1];
   const file = configFile === undefined ? new Map<string, unknown>() : readConfigFile(configFile);
   const settings = new Map<string, SettingValue>();
+  const sources = new Map<string, string>();
   for (const opt of SERVE_OPTIONS) {
     const flag = flags[opt.flag];
     const fromVar = fromEnv(opt, env);
     let value: SettingValue | undefined;
+    let source = 'flag';
     if (flag !== undefined && !(Array.isArray(flag) && flag.length === 0)) {
       value = checkValue(opt, flag, `--${opt.flag}`);
     } else if (fromVar !== undefined) {
       value = checkValue(opt, fromVar[1], fromVar[0]);
+      source = `env ${fromVar[0]}`;
     } else if (opt.key !== '' && file.has(opt.key)) {
       value = checkValue(opt, file.get(opt.key), `${configFile}: ${opt.key}`);
+      source = `config ${configFile}: ${opt.key}`;
     }
-    if (value !== undefined) settings.set(opt.flag, value);
+    if (value === undefined) continue;
+    settings.set(opt.flag, value);
+    sources.set(opt.flag, source);
   }
-  return settings;
+  return Object.assign(settings, { sources });
 }

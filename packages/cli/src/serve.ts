@@ -11,29 +11,23 @@ import {
   type SettingValue,
 } from './serve-options.js';
 import { resolveServeSettings, type ServeSettings } from './serve-settings.js';
+import { describeStore, engineFailure, storeOf } from './serve-store.js';
 import { onShutdownSignal, SHUTDOWN_DEADLINE_MS } from './shutdown.js';
 
 export { SERVE_USAGE };
-
-function storeOf(s: ServeSettings): StoreSpec {
-  const data = s.get('data') as string | undefined;
-  const redis = s.get('redis') as string | undefined;
-  const memory = s.get('memory') === true;
-  const chosen = [data !== undefined, memory, redis !== undefined].filter(Boolean).length;
-  if (chosen > 1) throw usage('choose one of --data, --memory and --redis');
-  if (memory) return { kind: 'memory' };
-  const keyPrefix = s.get('redis-key-prefix') as string | undefined;
-  if (keyPrefix !== undefined && redis === undefined) throw usage('--redis-key-prefix needs --redis');
-  if (redis !== undefined)
-    return { kind: 'redis', url: redis, ...(keyPrefix === undefined ? {} : { keyPrefix }) };
-  return { kind: 'sqlite', dir: data ?? './.herald-data' };
-}
 
 const CLI_ONLY: ReadonlySet<string> = new Set<CliOnlyKey>([
   'data',
   'memory',
   'redis',
   'redisKeyPrefix',
+  'postgres',
+  'postgresSchema',
+  'postgresPoolSize',
+  'nats',
+  'natsStreamPrefix',
+  'natsSubjectPrefix',
+  'natsReplicas',
   'demo',
   'logLevel',
   'logFormat',
@@ -60,32 +54,25 @@ function hubOptionsOf(s: ServeSettings): Omit<HubOptions, 'logger' | 'staticDir'
   >;
 }
 
-/** A URL without its password, for messages. */
-function redactUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    if (u.password !== '') u.password = '***';
-    return u.toString();
-  } catch {
-    return '(invalid URL)';
-  }
-}
-
 /** Turns a failure to start into one CLI line. */
 function startFailure(err: unknown, options: Omit<HubOptions, 'logger' | 'staticDir'>): unknown {
-  const code = (err as NodeJS.ErrnoException).code;
+  const { code, syscall, hostname } = err as NodeJS.ErrnoException & { hostname?: string };
+  // A store's engine fails with the same codes (ENOTFOUND for its host): only the hub's own are listen's.
+  const ours = syscall === 'listen' || (syscall === 'getaddrinfo' && hostname === options.host);
+  if (!ours) return configFailure(err) ?? engineFailure(options.store as StoreSpec, err) ?? err;
   if (code === 'EADDRINUSE') return new CliError(`port ${options.port} is already in use`);
   if (code === 'EACCES') return new CliError(`permission denied to listen on port ${options.port}`);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
     return new CliError(`cannot listen on host ${options.host}`);
-  if (err instanceof HubConfigError || err instanceof RangeError || err instanceof TypeError) {
-    return new CliError((err as Error).message);
-  }
-  const store = options.store as StoreSpec;
-  if ('kind' in store && store.kind === 'redis') {
-    return new CliError(`cannot use Redis at ${redactUrl(store.url)}: ${(err as Error).message}`);
-  }
   return err;
+}
+
+/** A configuration the hub refused (unsafe host, bad range), as one CLI line. */
+function configFailure(err: unknown): CliError | null {
+  if (err instanceof HubConfigError || err instanceof RangeError || err instanceof TypeError) {
+    return new CliError(err.message);
+  }
+  return null;
 }
 
 /** `herald serve`: runs a hub until SIGTERM/SIGINT, then drains and exits 0. */
@@ -115,6 +102,8 @@ export async function serve(argv: readonly string[], out: (line: string) => void
   // The boundary of last resort: a bug in one request must not take every other client down with the hub.
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception'));
+  const store = options.store as StoreSpec;
+  logger.info({ store: 'kind' in store ? store.kind : 'instance' }, `store: ${describeStore(store)}`);
   const shown = hub.host.includes(':') ? `[${hub.host}]` : hub.host;
   out(`listening on http://${shown}:${hub.port}${hub.openDevHub ? ' (open dev hub: no auth)' : ''}`);
   const publisherKey = options.auth?.publisherKeys?.[0];

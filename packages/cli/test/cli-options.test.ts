@@ -65,6 +65,13 @@ describe('herald --version and --help', () => {
       ['--retention-max-age-ms', 'HERALD_RETENTION_MAX_AGE_MS', 'retention.maxAgeMs'],
       ['--heartbeat-ms', 'HERALD_HEARTBEAT_MS', 'heartbeatMs'],
       ['--log-format', 'HERALD_LOG_FORMAT', 'logFormat'],
+      ['--postgres', 'HERALD_POSTGRES_URL', 'postgres'],
+      ['--postgres-schema', 'HERALD_POSTGRES_SCHEMA', 'postgresSchema'],
+      ['--postgres-pool-size', 'HERALD_POSTGRES_POOL_SIZE', 'postgresPoolSize'],
+      ['--nats', 'HERALD_NATS_URL', 'nats'],
+      ['--nats-stream-prefix', 'HERALD_NATS_STREAM_PREFIX', 'natsStreamPrefix'],
+      ['--nats-subject-prefix', 'HERALD_NATS_SUBJECT_PREFIX', 'natsSubjectPrefix'],
+      ['--nats-replicas', 'HERALD_NATS_REPLICAS', 'natsReplicas'],
     ];
     for (const [flag, env, key] of rows) {
       expect(help).toMatch(

@@ -146,7 +146,11 @@ describe('herald CLI errors and commands', () => {
 
   it('rejects bad flags, conflicting flags and unsafe hosts with one-line messages', async () => {
     const cases: [string[], number, RegExp][] = [
-      [['serve', '--data', 'x', '--memory'], 2, /^herald: choose one of --data, --memory and --redis$/],
+      [
+        ['serve', '--data', 'x', '--memory'],
+        2,
+        /^herald: --data \(flag\) and --memory \(flag\) each choose a store: keep one of --data, --memory, --redis, --postgres or --nats$/,
+      ],
       [['serve', '--port', 'eighty'], 2, /^herald: --port must be a number from 0 to 65535$/],
       [
         ['serve', '--host', '0.0.0.0', '--port', '0', '--memory'],
