@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --only <scenario>] [-- --profile]`: Herald against socket.io 4 and raw
- * `ws` on this machine. Writes bench/results/*.json (quick runs: bench/results/quick/) and, for full runs,
+ * `npm run bench [-- --quick] [-- --only <scenario>] [-- --profile] [-- --engines]`: Herald against
+ * socket.io 4 and raw `ws` on this machine. Writes bench/results/*.json (quick runs: bench/results/quick/) and, for full runs,
  * the tables in bench/README.md.
  */
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import { channels } from './scenarios/channels.js';
 import { clientCost } from './scenarios/client-cost.js';
 import type { ScenarioOptions } from './scenarios/common.js';
 import { fanout } from './scenarios/fanout.js';
+import { httpPublish } from './scenarios/http-publish.js';
 import { idle } from './scenarios/idle.js';
 import { reconnect } from './scenarios/reconnect.js';
 import type { SystemName } from './servers/types.js';
@@ -22,11 +23,12 @@ const SCENARIOS: Record<string, (o: ScenarioOptions) => Promise<unknown>> = {
   idle,
   reconnect,
   'client-cost': clientCost,
+  'http-publish': httpPublish,
   bundle,
 };
 
 /** Scenarios that start Herald's hub. */
-const HUB_SCENARIOS = new Set(['fanout', 'channels', 'idle', 'reconnect', 'client-cost']);
+const HUB_SCENARIOS = new Set(['fanout', 'channels', 'idle', 'reconnect', 'client-cost', 'http-publish']);
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     'hub-source': { type: 'boolean', default: false },
     system: { type: 'string', multiple: true },
+    engines: { type: 'boolean', default: false },
   },
 });
 
@@ -50,6 +53,7 @@ const options: ScenarioOptions = {
   profile: values.profile ?? false,
   log,
   systems: (values.system ?? []) as SystemName[],
+  engines: values.engines ?? false,
 };
 if (!values['hub-source'] && names.some((n) => HUB_SCENARIOS.has(n))) {
   // Server processes load this plain-JS build of the hub instead of its TypeScript through tsx.

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { FanoutRow } from '../scenarios/fanout.js';
+import { httpPublishSection } from './report-http-publish.js';
 import type { RunResults } from './results.js';
 import { ratio } from './stats.js';
 import { describeRun, markdownTable, num, scenario, times } from './table.js';
@@ -388,6 +389,7 @@ export function renderReport(results: RunResults): string {
     reconnectSection(results, verdicts),
     costSection(results, verdicts),
     bundleSection(results, verdicts),
+    httpPublishSection(results, verdicts),
   ].filter(Boolean);
   return `## Where we stand
 

@@ -11,7 +11,20 @@ export interface ScenarioOptions {
   readonly log: (line: string) => void;
   /** Only these systems (`--system`, repeatable); all when empty. */
   readonly systems: readonly SystemName[];
+  /**
+   * Run Herald's engine-backed rows (Redis, PostgreSQL, NATS) in quick mode too (`--engines`); full runs
+   * always do.
+   */
+  readonly engines: boolean;
 }
+
+/** Whether a scenario runs its engine-backed rows: skipped in quick (CI smoke) runs unless asked for. */
+export function runsEngines(o: ScenarioOptions): boolean {
+  return !o.quick || o.engines;
+}
+
+/** Why engine-backed rows are missing from a quick run (printed and kept in the results). */
+export const ENGINES_SKIPPED = 'skipped in quick mode (engine-backed; add --engines to run it)';
 
 /** `list` filtered by `--system`. */
 export function pick<T extends SystemName | { readonly system: SystemName }>(

@@ -4,19 +4,17 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HubOptions } from '@herald/hub';
 import { EVENT_TYPE } from '../lib/payload.js';
-import type { BenchServer } from './types.js';
+import type { BenchServer, HeraldStore } from './types.js';
 
 /** Send-buffer limit for bench hubs: generous so that a briefly slow load client is not cut as a slow consumer. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 /**
  * Herald's hub, in process, publishing through `hub.publish` (the same path as the HTTP API). The memory
- * store is used for throughput; the restart scenario uses SQLite in a temp dir, kept across restarts.
+ * store is used for throughput; the restart scenario uses SQLite in a temp dir, kept across restarts. An
+ * engine-backed store gets the hub's default broker on the same engine, as a multi-node deployment has.
  */
-export async function startHeraldServer(
-  port = 0,
-  store: 'memory' | 'sqlite' = 'memory',
-): Promise<BenchServer> {
+export async function startHeraldServer(port = 0, store: HeraldStore = 'memory'): Promise<BenchServer> {
   // Imported on demand so that the peers' server processes do not load the hub. run.ts passes a plain-JS
   // build of it (lib/build-hub.ts); without one, the TypeScript sources load through tsx.
   const built = process.env.HERALD_BENCH_HUB;
@@ -27,7 +25,7 @@ export async function startHeraldServer(
   const options = (onPort: number): HubOptions => ({
     port: onPort,
     host: '127.0.0.1',
-    store: dir ? { kind: 'sqlite', dir } : { kind: 'memory' },
+    store: typeof store === 'object' ? store : dir ? { kind: 'sqlite', dir } : { kind: 'memory' },
     logger: false,
     limits: { maxBufferedBytes: MAX_BUFFERED_BYTES },
   });

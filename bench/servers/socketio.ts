@@ -1,18 +1,32 @@
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { EVENT_TYPE, type WorkflowEvent } from '../lib/payload.js';
+import { httpPublishHandler } from './http-publish-handler.js';
 import type { BenchServer } from './types.js';
 
 /**
  * socket.io 4 over websocket only. A client names its room in the handshake `auth` and is joined on
  * connection; events go out with `io.to(room).emit`. With `recovery` on, connectionStateRecovery keeps
- * missed packets for two minutes (in this process's memory).
+ * missed packets for two minutes (in this process's memory). With `httpPublish`, the same `node:http` server
+ * also takes `POST /v1/channels/<room>/events` and emits each event to the room: how a socket.io app
+ * receives events from a Python backend.
  */
-export async function startSocketIoServer(port = 0, recovery = false): Promise<BenchServer> {
+export async function startSocketIoServer(
+  port = 0,
+  recovery = false,
+  httpPublish = false,
+): Promise<BenchServer> {
   let io: Server;
 
   const listen = async (onPort: number): Promise<number> => {
-    const http = createServer();
+    // socket.io serves its own path and passes every other request on to this listener.
+    const http = httpPublish
+      ? createServer(
+          httpPublishHandler((room, events) => {
+            for (const e of events) io.to(room).emit(e.type, e.data);
+          }),
+        )
+      : createServer();
     io = new Server(http, {
       transports: ['websocket'],
       serveClient: false,

@@ -6,11 +6,33 @@ import type { WorkflowEvent } from '../lib/payload.js';
  */
 export type SystemName = 'herald' | 'socketio' | 'socketio-csr' | 'ws' | 'ws-cork';
 
+/**
+ * Which store a bench hub uses. SQLite lives in a temp dir of the server process; the engine-backed ones
+ * point at an engine the orchestrator set up for this run (lib/engines/), with a database, key prefix or
+ * stream prefix of its own. Plain data, as it crosses IPC.
+ */
+export type HeraldStore =
+  | 'memory'
+  | 'sqlite'
+  | { readonly kind: 'redis'; readonly url: string; readonly keyPrefix: string }
+  | { readonly kind: 'postgres'; readonly url: string }
+  | {
+      readonly kind: 'nats';
+      readonly servers: string;
+      readonly streamPrefix: string;
+      readonly subjectPrefix: string;
+    };
+
+/** The store's name as result rows show it. */
+export function storeName(store: HeraldStore): string {
+  return typeof store === 'string' ? store : store.kind;
+}
+
 /** How a bench server is started. */
 export interface ServerConfig {
   readonly system: SystemName;
   /** Herald's store: memory for throughput, sqlite for the restart scenario. @default 'memory' */
-  readonly store?: 'memory' | 'sqlite';
+  readonly store?: HeraldStore;
   /** Port to listen on; 0 lets the OS choose. @default 0 */
   readonly port?: number;
 }
