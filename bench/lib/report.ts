@@ -24,6 +24,9 @@ interface IdleRow {
 }
 interface StormRow {
   label: string;
+  /** Herald's store (rows before engine rows existed are SQLite). */
+  store?: string;
+  skipped?: string;
   clients: number;
   channels: number;
   downMs: number;
@@ -215,8 +218,8 @@ function reconnectSection(results: RunResults, verdicts: unknown[][]): string {
   const rows = s.result.rows;
   const ms = (v: number | null | undefined): string => (typeof v === 'number' ? num(v) : '–');
   const body = rows.map((r) =>
-    r.error
-      ? [r.label, errorRow(r), '', '', '', '', '', '', '', '', '']
+    r.error || r.skipped
+      ? [r.label, r.skipped ?? errorRow(r), '', '', '', '', '', '', '', '', '']
       : [
           r.label,
           num(r.clients),
@@ -231,9 +234,9 @@ function reconnectSection(results: RunResults, verdicts: unknown[][]): string {
           r.serverLoop ? `${r.serverLoop.utilization} / ${num(r.serverLoop.delayMaxMs)} ms` : '–',
         ],
   );
-  const h = rows.find((r) => r.system === 'herald');
+  const h = rows.find((r) => r.system === 'herald' && (r.store ?? 'sqlite') === 'sqlite');
   verdicts.push([
-    'reconnect storm: 0 lost, every client resumed and caught up within 10 s',
+    'reconnect storm (SQLite): 0 lost, every client resumed and caught up within 10 s',
     h && !h.error
       ? `${num(h.lost)} lost, ${num(h.duplicates)} duplicates, caught up in ${h.allCaughtUpMs ?? '–'} ms`
       : '–',
@@ -243,8 +246,9 @@ function reconnectSection(results: RunResults, verdicts: unknown[][]): string {
 
 ${describeRun(s.info)}
 
-Clients spread over channels; one event per channel every 250 ms; the server is restarted after 2 s (Herald on
-SQLite, in-process close and start on the same port and data). While it is down the publisher queues its
+Clients spread over channels; one event per channel every 250 ms; the server is restarted after 2 s (Herald:
+in-process close and start on the same port and store; on SQLite the same data dir, on Redis, PostgreSQL and
+NATS the same private Redis, database or stream prefix, which keep running). While it is down the publisher queues its
 events, as a retrying backend would. Every client uses the same reconnect policy: ${s.result.policy}.
 socket.io runs its real client. "Caught up": the client has received an event published after the server was
 back (Herald replays first, in order, so it then holds everything before it). "retries": connection attempts

@@ -1,13 +1,14 @@
 import type { StormResult } from '../clients/storm.js';
 import { waitUntil } from '../lib/clock.js';
 import type { CpuSample } from '../lib/cpu.js';
+import { type EngineName, withStore } from '../lib/engines/index.js';
 import type { LoopSample } from '../lib/loop.js';
 import { listenOverflows } from '../lib/netstat.js';
 import { withPair } from '../lib/pair.js';
 import type { HotFunction } from '../lib/profile.js';
 import { BENCH_DIR } from '../lib/results.js';
-import type { SystemName } from '../servers/types.js';
-import { failure, pick, type ScenarioOptions } from './common.js';
+import type { HeraldStore, SystemName } from '../servers/types.js';
+import { ENGINES_SKIPPED, failure, pick, runsEngines, type ScenarioOptions } from './common.js';
 
 /**
  * One event per channel every 250 ms: steady traffic a 2-core box carries easily (20,000 deliveries/s at
@@ -26,16 +27,28 @@ interface StormTimes {
   readonly finalN: number;
 }
 
-/** The restart scenario's systems: socket.io runs its real client, with and without state recovery. */
-const VARIANTS: readonly { system: SystemName; label: string }[] = [
-  { system: 'herald', label: 'herald (sqlite, resume with since)' },
+/**
+ * The restart scenario's systems: socket.io runs its real client, with and without state recovery. Herald
+ * runs on SQLite and on each engine (the hub restarts, the engine keeps running).
+ */
+const VARIANTS: readonly { system: SystemName; label: string; store?: 'sqlite' | EngineName }[] = [
+  { system: 'herald', label: 'herald (sqlite, resume with since)', store: 'sqlite' },
+  { system: 'herald', label: 'herald (redis, resume with since)', store: 'redis' },
+  { system: 'herald', label: 'herald (postgres, resume with since)', store: 'postgres' },
+  { system: 'herald', label: 'herald (nats, resume with since)', store: 'nats' },
   { system: 'socketio', label: 'socket.io' },
   { system: 'socketio-csr', label: 'socket.io + connectionStateRecovery' },
   { system: 'ws', label: 'raw ws (no resume)' },
 ];
 
-async function runOne(system: SystemName, clients: number, channelCount: number, o: ScenarioOptions) {
-  return withPair({ system, store: 'sqlite' }, async ({ client, server, connect }) => {
+async function runOne(
+  system: SystemName,
+  store: HeraldStore,
+  clients: number,
+  channelCount: number,
+  o: ScenarioOptions,
+) {
+  return withPair({ system, store }, async ({ client, server, connect }) => {
     const { ready } = await connect({
       clients,
       channelPrefix: 'run:storm-',
@@ -98,17 +111,26 @@ export async function reconnect(o: ScenarioOptions) {
   const channelCount = o.quick ? 10 : 50;
   const rows: unknown[] = [];
   // Quick mode skips the raw ws row: it only shows that a socket without resume loses events.
-  for (const { system, label } of pick(o.quick ? VARIANTS.filter((v) => v.system !== 'ws') : VARIANTS, o)) {
+  for (const { system, label, store } of pick(
+    o.quick ? VARIANTS.filter((v) => v.system !== 'ws') : VARIANTS,
+    o,
+  )) {
+    const engine = store !== undefined && store !== 'sqlite';
+    if (engine && !runsEngines(o)) {
+      o.log(`reconnect: ${label} ${ENGINES_SKIPPED}`);
+      rows.push({ system, label, store, clients, skipped: ENGINES_SKIPPED });
+      continue;
+    }
     o.log(`reconnect: ${label} × ${clients}`);
     try {
-      const row = await runOne(system, clients, channelCount, o);
+      const row = await withStore(store ?? 'sqlite', (s) => runOne(system, s, clients, channelCount, o));
       o.log(
         `  lost ${row.lost}, dup ${row.duplicates}, all resumed ${row.allResumedMs} ms, all caught up ${row.allCaughtUpMs} ms`,
       );
-      rows.push({ label, ...row });
+      rows.push({ label, ...(store ? { store } : {}), ...row });
     } catch (error) {
       o.log(`  failed: ${failure(error).error}`);
-      rows.push({ system, label, clients, ...failure(error) });
+      rows.push({ system, label, store, clients, ...failure(error) });
     }
   }
   return {
