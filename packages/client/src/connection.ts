@@ -127,7 +127,10 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
           lost(gen, CloseCode.Abnormal, 'could not open the transport', error);
         try {
           const opened = openTransport(name, ctx, urls, WS, handlers(gen), () => gen === generation);
-          if ('then' in opened) opened.then((t) => t && (transport = t), broken);
+          if ('then' in opened)
+            opened.then((t) => {
+              if (t) transport = t;
+            }, broken);
           else transport = opened;
         } catch (error) {
           broken(error);

@@ -27,7 +27,10 @@ let loaded: PollingModule | undefined;
  * it, after a WebSocket failure or when polling is its only transport.
  */
 export function loadPolling(): Promise<PollingModule> {
-  polling ??= import('./polling.js').then((m) => (loaded = m));
+  polling ??= import('./polling.js').then((m) => {
+    loaded = m;
+    return m;
+  });
   return polling;
 }
 
