@@ -48,3 +48,21 @@ export function createHandlerSet(): HandlerSet {
     },
   };
 }
+
+/**
+ * The delivery every networked broker makes: an empty list is skipped, and a handler's error goes to
+ * `onError` instead of out of the broker (a publish or a received message must not fail for it).
+ */
+export function reportingDelivery(
+  handlers: HandlerSet,
+  onError: (error: unknown) => void,
+): (channel: string, envelopes: readonly Envelope[]) => void {
+  return (channel, envelopes) => {
+    if (envelopes.length === 0) return;
+    try {
+      handlers.deliver(channel, envelopes);
+    } catch (error) {
+      onError(error);
+    }
+  };
+}

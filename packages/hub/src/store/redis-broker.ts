@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@herald/protocol';
 import { Redis } from 'ioredis';
-import { createHandlerSet, type EnvelopeHandler } from './handler-set.js';
+import { encodeAnnouncement, readAnnouncement } from './announcement.js';
+import { createHandlerSet, type EnvelopeHandler, reportingDelivery } from './handler-set.js';
 import { closedError } from './ids.js';
 import { DEFAULT_REDIS_PREFIX } from './redis.js';
 import type { Broker } from './types.js';
@@ -28,13 +29,6 @@ export interface RedisBroker extends Broker {
   ready(): Promise<void>;
 }
 
-/** What travels between nodes: the sender (so it can skip its own echo), the channel and the envelopes. */
-interface BrokerMessage {
-  readonly n: string;
-  readonly c: string;
-  readonly e: readonly Envelope[];
-}
-
 /**
  * A multi-node {@link Broker} over Redis pub/sub, for hub nodes sharing one store (the Redis store), so
  * that seqs are shared. `publish` delivers to this node's handlers at once and sends one message to the
@@ -55,20 +49,14 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   publisher.on('error', () => {});
   subscriber.on('error', () => {});
   const handlers = createHandlerSet();
-  const deliver = (channel: string, envelopes: readonly Envelope[]): void => {
-    try {
-      handlers.deliver(channel, envelopes);
-    } catch (error) {
-      onError(error);
-    }
-  };
+  const deliver = reportingDelivery(handlers, onError);
   let closed = false;
 
   subscriber.on('message', (channel: string, raw: string) => {
     if (channel !== topic || closed) return;
     try {
-      const message = JSON.parse(raw) as BrokerMessage;
-      if (message.n !== nodeId) deliver(message.c, message.e);
+      const other = readAnnouncement(nodeId, raw);
+      if (other) deliver(other.channel, other.envelopes);
     } catch (error) {
       onError(error);
     }
@@ -81,8 +69,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     async publish(channel: string, envelopes: readonly Envelope[]): Promise<void> {
       if (closed) throw closedError('redis broker');
       if (envelopes.length === 0) return;
-      const message: BrokerMessage = { n: nodeId, c: channel, e: envelopes };
-      const sent = publisher.publish(topic, JSON.stringify(message));
+      const sent = publisher.publish(topic, encodeAnnouncement(nodeId, channel, envelopes));
       deliver(channel, envelopes);
       await sent;
     },

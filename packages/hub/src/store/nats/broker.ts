@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@herald/protocol';
-import { createHandlerSet, type EnvelopeHandler } from '../handler-set.js';
+import { encodeAnnouncement, readAnnouncement } from '../announcement.js';
+import { createHandlerSet, type EnvelopeHandler, reportingDelivery } from '../handler-set.js';
 import { closedError } from '../ids.js';
 import type { Broker } from '../types.js';
 import { lazySession } from './connection.js';
@@ -30,13 +31,6 @@ export interface NatsBroker extends Broker {
   ready(): Promise<void>;
 }
 
-/** What travels between nodes: the sender (to skip its own echo), the channel and the envelopes. */
-interface BrokerMessage {
-  readonly n: string;
-  readonly c: string;
-  readonly e: readonly Envelope[];
-}
-
 /** Larger announcements carry only their newest envelope; the receiving sequencer reads the rest. */
 const MAX_MESSAGE_BYTES = 256 * 1024;
 /** Slack for clock skew between this node and the NATS server when catching up. */
@@ -58,14 +52,8 @@ export function createNatsBroker(options: NatsBrokerOptions): NatsBroker {
   const session = lazySession(options.servers, 'herald-broker');
   const handlers = createHandlerSet();
   let closed = false;
-  const deliver = (channel: string, envelopes: readonly Envelope[]): void => {
-    if (closed || envelopes.length === 0) return;
-    try {
-      handlers.deliver(channel, envelopes);
-    } catch (error) {
-      onError(error);
-    }
-  };
+  // After close the handler set is empty, so late deliveries reach no one.
+  const deliver = reportingDelivery(handlers, onError);
 
   async function catchUp(since: Date): Promise<void> {
     for (let attempt = 0; attempt < 10 && !closed; attempt++) {
@@ -86,8 +74,8 @@ export function createNatsBroker(options: NatsBrokerOptions): NatsBroker {
       callback: (error, msg) => {
         if (error !== null || closed) return;
         try {
-          const message = msg.json<BrokerMessage>();
-          if (message.n !== nodeId) deliver(message.c, message.e);
+          const other = readAnnouncement(nodeId, msg.string());
+          if (other) deliver(other.channel, other.envelopes);
         } catch (e) {
           onError(e);
         }
@@ -113,9 +101,7 @@ export function createNatsBroker(options: NatsBrokerOptions): NatsBroker {
       if (closed) throw closedError('nats broker');
       if (envelopes.length === 0) return;
       deliver(channel, envelopes);
-      let body = JSON.stringify({ n: nodeId, c: channel, e: envelopes } satisfies BrokerMessage);
-      if (body.length > MAX_MESSAGE_BYTES)
-        body = JSON.stringify({ n: nodeId, c: channel, e: envelopes.slice(-1) });
+      const body = encodeAnnouncement(nodeId, channel, envelopes, MAX_MESSAGE_BYTES);
       const { nc } = await session.get();
       nc.publish(subject, body);
     },

@@ -1,5 +1,5 @@
 import type { Envelope } from '@herald/protocol';
-import { createHandlerSet, type EnvelopeHandler } from '../handler-set.js';
+import { createHandlerSet, type EnvelopeHandler, reportingDelivery } from '../handler-set.js';
 import { closedError } from '../ids.js';
 import type { Broker } from '../types.js';
 import { createListener } from './listener.js';
@@ -59,14 +59,8 @@ export function createPostgresBroker(options: PostgresBrokerOptions): PostgresBr
     options.onError ?? ((error: unknown) => process.emitWarning(`herald: postgres broker: ${error}`));
   const handlers = createHandlerSet();
   let closed = false;
-  const deliver = (channel: string, envelopes: readonly Envelope[]): void => {
-    if (closed || envelopes.length === 0) return;
-    try {
-      handlers.deliver(channel, envelopes);
-    } catch (error) {
-      onError(error);
-    }
-  };
+  // After close the handler set is empty, so late deliveries reach no one.
+  const deliver = reportingDelivery(handlers, onError);
 
   // Per channel with a reader running: the seq range announced and not yet read.
   const pending = new Map<string, { from: number; to: number }>();
