@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { portClosed } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './support/paths.js';
 
@@ -50,15 +51,6 @@ async function npmStart(): Promise<{ child: ChildProcess; url: string; exited: P
     });
   });
   return { child, url, exited };
-}
-
-async function portClosed(url: string): Promise<boolean> {
-  try {
-    await fetch(`${url}/healthz`);
-    return false;
-  } catch {
-    return true;
-  }
 }
 
 describe('npm start passes signals through', () => {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { freePort, waitForPort } from './port.js';
+import { freePort, waitForPort } from '@herald/testing';
 
 /**
  * A `redis-server` of the bench's own on a free port, in memory only (no RDB, no AOF); the machine's shared

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { http, publishMany, waitFor } from '@herald/testing';
+import { freePort, http, portClosed, publishMany, waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
@@ -12,15 +11,6 @@ const children: ChildProcess[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
-
-/** A free TCP port on 127.0.0.1 (for a hub whose `listening on` line nobody can read). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function serve(port: number, level = 'info'): { child: ChildProcess; exited: Promise<number | null> } {
   // log-level info: the shutdown itself writes log lines, which is when a broken stderr used to bite.
@@ -35,15 +25,6 @@ function serve(port: number, level = 'info'): { child: ChildProcess; exited: Pro
 }
 
 const healthy = (url: string) => async () => (await http(`${url}/healthz`)).status === 200;
-
-async function portClosed(url: string): Promise<boolean> {
-  try {
-    await fetch(`${url}/healthz`);
-    return false;
-  } catch {
-    return true;
-  }
-}
 
 describe('herald serve: SIGTERM and SIGINT with stdout or stderr gone', () => {
   const cases: [string, (child: ChildProcess) => void, NodeJS.Signals][] = [

@@ -1,7 +1,8 @@
 /**
  * Test kit for apps built on Herald: an in-process hub on a free port that can restart in place, a
  * fault-injecting TCP proxy to simulate network trouble, a polling `waitFor` helper, a token signer, and
- * wire-level helpers (a raw protocol client, HTTP requests, seq assertions) for tests of the hub itself.
+ * wire-level helpers (a raw protocol client, HTTP requests, seq assertions, free ports) for tests of the hub
+ * itself.
  * @packageDocumentation
  */
 export {
@@ -11,6 +12,7 @@ export {
   type FaultProxyStats,
 } from './fault-proxy.js';
 export { type HttpRequestOptions, type HttpResponse, http, publishMany } from './http.js';
+export { freePort, portClosed, waitForPort } from './ports.js';
 export { range, seqs } from './sequences.js';
 export {
   type ServerErrorMessage,

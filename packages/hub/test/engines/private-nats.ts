@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForPort } from './free-port.js';
+import { freePort, waitForPort } from '@herald/testing';
 
 /** A NATS server with JetStream of a test's own, on a free port, storing in a temporary directory. */
 export interface PrivateNats {

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
-/** A TCP port free on 127.0.0.1 right now (the OS picks it). */
+/** A TCP port free on 127.0.0.1 right now (the OS picks it), for a process that must be told its port. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -14,9 +14,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Resolves once something accepts TCP connections on `port`, or rejects after `timeoutMs`. */
+/** Resolves once something accepts TCP connections on 127.0.0.1:`port`, or rejects after `timeoutMs`. */
 export async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
-  const { connect } = await import('node:net');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
@@ -30,5 +29,15 @@ export async function waitForPort(port: number, timeoutMs = 15_000): Promise<voi
     if (open) return;
     if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Whether a hub at `url` is gone: true when `GET url/healthz` cannot connect at all. */
+export async function portClosed(url: string): Promise<boolean> {
+  try {
+    await fetch(`${url}/healthz`);
+    return false;
+  } catch {
+    return true;
   }
 }
