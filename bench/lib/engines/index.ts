@@ -1,6 +1,7 @@
+// The hub tests' own helpers for a fresh database and fresh stream prefixes on the machine's engines.
+import { SHARED_NATS, testStreams } from '../../../packages/hub/test/engines/nats.js';
+import { createTestDatabase } from '../../../packages/hub/test/engines/postgres.js';
 import type { HeraldStore } from '../../servers/types.js';
-import { benchStreams } from './nats.js';
-import { createBenchDatabase } from './postgres.js';
 import { startPrivateRedis } from './redis.js';
 
 /** The stores that need an engine outside the hub process. */
@@ -24,18 +25,20 @@ export async function withEngine<T>(
     }
   }
   if (engine === 'postgres') {
-    const db = await createBenchDatabase();
+    const db = await createTestDatabase();
     try {
       return await body({ kind: 'postgres', url: db.url });
     } finally {
       await db.drop();
     }
   }
-  const streams = await benchStreams();
+  const streams = testStreams();
+  // Deleting the (still empty) prefix first is the probe: an engine that is down fails the row before the hub starts.
+  await streams.remove();
   try {
     return await body({
       kind: 'nats',
-      servers: streams.servers,
+      servers: SHARED_NATS,
       streamPrefix: streams.streamPrefix,
       subjectPrefix: streams.subjectPrefix,
     });

@@ -21,7 +21,7 @@ export function testStreams(servers = SHARED_NATS): TestStreams {
     streamPrefix,
     subjectPrefix,
     async remove() {
-      const nc = await connect({ servers });
+      const nc = await connect({ servers, timeout: 3_000, maxReconnectAttempts: 0 });
       try {
         const jsm = await jetstreamManager(nc);
         const names: string[] = [];

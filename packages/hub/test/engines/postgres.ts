@@ -23,7 +23,8 @@ export async function createTestDatabase(server = SHARED_POSTGRES): Promise<Test
 }
 
 async function admin(server: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: `${server}/postgres` });
+  // A short connect timeout: a server that is down fails the caller at once instead of hanging it.
+  const client = new Client({ connectionString: `${server}/postgres`, connectionTimeoutMillis: 3_000 });
   client.on('error', () => {});
   await client.connect();
   try {
