@@ -26,7 +26,12 @@ const CLIENT_CHECKS: Record<ClientMessage['type'], (m: Record<string, unknown>) 
     return undefined;
   },
   subscribe: (m) =>
-    checkRid(m.rid) ?? checkChannel(m.channel) ?? (m.since === undefined ? undefined : checkSince(m.since)),
+    checkRid(m.rid) ??
+    checkChannel(m.channel) ??
+    (m.since === undefined ? undefined : checkSince(m.since)) ??
+    (m.snapshot === undefined || typeof m.snapshot === 'boolean'
+      ? undefined
+      : bad('subscribe.snapshot must be a boolean')),
   unsubscribe: (m) => checkRid(m.rid) ?? checkChannel(m.channel),
   publish: (m) => checkRid(m.rid) ?? checkChannel(m.channel) ?? checkPublishInput(m.event),
   refresh: (m) =>
@@ -78,6 +83,7 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
 const SERVER_TYPES: ReadonlySet<string> = new Set([
   'welcome',
   'subscribed',
+  'snapshot',
   'unsubscribed',
   'events',
   'ack',
@@ -109,6 +115,11 @@ export function validateServerMessage(m: Record<string, unknown>): ParseResult<S
     }
   } else if (m.type === 'subscribed' && (typeof m.epoch !== 'string' || !isSeq(m.lastSeq))) {
     return { ok: false, error: bad('subscribed needs epoch and lastSeq') };
+  } else if (
+    m.type === 'snapshot' &&
+    (typeof m.channel !== 'string' || typeof m.epoch !== 'string' || !isSeq(m.seq) || !('state' in m))
+  ) {
+    return { ok: false, error: bad('snapshot needs channel, epoch, seq and state') };
   } else if (m.type === 'ack' && (!isSeq(m.seq) || typeof m.rid !== 'string')) {
     return { ok: false, error: bad('ack needs rid and seq') };
   } else if (m.type === 'error' && typeof m.code !== 'string') {

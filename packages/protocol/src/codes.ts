@@ -103,6 +103,16 @@ const ERRORS = {
   Timeout: { code: 'ERR_TIMEOUT', retryable: true },
   /** Client side: the client was closed before the operation finished. */
   ClientClosed: { code: 'ERR_CLIENT_CLOSED' },
+  /** A state operation is malformed: unknown op, a path that is not a JSON Pointer, a missing value. */
+  BadStateOp: { code: 'ERR_BAD_STATE_OP' },
+  /** A state operation does not fit the document: no value to remove, a non-string append to a string. */
+  StateConflict: { code: 'ERR_STATE_CONFLICT', status: 409 },
+  /** A `test` state operation did not match; nothing was stored. */
+  StateTestFailed: { code: 'ERR_STATE_TEST_FAILED', status: 409 },
+  /** The channel's state document would exceed the hub's state size limit. */
+  StateTooLarge: { code: 'ERR_STATE_TOO_LARGE', status: 413 },
+  /** The hub's store does not keep channel state (NATS JetStream). */
+  StateUnsupported: { code: 'ERR_STATE_UNSUPPORTED', status: 501 },
   /** Client side: the connection dropped or could not be opened; the client retries. */
   ConnectionLost: { code: 'ERR_CONNECTION_LOST', retryable: true },
   /** Client side: the outbox is full and its overflow policy rejected the message. */

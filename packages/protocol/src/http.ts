@@ -1,4 +1,4 @@
-import type { Envelope } from './envelope.js';
+import type { Envelope, JsonValue, Position } from './envelope.js';
 import type { ErrorBody } from './errors.js';
 import type { HistoryExtent } from './resume.js';
 
@@ -27,6 +27,16 @@ export interface HistoryPageBody extends HistoryExtent {
   readonly last_seq: number;
   /** @deprecated The oldest retained seq, 0 when nothing is retained; `firstSeq` is `lastSeq + 1` then. */
   readonly first_seq: number;
+}
+
+/**
+ * `200` answer of `GET /v1/channels/{channel}/state`: the channel's state document with the position of the
+ * last event folded into it (`seq` 0 and `{}` for a channel without state). The same fields as a WebSocket
+ * `snapshot` message, without its `type`.
+ */
+export interface StateBody extends Position {
+  readonly channel: string;
+  readonly state: JsonValue;
 }
 
 /** Every HTTP error answer: `{error: {code, message, retryable}}` with the code's status. */

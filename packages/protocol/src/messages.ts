@@ -1,5 +1,5 @@
 import type { ErrorCode } from './codes.js';
-import type { Envelope, PublishInput, SincePosition } from './envelope.js';
+import type { Envelope, JsonValue, PublishInput, SincePosition } from './envelope.js';
 import type { PublishResult } from './http.js';
 
 // ---- client → hub -------------------------------------------------------------------------------
@@ -23,6 +23,12 @@ export interface SubscribeMessage {
   readonly channel: string;
   /** Resume point: the last event the client has. Omit to receive only new events. */
   readonly since?: SincePosition;
+  /**
+   * Ask for the channel's state instead of its history: after `subscribed` the hub sends a `snapshot` (the
+   * state at seq S), then exactly the events after S. With `since` as well, the hub resumes from `since`
+   * when it can (no snapshot) and sends a snapshot when it cannot, instead of reporting a gap.
+   */
+  readonly snapshot?: boolean;
 }
 
 /** Stop receiving a channel's events. */
@@ -102,6 +108,20 @@ export interface SubscribedMessage {
   readonly recovered: boolean;
 }
 
+/**
+ * The channel's state document at `seq` (PROTOCOL.md, "Channel state"). Sent after `subscribed` to a
+ * subscription that asked for a snapshot, before any of its events; the events that follow have
+ * `seq > this.seq` and carry the operations that update it.
+ */
+export interface SnapshotMessage {
+  readonly type: 'snapshot';
+  readonly channel: string;
+  readonly epoch: string;
+  /** The last event folded into `state` (0 when none). */
+  readonly seq: number;
+  readonly state: JsonValue;
+}
+
 /** Unsubscribe accepted. */
 export interface UnsubscribedMessage {
   readonly type: 'unsubscribed';
@@ -155,6 +175,7 @@ export interface ErrorMessage {
 export type ServerMessage =
   | WelcomeMessage
   | SubscribedMessage
+  | SnapshotMessage
   | UnsubscribedMessage
   | EventsMessage
   | AckMessage

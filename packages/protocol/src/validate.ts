@@ -1,6 +1,8 @@
 import { isValidChannel } from './channel.js';
 import { ErrorCode } from './codes.js';
 import { MAX_ID_LENGTH, MAX_TYPE_LENGTH } from './envelope.js';
+import { checkStateOps } from './state/check.js';
+import { stateInvalid } from './state/errors.js';
 
 /** A validation failure: a stable code and a human-readable reason. */
 export interface Invalid {
@@ -35,17 +37,23 @@ export function checkChannel(v: unknown): Invalid | undefined {
     : { code: ErrorCode.BadChannel, message: 'channel must be 1-128 characters from A-Za-z0-9:_-.' };
 }
 
-/** Checks an event as a publisher submits it: `{type, data, id?}`. */
+/**
+ * Checks an event as a publisher submits it: `{type, data, id?, state?}`. The shape of `state` is checked
+ * here (`ERR_BAD_STATE_OP`); whether its operations fit the document is known only when they are applied.
+ */
 export function checkPublishInput(v: unknown): Invalid | undefined {
-  if (!isRecord(v)) return bad('event must be an object {type, data, id?}');
+  if (!isRecord(v)) return bad('event must be an object {type, data, id?, state?}');
   if (!isShortString(v.type, MAX_TYPE_LENGTH)) return bad('event.type must be a string of 1-128 characters');
   if (!('data' in v) || v.data === undefined) return bad('event.data is required (use null for none)');
   if (v.id !== undefined && !isShortString(v.id, MAX_ID_LENGTH))
     return bad('event.id must be a string of 1-128 characters');
   for (const key of Object.keys(v)) {
-    if (key !== 'type' && key !== 'data' && key !== 'id') return bad(`event has unknown field "${key}"`);
+    if (key !== 'type' && key !== 'data' && key !== 'id' && key !== 'state')
+      return bad(`event has unknown field "${key}"`);
   }
-  return undefined;
+  if (v.state === undefined) return undefined;
+  const failure = checkStateOps(v.state);
+  return failure && stateInvalid(failure);
 }
 
 /** Checks a `since` position: `{seq, epoch?}`. */
