@@ -10,6 +10,7 @@ import { type HubOptions, type ResolvedConfig, resolveConfig, type StoreSpec } f
 import type { HubContext } from './context.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { createApp } from './http/app.js';
+import { createEventsRoute } from './http/events-route.js';
 import type { SseStream } from './http/sse.js';
 import type { HubStats, MountableHub } from './hub-api.js';
 import { createLogger } from './logger.js';
@@ -101,6 +102,8 @@ export class HubRuntime implements MountableHub {
   private readonly gateway: WsGateway;
   private readonly sseStreams = new Set<SseStream>();
   private readonly listener: ReturnType<typeof getRequestListener>;
+  /** Publish and history on Node's own request, before the Hono app (see events-route.ts). */
+  private readonly eventsRoute: ReturnType<typeof createEventsRoute>;
   private readonly stopTicker: () => void;
   private draining = false;
   private drained: Promise<void> | undefined;
@@ -139,6 +142,7 @@ export class HubRuntime implements MountableHub {
       staticDir: options.staticDir,
     });
     this.listener = getRequestListener(app.fetch);
+    this.eventsRoute = createEventsRoute(this.ctx);
     this.stopTicker = startTicker(
       {
         tick: (now) => {
@@ -157,7 +161,7 @@ export class HubRuntime implements MountableHub {
 
   /** @inheritdoc */
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    void this.listener(req, res);
+    if (!this.eventsRoute(req, res)) void this.listener(req, res);
   }
 
   /** @inheritdoc */
@@ -268,7 +272,7 @@ export async function openHub(options: HubOptions): Promise<HubRuntime> {
   const logger = createLogger(options.logger);
   const spec = options.store ?? { kind: 'memory' };
   const ownsStore = 'kind' in spec;
-  const store = createStore(spec, config.retention);
+  const store = createStore(spec, config.retention, { maxStateBytes: config.limits.maxStateBytes });
   let broker: Broker;
   try {
     await storeReady(spec, store);

@@ -7,13 +7,23 @@ import {
 } from '@herald/protocol';
 import { RateLimitedError } from '../limits/publish-limiter.js';
 
-/** An HTTP error answer: `{error:{code,message,retryable}}` with the code's status from the protocol's table. */
-export function errorResponse(code: ErrorCode, message: string, headers?: Record<string, string>): Response {
+/** An error answer before it is written: status, headers and JSON text. Both HTTP layers send these. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** Headers of every JSON answer. */
+export const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+});
+
+/** `{error:{code,message,retryable}}` with the code's status from the protocol's table. */
+export function errorAnswer(code: ErrorCode, message: string, headers?: Record<string, string>): ErrorAnswer {
   const body: ErrorResponseBody = { error: { code, message, retryable: isRetryableError(code) } };
-  return new Response(JSON.stringify(body), {
-    status: httpStatus(code),
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
-  });
+  return { status: httpStatus(code), headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
 /** Extra headers an error answer carries: a Bearer challenge for credential errors, `Retry-After` for 429. */
@@ -26,8 +36,22 @@ function errorHeaders(err: HeraldError): Record<string, string> {
 }
 
 /** Maps anything thrown by a route to an error answer; unexpected errors become `ERR_INTERNAL` (500). */
-export function toErrorResponse(err: unknown, onUnexpected: (err: unknown) => void): Response {
-  if (err instanceof HeraldError) return errorResponse(err.code, err.message, errorHeaders(err));
+export function toErrorAnswer(err: unknown, onUnexpected: (err: unknown) => void): ErrorAnswer {
+  if (err instanceof HeraldError) return errorAnswer(err.code, err.message, errorHeaders(err));
   onUnexpected(err);
-  return errorResponse(ErrorCode.Internal, 'internal error');
+  return errorAnswer(ErrorCode.Internal, 'internal error');
+}
+
+function asResponse(answer: ErrorAnswer): Response {
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}
+
+/** {@link errorAnswer} as a web `Response` (the Hono routes). */
+export function errorResponse(code: ErrorCode, message: string, headers?: Record<string, string>): Response {
+  return asResponse(errorAnswer(code, message, headers));
+}
+
+/** {@link toErrorAnswer} as a web `Response` (the Hono routes). */
+export function toErrorResponse(err: unknown, onUnexpected: (err: unknown) => void): Response {
+  return asResponse(toErrorAnswer(err, onUnexpected));
 }

@@ -1,0 +1,112 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  DEFAULT_HISTORY_LIMIT,
+  ErrorCode,
+  HeraldError,
+  type HistoryPageBody,
+  historyPage,
+  MAX_HISTORY_LIMIT,
+  type PublishResponseBody,
+  publishResult,
+} from '@herald/protocol';
+import { bearer } from '../auth/authenticator.js';
+import { assertChannel } from '../channel-name.js';
+import type { HubContext } from '../context.js';
+import { parseSeqParam, readJsonBody } from './body.js';
+import { errorAnswer, toErrorAnswer } from './errors.js';
+import { sendError, sendJson, sendPreflight } from './node-reply.js';
+import { authorizeRead } from './read-access.js';
+
+const PREFIX = '/v1/channels/';
+const SUFFIX = '/events';
+const ALLOW = { allow: 'GET, HEAD, POST' };
+
+/** The channel segment of `/v1/channels/{channel}/events`, percent-decoded, or `null` for another path. */
+function channelOf(path: string): string | null {
+  if (!path.startsWith(PREFIX) || !path.endsWith(SUFFIX)) return null;
+  const raw = path.slice(PREFIX.length, path.length - SUFFIX.length);
+  if (raw.length === 0 || raw.includes('/')) return null;
+  if (!raw.includes('%')) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw; // not a channel name either way: assertChannel names it ERR_BAD_CHANNEL
+  }
+}
+
+/**
+ * `/v1/channels/{channel}/events` straight on Node's request and response: the hot route of a backend
+ * publishing over HTTP and of the polling fallback, kept off the web-standard Request/Response/stream
+ * layer, whose per-request cost was most of the hub's. `POST` publishes through the one publish path,
+ * `GET`/`HEAD` read history, `OPTIONS` is the CORS preflight, anything else `405`. Returns a handler that
+ * answers `true` when it took the request (other paths go to the Hono app).
+ */
+export function createEventsRoute(ctx: HubContext): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const onUnexpected = (err: unknown): void => ctx.logger.error({ err }, 'http request failed');
+  const fail = (res: ServerResponse, err: unknown): void => {
+    sendError(
+      res,
+      toErrorAnswer(err, onUnexpected),
+      err instanceof HeraldError && err.code === ErrorCode.PayloadTooLarge,
+    );
+  };
+
+  async function publish(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
+    const { results } = await ctx.publisher.publish({
+      channel,
+      authenticate: () => ctx.auth.authenticate(bearer(req.headers.authorization)),
+      events: async () => {
+        const body = await readJsonBody(req, ctx.config.limits.maxBodyBytes);
+        return Array.isArray(body) ? body : [body];
+      },
+    });
+    const answer: PublishResponseBody = {
+      events: results.map((r) => publishResult(r.id, r.seq, r.duplicate)),
+    };
+    sendJson(res, 201, JSON.stringify(answer));
+  }
+
+  async function history(
+    req: IncomingMessage,
+    res: ServerResponse,
+    channel: string,
+    query: URLSearchParams,
+  ): Promise<void> {
+    assertChannel(channel);
+    await authorizeRead(ctx, channel, req.headers.authorization, query.get('token'));
+    const after = parseSeqParam('after', query.get('after'), 0);
+    const limit = parseSeqParam('limit', query.get('limit'), DEFAULT_HISTORY_LIMIT);
+    if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
+      throw new HeraldError(ErrorCode.BadPosition, `limit must be 1-${MAX_HISTORY_LIMIT}`);
+    }
+    const { info, events } = await ctx.store.read(channel, after, limit);
+    const page: HistoryPageBody = historyPage(channel, info, events);
+    sendJson(res, 200, JSON.stringify(page));
+  }
+
+  return (req, res) => {
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const channel = channelOf(q === -1 ? url : url.slice(0, q));
+    if (channel === null) return false;
+    ctx.metrics.httpRequests++;
+    let done: Promise<void>;
+    switch (req.method) {
+      case 'POST':
+        done = publish(req, res, channel);
+        break;
+      case 'GET':
+      case 'HEAD':
+        done = history(req, res, channel, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
+        break;
+      case 'OPTIONS':
+        sendPreflight(res);
+        return true;
+      default:
+        sendError(res, errorAnswer(ErrorCode.MethodNotAllowed, 'method not allowed', ALLOW));
+        return true;
+    }
+    done.catch((err: unknown) => fail(res, err));
+    return true;
+  };
+}
