@@ -6,7 +6,12 @@
 // (every export kept), bundled and minified by esbuild as an ES module for browsers at es2020, gzip -9.
 // Units: size-limit's "kB" is 1000 bytes, as is the bench's. The only difference left is that size-limit
 // subtracts 32 bytes it attributes to an empty esbuild project (gzip header and wrapper), so it reads
-// 32 bytes lower than the bench's raw gzip byte count. The budget is 8 kB (8,000 bytes) in both tools.
+// 32 bytes lower than the bench's raw gzip byte count. The budget was 8 kB (8,000 bytes) in both tools;
+// channel state (issue 10) raised it to 8.3 kB: the protocol's codec grew by the snapshot message (8.04 kB
+// before any client change), and the core gained what it cannot leave to the store entry: asking for a
+// snapshot on subscribe and on every resume, handing snapshots to their subscribers and moving the
+// position, keeping gaps from stateful subscribers, and `fetchState` (whose HTTP code is in the polling
+// chunk). Measured at 8.26 kB; folding the state stays out of the core, in `@herald/client/store`.
 //
 // The channel store (`@herald/client/store`, what the React and Vue adapters sit on) is a separate entry
 // so the core's budget does not pay for it; it is measured the same way, with the parts of
@@ -39,7 +44,7 @@ export default [
   {
     name: '@herald/client core (min+gzip, with @herald/protocol, every export kept)',
     path: 'src/index.ts',
-    limit: '8 kB',
+    limit: '8.3 kB',
     gzip: true,
     modifyEsbuildConfig: esbuild,
   },
@@ -47,9 +52,10 @@ export default [
     name: '@herald/client polling fallback (its own chunk, loaded on demand)',
     path: 'src/transports/polling.ts',
     // What the chunk adds: the protocol it uses is already in the core's chunk.
-    // Measured at 1.39 kB when it was split out of the core.
+    // Measured at 1.39 kB when it was split out of the core; 1.65 kB with channel state (`fetchState`, the
+    // snapshot a subscription asking for state polls first), so the budget went from 1.5 to 1.7 kB.
     ignore: ['@herald/protocol'],
-    limit: '1.5 kB',
+    limit: '1.7 kB',
     gzip: true,
     modifyEsbuildConfig: esbuild,
   },

@@ -5,9 +5,11 @@ import { createContext } from './context.js';
 import { createOutbox, DEFAULT_OUTBOX } from './outbox.js';
 import { createPublisher } from './publisher.js';
 import { createSubscriptions, eventsBehind } from './subscriptions.js';
+import { loadPolling } from './transports/choice.js';
 import type { ClientOptions, HeraldClient } from './types.js';
+import { resolveUrls } from './urls.js';
 
-export { resolveUrls } from './urls.js';
+export { resolveUrls };
 
 /**
  * Creates a Herald client: one connection for many channel subscriptions, resume with no loss or
@@ -26,7 +28,8 @@ export function createClient(options: ClientOptions): HeraldClient {
     ctx.env.now,
     (e) => events.emit('outbox', e),
   );
-  const connection = createConnection(ctx, createAuth(options.getToken, ctx.log), {
+  const auth = createAuth(options.getToken, ctx.log);
+  const connection = createConnection(ctx, auth, {
     message(m) {
       // Each reply goes to the part that sent its request. `refreshed`, `unsubscribed` and `pong` need
       // nothing (a refresh keeps every subscription), so the channels ignore them.
@@ -77,6 +80,13 @@ export function createClient(options: ClientOptions): HeraldClient {
       return refused
         ? Promise.reject(refused)
         : publisher.publish(channel, type, data as JsonValue, publishOptions?.id);
+    },
+    async fetchState(channel) {
+      const refused = refusal(channel);
+      if (refused) throw refused;
+      // The HTTP helpers live in the polling chunk, fetched only by apps that ask for state this way.
+      const [polling, token] = await Promise.all([loadPolling(), auth.token ?? auth.get()]);
+      return polling.fetchState(resolveUrls(options.url).http, ctx.env, token, channel);
     },
     on: events.on,
     stats: () => ({

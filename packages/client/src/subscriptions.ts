@@ -28,6 +28,8 @@ export interface ChannelTrack {
   live: boolean;
   /** The last `subscribed` answer, replayed to late subscribers. */
   info: SubscribedInfo | null;
+  /** The subscribe in flight asked for a snapshot. */
+  asked?: boolean;
 }
 
 /** What to do with an incoming event. */
@@ -43,9 +45,15 @@ export function subscribeMessage(track: ChannelTrack, rid: string): SubscribeMes
   track.rid = rid;
   track.live = false;
   const since = track.position ?? track.since;
-  return since
-    ? { type: 'subscribe', rid, channel: track.channel, since }
-    : { type: 'subscribe', rid, channel: track.channel };
+  // Any subscriber that keeps state asks for it; the hub then resumes when it can, else sends a snapshot.
+  track.asked = [...track.subscribers].some((s) => s.snapshot);
+  return {
+    type: 'subscribe',
+    rid,
+    channel: track.channel,
+    ...(since && { since }),
+    ...(track.asked && { snapshot: true }),
+  };
 }
 
 /**
@@ -56,7 +64,8 @@ export function applySubscribed(track: ChannelTrack, m: SubscribedMessage): GapI
   const since = track.position ?? track.since;
   track.rid = null;
   track.live = true;
-  track.info = { channel: m.channel, epoch: m.epoch, lastSeq: m.lastSeq, recovered: m.recovered };
+  const { channel, epoch, lastSeq, recovered } = m;
+  track.info = { channel, epoch, lastSeq, recovered, snapshot: !!track.asked && !(since && recovered) };
   if (m.recovered || !since) {
     track.position = { epoch: m.epoch, seq: since && m.recovered ? since.seq : m.lastSeq };
     return null;
@@ -106,7 +115,9 @@ export function eventsBehind(tracks: Map<string, ChannelTrack>): number {
   return behind;
 }
 
-type Callbacks = Required<Pick<SubscribeOptions<never>, 'onEvent' | 'onGap' | 'onSubscribed' | 'onError'>>;
+type Callbacks = Required<
+  Pick<SubscribeOptions<never>, 'onEvent' | 'onGap' | 'onSubscribed' | 'onError' | 'onSnapshot'>
+>;
 
 /** Creates the client's subscriptions; they send through `link`. */
 export function createSubscriptions(ctx: ClientContext, link: Link): Subscriptions {
@@ -121,6 +132,14 @@ export function createSubscriptions(ctx: ClientContext, link: Link): Subscriptio
   ) => {
     for (const sub of [...track.subscribers]) safeCall(sub[key] as (a: typeof arg) => void, arg);
   };
+  /** A gap reaches the subscribers that keep no state; those that do get a snapshot instead. */
+  const gap = (track: ChannelTrack, info: GapInfo | null) => {
+    const stateless = [...track.subscribers].filter((s) => !s.snapshot);
+    if (!info || !stateless.length) return;
+    counters.gaps++;
+    for (const sub of stateless) safeCall(sub.onGap, info);
+    events.emit('gap', info);
+  };
   const subscribe = (track: ChannelTrack) =>
     send(subscribeMessage(track, requests.add({ kind: 'subscribe', track })));
   const unsubscribe = (channel: string) => send({ type: 'unsubscribe', rid: requests.rid('u'), channel });
@@ -130,12 +149,13 @@ export function createSubscriptions(ctx: ClientContext, link: Link): Subscriptio
     add(channel, handlers) {
       let track = tracks.get(channel);
       const sub = { ...handlers } as SubscribeOptions<never>;
+      const fresh = !track;
       if (!track) {
         track = createTrack(channel, handlers.since);
         tracks.set(channel, track);
-        if (ctx.store.state === 'connected') subscribe(track);
       } else if (track.live && track.info) safeCall(sub.onSubscribed, track.info);
-      track.subscribers.add(sub);
+      track.subscribers.add(sub); // first: the subscribe message asks for what its subscribers need
+      if (fresh && ctx.store.state === 'connected') subscribe(track);
       wake();
       const own = track;
       return {
@@ -156,13 +176,16 @@ export function createSubscriptions(ctx: ClientContext, link: Link): Subscriptio
       if (m.type === 'subscribed') {
         if (!track || tracks.get(track.channel) !== track) return; // unsubscribed meanwhile
         const resumed = track.position !== null || track.since !== undefined;
-        const gap = applySubscribed(track, m);
-        if (gap) {
-          counters.gaps++;
-          notify(track, 'onGap', gap);
-          events.emit('gap', gap);
-        } else if (resumed) counters.resumes++;
+        const lost = applySubscribed(track, m);
+        gap(track, lost);
+        if (!lost && resumed) counters.resumes++;
         notify(track, 'onSubscribed', track.info!);
+      } else if (m.type === 'snapshot') {
+        const track = tracks.get(m.channel);
+        if (!track?.live) return; // a snapshot belongs to the subscription it follows
+        // The events after the snapshot continue the channel (a gap for stateless subscribers was raised).
+        track.position = { epoch: m.epoch, seq: m.seq };
+        for (const sub of [...track.subscribers]) if (sub.snapshot) safeCall(sub.onSnapshot, m);
       } else if (m.type === 'events') {
         for (const event of m.events) {
           const track = tracks.get(event.channel);

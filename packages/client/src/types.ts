@@ -6,6 +6,7 @@ import type {
   Position,
   ServerMessage,
   SincePosition,
+  StateBody,
 } from '@herald/protocol';
 
 /** The connection lifecycle. Allowed moves are listed in `state-machine.ts`. */
@@ -176,6 +177,8 @@ export interface SubscribedInfo {
   readonly epoch: string;
   readonly lastSeq: number;
   readonly recovered: boolean;
+  /** True when a `snapshot` follows: the subscription asked for one and the hub is not resuming it. */
+  readonly snapshot?: boolean;
 }
 
 /** Handlers and options of {@link HeraldClient.subscribe}. */
@@ -190,6 +193,18 @@ export interface SubscribeOptions<T = JsonValue> {
   onSubscribed?: (info: SubscribedInfo) => void;
   /** Called when the hub refuses the subscription. */
   onError?: (error: HeraldError) => void;
+  /**
+   * Ask for the channel's state instead of its history (PROTOCOL.md, "Channel state"): the hub sends the
+   * state at seq S, then exactly the events after S. A reconnect resumes from the last position, and a
+   * fresh snapshot comes only when the hub cannot resume (then `onSnapshot` runs again instead of
+   * `onGap`). A channel subscribed while any of its subscribers asks for state subscribes with it.
+   * A subscriber that joins a channel this client already subscribed gets no snapshot over the socket
+   * (the channel's events continue); {@link HeraldClient.fetchState} gets one.
+   * @default false
+   */
+  snapshot?: boolean;
+  /** Called with each snapshot of the channel's state (only when `snapshot` is set). */
+  onSnapshot?: (snapshot: StateBody) => void;
 }
 
 /** A handle on one subscriber of a channel. */
@@ -296,6 +311,11 @@ export interface HeraldClient {
     data: T,
     options?: { id?: string },
   ): Promise<PublishAck>;
+  /**
+   * The channel's state now, over HTTP (`GET /v1/channels/{channel}/state`, with the connection's token).
+   * Rejects with the hub's error code, or `ERR_CONNECTION_LOST` when the hub cannot be reached.
+   */
+  fetchState(channel: string): Promise<StateBody>;
   /** Listens to a client event; returns an unsubscribe. */
   on<K extends keyof ClientEventMap>(event: K, listener: (payload: ClientEventMap[K]) => void): () => void;
   /** Counters since the client was created. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DEFAULT_DURABILITY, type Durability, isDurability } from './durability.js';
 import type { StoreSpec } from './store/create-store.js';
 import type { Broker, EventStore, RetentionOptions } from './store/types.js';
 
@@ -116,6 +117,12 @@ export interface HubOptions {
   drainGraceMs?: number;
   /** History retention per channel. @default 10000 events, 24 h */
   retention?: Partial<RetentionOptions>;
+  /**
+   * What an acknowledged publish survives: `'normal'` a crash of the hub process, `'full'` also a power
+   * loss (an fsync per commit). Applies to the SQLite store the hub creates; see {@link Durability}.
+   * @default 'normal'
+   */
+  durability?: Durability;
   /** When set, this folder is served at `/` (SPA fallback to index.html). */
   staticDir?: string;
   /**
@@ -146,6 +153,7 @@ export interface ResolvedConfig {
   readonly refreshBeforeMs: number;
   readonly drainGraceMs: number;
   readonly retention: Partial<RetentionOptions>;
+  readonly durability: Durability;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -157,6 +165,12 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a number >= 0`);
+  return value;
+}
+
+function durabilityOf(value: Durability | undefined): Durability {
+  if (value === undefined) return DEFAULT_DURABILITY;
+  if (!isDurability(value)) throw new RangeError("durability must be 'normal' or 'full'");
   return value;
 }
 
@@ -178,5 +192,6 @@ export function resolveConfig(options: HubOptions): ResolvedConfig {
     refreshBeforeMs: positive('refreshBeforeMs', options.refreshBeforeMs, 30_000),
     drainGraceMs: nonNegative('drainGraceMs', options.drainGraceMs, 0),
     retention: options.retention ?? {},
+    durability: durabilityOf(options.durability),
   };
 }

@@ -3,15 +3,16 @@ import type { HeraldClient, SubscribeOptions, Subscription } from '../types.js';
 import { type NotifyBatcher, notifyBatcher } from './batcher.js';
 import { type EventReducer, FoldStore } from './fold.js';
 import { Listeners, retainingSubscribe } from './listeners.js';
+import { RefCount } from './ref-count.js';
 import { appendEvents, type ChannelSnapshot, DEFAULT_EVENT_LIMIT, IDLE_SNAPSHOT } from './snapshot.js';
 
 /** A synchronous per-event listener; `history` is true for events replayed from before the subscription. */
 export type EventTap = (event: Envelope, history: boolean) => void;
 
 /** Lets a registry forget idle stores and re-adopt a store that became active again. */
-export interface StoreLifecycle {
-  onActive(store: ChannelStore): void;
-  onIdle(store: ChannelStore): void;
+export interface StoreLifecycle<S = ChannelStore> {
+  onActive(store: S): void;
+  onIdle(store: S): void;
 }
 
 /** Options of {@link ChannelStore}. */
@@ -33,9 +34,6 @@ export interface ChannelStoreOptions {
   readonly batcher?: NotifyBatcher;
 }
 
-/** How long after the last consumer leaves the client subscription is kept, so an immediate remount reuses it. */
-const RELEASE_DELAY_MS = 0;
-
 /**
  * One client subscription of a channel, shared by every consumer and reference counted: the first
  * consumer subscribes the client, the last one's release unsubscribes it. Events are applied as they
@@ -52,10 +50,11 @@ export class ChannelStore {
   private pending: Envelope[] = [];
   private dirty = false;
   private capacity = DEFAULT_EVENT_LIMIT;
-  private refs = 0;
   private subscription: Subscription | null = null;
-  private active = false;
-  private releaseTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly refs = new RefCount(
+    () => this.start(),
+    () => this.stop(),
+  );
   private epoch: string | null = null;
   private lastSeq = 0;
   /** Events up to this seq were already stored when the subscription started (history replay). */
@@ -77,21 +76,7 @@ export class ChannelStore {
   }
 
   /** Adds a consumer; the first one subscribes the client. Returns an idempotent release. */
-  readonly retain = (): (() => void) => {
-    if (this.releaseTimer !== null) {
-      clearTimeout(this.releaseTimer);
-      this.releaseTimer = null;
-    }
-    this.refs += 1;
-    if (!this.active) this.start();
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.refs -= 1;
-      if (this.refs === 0) this.releaseTimer = setTimeout(() => this.stopIfUnused(), RELEASE_DELAY_MS);
-    };
-  };
+  readonly retain: () => () => void = this.refs.retain;
 
   /** The current snapshot (a new object only after a change, for `useSyncExternalStore` and the like). */
   readonly getSnapshot = (): ChannelSnapshot => this.snapshot;
@@ -129,7 +114,6 @@ export class ChannelStore {
   }
 
   private start(): void {
-    this.active = true;
     this.lifecycle?.onActive(this);
     // Resume from the last event seen if this store lived before; otherwise use the requested position.
     const since = this.epoch !== null ? { epoch: this.epoch, seq: this.lastSeq } : this.since;
@@ -159,10 +143,7 @@ export class ChannelStore {
     }
   }
 
-  private stopIfUnused(): void {
-    this.releaseTimer = null;
-    if (this.refs > 0 || !this.active) return;
-    this.active = false;
+  private stop(): void {
     this.subscription?.unsubscribe();
     this.subscription = null;
     this.lifecycle?.onIdle(this);

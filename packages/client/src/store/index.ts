@@ -2,7 +2,8 @@
  * `@herald/client/store`: the framework-free channel store that UI adapters (React, Vue, vanilla) sit on.
  * One reference-counted client subscription per (client, channel, start), exposed as
  * `{getSnapshot, subscribe}` stores (the channel's events and status, and reducers folded over its
- * events) that notify at most once per animation frame however fast events arrive.
+ * events), and the channel's state document kept from the hub's snapshots and each event's state
+ * operations, that notify at most once per animation frame however fast events arrive.
  * @packageDocumentation
  */
 
@@ -21,10 +22,22 @@ export {
   type StoreLifecycle,
 } from './channel-store.js';
 export { type EventReducer, FoldStore } from './fold.js';
-export { FROM_HISTORY, getChannelStore, type StartPosition, toSince } from './registry.js';
+export {
+  FROM_HISTORY,
+  getChannelStateStore,
+  getChannelStore,
+  type StartPosition,
+  toSince,
+} from './registry.js';
 export {
   type ChannelSnapshot,
   type ChannelStatus,
   DEFAULT_EVENT_LIMIT,
   IDLE_SNAPSHOT,
 } from './snapshot.js';
+export {
+  type ChannelStateSnapshot,
+  ChannelStateStore,
+  type ChannelStateStoreOptions,
+  IDLE_STATE,
+} from './state-store.js';

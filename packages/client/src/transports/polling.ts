@@ -4,12 +4,14 @@ import {
   ERROR_TABLE,
   ErrorCode,
   type ErrorResponseBody,
+  HeraldError,
   type HistoryPageBody,
   MAX_HISTORY_LIMIT,
   type PublishMessage,
   type PublishResponseBody,
   planResume,
   type ServerMessage,
+  type StateBody,
   type SubscribeMessage,
 } from '@herald/protocol';
 import type { Counters } from '../stats.js';
@@ -31,6 +33,38 @@ type Body = Partial<PublishResponseBody & ErrorResponseBody>;
 async function refusedClose(res: Response): Promise<number> {
   const code = ((await res.json().catch(() => null)) as Body | null)?.error?.code;
   return code && Object.hasOwn(ERROR_TABLE, code) ? closeCodeFor(code) : CloseCode.InternalError;
+}
+
+const bearer = (token: string | undefined): Record<string, string> =>
+  token ? { authorization: `Bearer ${token}` } : {};
+
+/**
+ * `GET /v1/channels/{channel}/state` (the client's `fetchState`, and the polling fallback's snapshot).
+ * Rejects with a {@link HeraldError}: the hub's code, or `ERR_CONNECTION_LOST` when it cannot be reached.
+ */
+export async function fetchState(
+  baseUrl: string,
+  env: Environment,
+  token: string | undefined,
+  channel: string,
+  signal?: AbortSignal,
+): Promise<StateBody> {
+  let res: Response;
+  try {
+    res = await env.fetch(`${baseUrl}/v1/channels/${encodeURIComponent(channel)}/state`, {
+      headers: bearer(token),
+      ...(signal && { signal }),
+    });
+  } catch (cause) {
+    throw new HeraldError(ErrorCode.ConnectionLost, `could not fetch the state of ${channel}`, { cause });
+  }
+  const body = (await res.json().catch(() => null)) as (StateBody & Body) | null;
+  if (res.ok && body) return body;
+  const error = body?.error;
+  throw new HeraldError(
+    error && Object.hasOwn(ERROR_TABLE, error.code) ? error.code : ErrorCode.Internal,
+    error?.message ?? `state answered HTTP ${res.status}`,
+  );
 }
 
 /**
@@ -75,11 +109,25 @@ export function openPolling(
     timer = env.setTimeout(tick, ms);
   };
 
-  const auth = (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+  const auth = () => bearer(token);
   const eventsUrl = (channel: string) => `${baseUrl}/v1/channels/${encodeURIComponent(channel)}/events`;
+
+  /** Asked for state and not resuming: `subscribed`, the snapshot, then the events after it (next round). */
+  async function snapshotFirst(poll: Poll, recovered: boolean): Promise<void> {
+    const { rid, channel } = poll;
+    const snapshot = await fetchState(baseUrl, env, token, channel, abort.signal);
+    if (done || polls.get(channel) !== poll) return;
+    const { epoch, seq } = snapshot;
+    poll.epoch = epoch;
+    poll.after = seq;
+    poll.at = 0;
+    handlers.message({ type: 'subscribed', rid, channel, epoch, lastSeq: seq, recovered }, 0);
+    handlers.message({ ...snapshot, type: 'snapshot' }, 0);
+  }
 
   async function pollOne(poll: Poll): Promise<void> {
     const channel = poll.channel;
+    if (poll.after === undefined && poll.snapshot && !poll.since) return snapshotFirst(poll, true);
     const res = await env.fetch(
       `${eventsUrl(channel)}?after=${poll.after ?? poll.since?.seq ?? 0}&limit=${MAX_HISTORY_LIMIT}`,
       { headers: auth(), signal: abort.signal },
@@ -91,6 +139,7 @@ export function openPolling(
     if (poll.after === undefined) {
       // The resume rule of every transport; when not recovered, `from` is lastSeq and nothing replays.
       const { recovered, from } = planResume(page, poll.since);
+      if (poll.snapshot && !recovered) return snapshotFirst(poll, false);
       poll.epoch = epoch;
       poll.after = from;
       handlers.message({ type: 'subscribed', rid: poll.rid, channel, epoch, lastSeq, recovered }, 0);

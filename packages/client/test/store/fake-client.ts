@@ -33,6 +33,7 @@ export function fakeClient(): FakeClient {
     on: unsupported,
     stats: unsupported,
     close: unsupported,
+    fetchState: unsupported,
     subscribe<T>(channel: string, options: SubscribeOptions<T>) {
       if (failure !== null) {
         const { error } = failure;

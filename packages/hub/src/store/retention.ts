@@ -1,3 +1,4 @@
+import type { Durability } from '../durability.js';
 import type { RetentionOptions } from './types.js';
 
 /** Retention used when none (or only part) is given. */
@@ -21,6 +22,11 @@ export interface StoreRuntimeOptions {
    * @default 60000
    */
   readonly trimIntervalMs?: number;
+  /**
+   * What an acknowledged append survives (SQLite's `synchronous`; other stores ignore it).
+   * @default 'normal'
+   */
+  readonly durability?: Durability;
 }
 
 /** Fills in defaults and rejects limits that cannot work (a store must keep at least one event). */

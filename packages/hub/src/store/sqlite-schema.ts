@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { DEFAULT_DURABILITY, type Durability, sqliteSynchronous } from '../durability.js';
 
 /** The database file name inside the data directory. */
 export const SQLITE_FILE = 'herald.db';
@@ -25,15 +26,18 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE UNIQUE INDEX IF NOT EXISTS events_channel_id ON events (channel, id);
 `;
 
-/** Opens (creating if needed) `<dir>/herald.db` in WAL mode with the schema in place. */
-export function openDatabase(dir: string): Database.Database {
+/**
+ * Opens (creating if needed) `<dir>/herald.db` in WAL mode with the schema in place, synced as
+ * `durability` asks.
+ */
+export function openDatabase(dir: string, durability: Durability = DEFAULT_DURABILITY): Database.Database {
   mkdirSync(dir, { recursive: true });
   const db = new Database(join(dir, SQLITE_FILE));
   try {
     db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL only syncs at checkpoints: a power loss may drop the last commits but never
-    // corrupts the database; a process crash loses nothing.
-    db.pragma('synchronous = NORMAL');
+    // corrupts the database; a process crash loses nothing. FULL syncs the WAL on every commit.
+    db.pragma(`synchronous = ${sqliteSynchronous(durability)}`);
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
   } catch (error) {

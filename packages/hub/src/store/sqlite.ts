@@ -48,7 +48,7 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
   const limits = resolveRetention(options.retention);
   const now = options.now ?? Date.now;
   const isoNow = createIsoClock(now);
-  const db = openDatabase(options.dir);
+  const db = openDatabase(options.dir, options.durability);
   const sql = prepareStatements(db);
   const cache = new Map<string, ChannelState>();
   // Deleting the count overflow on every append costs a statement per publish once a channel is full, so
