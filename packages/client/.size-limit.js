@@ -16,7 +16,10 @@
 // The channel store (`@herald/client/store`, what the React and Vue adapters sit on) is a separate entry
 // so the core's budget does not pay for it; it is measured the same way, with the parts of
 // @herald/protocol it imports (HeraldError and the code table) bundled in. Measured at 2.92 kB when it
-// was split out of @herald/react; the 3.1 kB budget leaves about 6% for fixes, not for new features.
+// was split out of @herald/react; the 3.1 kB budget left about 6% for fixes, not for new features. Channel
+// state (issue 10) is a new feature that lives here by design, not in the core: the state store and
+// @herald/protocol's `applyStateOps` with its JSON Pointer code (the one place operations are applied)
+// take it to 5.07 kB, so the budget is 5.2 kB.
 //
 // A dynamic import is a chunk of its own for every bundler (Vite, webpack, Next), fetched only when the code
 // runs: the polling fallback is one (`transports/choice.ts`), loaded after a WebSocket failure or when
@@ -62,7 +65,7 @@ export default [
   {
     name: '@herald/client/store (min+gzip, with what it uses of @herald/protocol, every export kept)',
     path: 'src/store/index.ts',
-    limit: '3.1 kB',
+    limit: '5.2 kB',
     gzip: true,
     modifyEsbuildConfig: esbuild,
   },
