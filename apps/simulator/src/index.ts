@@ -28,12 +28,19 @@ export {
 } from './scenarios/activity.js';
 export { type ActivityEvent, type ActivityFeed, createActivityFeed } from './scenarios/activity-feed.js';
 export {
+  GENERATION_ENTRY_TTL_MS,
+  type GenerationEntry,
+  RUN_ENTRY_TTL_MS,
+  type RunEntry,
+} from './scenarios/collections.js';
+export {
   GENERATIONS_CHANNEL,
   type GenerationJobOptions,
   type GenerationJobResult,
   generationChannel,
   publishGenerationJob,
 } from './scenarios/generation.js';
+export { clipStep, ENCODING_STEP, generationPlan } from './scenarios/generation-job.js';
 export {
   publishWorkflowRun,
   RUNS_CHANNEL,
@@ -43,4 +50,5 @@ export {
   type WorkflowRunOptions,
   type WorkflowRunResult,
 } from './scenarios/workflow.js';
+export { LYRICS_OUTPUT, lyricTokens } from './scenarios/workflow-job.js';
 export { type Simulator, type SimulatorOptions, startSimulator } from './simulator.js';

@@ -1,6 +1,7 @@
-import type { JsonValue } from '@herald/protocol';
+import type { JsonValue, PublishInput, StateOp } from '@herald/protocol';
 import type { ScenarioContext } from '../context.js';
 import type { Dice } from '../random.js';
+import { runEntryOps } from './collections.js';
 import {
   GENRES,
   INSTRUMENTS,
@@ -10,6 +11,15 @@ import {
   SONG_TITLES,
   VALIDATION_ISSUES,
 } from './song-catalog.js';
+import {
+  lyricsTokenOps,
+  lyricTokens,
+  nodeEndOps,
+  nodeFailOps,
+  nodeStartOps,
+  runCompletedOps,
+  runStartedOps,
+} from './workflow-job.js';
 
 /** The MeatyMusic workflow nodes, in plan order. */
 export const WORKFLOW_NODES = [
@@ -27,7 +37,7 @@ export const WORKFLOW_NODES = [
 /** One MeatyMusic workflow node. */
 export type WorkflowNode = (typeof WORKFLOW_NODES)[number];
 
-/** The index channel that announces every run. */
+/** The index channel that announces every run; its state is the `runs` collection (one entry per run). */
 export const RUNS_CHANNEL = 'runs';
 
 /** The channel carrying one run's node events. */
@@ -58,11 +68,16 @@ export interface WorkflowRunResult {
 }
 
 const VALIDATE_THRESHOLD = 0.8;
+/** How often (demo ms) the LYRICS node sends the tokens it wrote since the last send. */
+const TOKEN_TICK_MS = 60;
 
 /**
  * Publishes one complete workflow run: `run.started` on `runs` and `run:<id>`, then `node.start` and
  * `node.end`/`node.fail` per node (with a VALIDATE → FIX → VALIDATE loop when the first validation
- * misses its threshold), then `run.completed` on both channels.
+ * misses its threshold), then `run.completed` on both channels. Each run event carries the job
+ * vocabulary's state operations (`workflow-job.ts`), LYRICS streams its text token by token
+ * (`lyrics.token` events appending to `outputs/lyrics`), and the `runs` events keep the run's entry in the
+ * `runs` collection.
  */
 export async function publishWorkflowRun(
   ctx: ScenarioContext,
@@ -76,8 +91,8 @@ export async function publishWorkflowRun(
   const song = createSong(dice, options.songTitle);
   const startedAt = Date.now();
   let published = 0;
-  const emit = async (type: string, data: JsonValue): Promise<void> => {
-    await publisher.publish(channel, [{ type, data }]);
+  const emit = async (type: string, data: JsonValue, state?: StateOp[]): Promise<void> => {
+    await publisher.publish(channel, [state ? { type, data, state } : { type, data }]);
     published++;
   };
   const result = (status: WorkflowRunResult['status']): WorkflowRunResult => ({
@@ -88,17 +103,33 @@ export async function publishWorkflowRun(
   });
 
   const announce = { run_id: runId, channel, song_title: song.title, genre: song.genre.genre };
-  await publisher.publish(RUNS_CHANNEL, [{ type: 'run.started', data: announce }]);
-  await emit('run.started', {
+  const entry = {
+    runId,
+    channel,
+    songTitle: song.title,
+    genre: song.genre.genre,
+    status: 'running' as const,
+    progress: 0,
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: null,
+    failedNode: null,
+  };
+  await publisher.publish(RUNS_CHANNEL, [{ type: 'run.started', data: announce, state: runEntryOps(entry) }]);
+  const started = {
     run_id: runId,
     song_id: `song_${dice.hex(6)}`,
     song_title: song.title,
     genre: song.genre.genre,
     global_seed: dice.int(1, 2 ** 31),
-    nodes: [...WORKFLOW_NODES],
-  });
+  };
+  await emit(
+    'run.started',
+    { ...started, nodes: [...WORKFLOW_NODES] },
+    runStartedOps(WORKFLOW_NODES, started),
+  );
 
   const steps = planSteps(fixLoop);
+  let nodesDone = 0;
   for (const [index, step] of steps.entries()) {
     if (!(await pacer.sleep(dice.between(150, 400)))) return result('stopped');
     const base = {
@@ -108,54 +139,90 @@ export async function publishWorkflowRun(
       step: index + 1,
       attempt: step.attempt,
     };
-    await emit('node.start', {
-      ...base,
-      phase: 'start',
-      duration_ms: 0,
-      metrics: {},
-      scores: {},
-      issues: [],
-      artifacts: {},
-    });
+    await emit(
+      'node.start',
+      { ...base, phase: 'start', duration_ms: 0, metrics: {}, scores: {}, issues: [], artifacts: {} },
+      nodeStartOps(step.node),
+    );
     const durationMs = Math.round(dice.between(600, 2000));
-    if (!(await pacer.sleep(durationMs))) return result('stopped');
+    const worked = step.node === 'LYRICS' ? await streamLyrics(durationMs) : await pacer.sleep(durationMs);
+    if (!worked) return result('stopped');
     if (step.node === 'RENDER' && failAtRender) {
-      await emit('node.fail', {
-        ...base,
-        phase: 'fail',
-        duration_ms: durationMs,
+      const issue = { code: 'RENDER_TIMEOUT', message: 'Render engine did not answer within 120 s' };
+      const report = {
         metrics: { engine: 'suno-v4', queue_wait_ms: dice.int(4000, 9000) },
         scores: {},
-        issues: [
-          { code: 'RENDER_TIMEOUT', message: 'Render engine did not answer within 120 s', severity: 'error' },
-        ],
+        issues: [{ ...issue, severity: 'error' }],
         artifacts: {},
-        error_message: 'Render engine timed out',
-      });
-      await finish('failed', { failed_node: 'RENDER' });
+      };
+      const message = 'Render engine timed out';
+      await emit(
+        'node.fail',
+        { ...base, phase: 'fail', duration_ms: durationMs, ...report, error_message: message },
+        nodeFailOps(step.node, durationMs, message, report),
+      );
+      await finish('failed', { failed_node: 'RENDER' }, issue);
       return result('failed');
     }
     const output = nodeOutput(step.node, fixLoop && step.attempt === 1, song, dice);
-    await emit('node.end', { ...base, phase: 'end', duration_ms: durationMs, ...output });
+    const skipFix = step.node === 'VALIDATE' && !fixLoop;
+    await emit(
+      'node.end',
+      { ...base, phase: 'end', duration_ms: durationMs, ...output },
+      nodeEndOps(step.node, durationMs, output, skipFix),
+    );
+    nodesDone++;
   }
   await finish('completed', {});
   return result('completed');
 
+  /** The LYRICS node writes its text over `durationMs`, sending the new tokens every tick. */
+  async function streamLyrics(durationMs: number): Promise<boolean> {
+    const tokens = lyricTokens(lyricsText(song));
+    const ticks = Math.max(1, Math.round(durationMs / TOKEN_TICK_MS));
+    const perTick = Math.ceil(tokens.length / ticks);
+    for (let sent = 0; sent < tokens.length; ) {
+      if (!(await pacer.sleep(durationMs / ticks))) return false;
+      const batch: PublishInput[] = tokens.slice(sent, sent + perTick).map((text, i) => ({
+        type: 'lyrics.token',
+        data: { run_id: runId, node: 'LYRICS', index: sent + i, text },
+        state: lyricsTokenOps(text, Number(((sent + i + 1) / tokens.length).toFixed(3))),
+      }));
+      await publisher.publish(channel, batch);
+      published += batch.length;
+      sent += batch.length;
+    }
+    return true;
+  }
+
   async function finish(
     status: 'completed' | 'failed',
     extra: { failed_node?: WorkflowNode },
+    failure?: { code: string; message: string },
   ): Promise<void> {
-    const data = {
-      run_id: runId,
+    const durationMs = Math.round((Date.now() - startedAt) * pacer.speed);
+    const data = { run_id: runId, status, duration_ms: durationMs, ...extra };
+    await emit('run.completed', data, runCompletedOps(status, durationMs, failure));
+    const final = {
+      ...entry,
       status,
-      duration_ms: Math.round((Date.now() - startedAt) * pacer.speed),
-      ...extra,
+      progress: status === 'completed' ? 1 : Math.min(1, nodesDone / WORKFLOW_NODES.length),
+      durationMs,
+      failedNode: extra.failed_node ?? null,
     };
-    await emit('run.completed', data);
     await publisher.publish(RUNS_CHANNEL, [
-      { type: 'run.completed', data: { ...data, channel, song_title: song.title } },
+      {
+        type: 'run.completed',
+        data: { ...data, channel, song_title: song.title },
+        state: runEntryOps(final),
+      },
     ]);
   }
+}
+
+/** The song's lyrics as the LYRICS node writes them: a header per section, a line per line. */
+function lyricsText(song: { readonly lyrics: readonly { name: string; lines: string[] }[] }): string {
+  return song.lyrics.map((s) => `[${s.name}]\n${s.lines.join('\n')}\n`).join('\n');
 }
 
 interface Step {
