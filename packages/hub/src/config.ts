@@ -59,6 +59,13 @@ export interface LimitOptions {
    * @default 1048576
    */
   maxBodyBytes: number;
+  /**
+   * Largest channel state document, in UTF-8 bytes of its JSON. A publish whose state operations would grow
+   * a channel's state past it is refused with `ERR_STATE_TOO_LARGE` (413) and nothing is stored. Applies to
+   * the stores the hub creates from a {@link StoreSpec}; a ready store instance keeps its own limit.
+   * @default 1048576
+   */
+  maxStateBytes: number;
 }
 
 /** Options of {@link startHub}. Every field is optional. */
@@ -141,6 +148,7 @@ export const DEFAULT_LIMITS: Readonly<LimitOptions> = Object.freeze({
   publishBurst: 200,
   maxBatch: 100,
   maxBodyBytes: 1_048_576,
+  maxStateBytes: 1_048_576,
 });
 
 /** {@link HubOptions} with every default applied. */

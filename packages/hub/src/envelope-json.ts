@@ -1,4 +1,4 @@
-import type { Envelope, JsonValue } from '@herald/protocol';
+import type { Envelope, JsonValue, StateOp } from '@herald/protocol';
 
 /**
  * The JSON of each envelope's `data` as a store already encoded it. Kept beside the envelope rather than
@@ -18,7 +18,8 @@ export function attachDataJson(envelope: Envelope, json: string): Envelope {
 /**
  * `JSON.stringify(envelope)` built by concatenation: the small string fields are stringified on their own
  * and the payload comes from the store's encoding when one was attached (the payload is the costly part).
- * Field order is the envelope's: channel, seq, id, ts, type, data.
+ * Field order is the envelope's: channel, seq, id, ts, type, data, then `state` when the event carried
+ * operations.
  */
 export function encodeEnvelope(envelope: Envelope): string {
   const data = dataJsonOf.get(envelope) ?? (JSON.stringify(envelope.data) as string | undefined);
@@ -37,13 +38,14 @@ export function encodeEnvelope(envelope: Envelope): string {
     JSON.stringify(envelope.type) +
     ',"data":' +
     data +
-    '}'
+    (envelope.state === undefined ? '}' : `,"state":${JSON.stringify(envelope.state)}}`)
   );
 }
 
 /**
  * An envelope read back from a store whose payload is parsed only when someone reads `data`: replay sends
- * the stored JSON as is (via {@link encodeEnvelope}) and never needs the parsed value.
+ * the stored JSON as is (via {@link encodeEnvelope}) and never needs the parsed value. `stateJson` is the
+ * event's stored state operations, if it carried any.
  */
 export function storedEnvelope(
   channel: string,
@@ -52,6 +54,7 @@ export function storedEnvelope(
   ts: string,
   type: string,
   dataJson: string,
+  stateJson?: string | null,
 ): Envelope {
   let parsed: { value: JsonValue } | undefined;
   const envelope: Envelope = {
@@ -64,6 +67,7 @@ export function storedEnvelope(
       parsed ??= { value: JSON.parse(dataJson) as JsonValue };
       return parsed.value;
     },
+    ...(stateJson == null ? {} : { state: JSON.parse(stateJson) as readonly StateOp[] }),
   };
   return attachDataJson(envelope, dataJson);
 }

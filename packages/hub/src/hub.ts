@@ -272,7 +272,10 @@ export async function openHub(options: HubOptions): Promise<HubRuntime> {
   const logger = createLogger(options.logger);
   const spec = options.store ?? { kind: 'memory' };
   const ownsStore = 'kind' in spec;
-  const store = createStore(spec, config.retention, { durability: config.durability });
+  const store = createStore(spec, config.retention, {
+    maxStateBytes: config.limits.maxStateBytes,
+    durability: config.durability,
+  });
   let broker: Broker;
   try {
     await storeReady(spec, store);

@@ -20,6 +20,7 @@ describe('a live-feed hole the store cannot fill', () => {
     const store: EventStore = {
       append: (c, i) => inner.append(c, i),
       info: (c) => inner.info(c),
+      state: (c) => inner.state(c),
       read: (c, after, limit) =>
         readsFail ? Promise.reject(new Error('store unavailable')) : inner.read(c, after, limit),
       trim: () => inner.trim(),

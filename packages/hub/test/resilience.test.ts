@@ -27,6 +27,10 @@ function faultyStore(): EventStore {
       check(channel);
       return inner.info(channel);
     },
+    async state(channel) {
+      check(channel);
+      return inner.state(channel);
+    },
     trim: () => inner.trim(),
     close: () => inner.close(),
   };

@@ -1,4 +1,4 @@
-import type { Envelope, PublishInput } from '@herald/protocol';
+import { EMPTY_STATE, type Envelope, type JsonValue, type PublishInput } from '@herald/protocol';
 import { createIsoClock } from './clock.js';
 import { closedError, newEpoch, newEventId } from './ids.js';
 import {
@@ -8,7 +8,15 @@ import {
   type StoreRuntimeOptions,
   startTrimTimer,
 } from './retention.js';
-import type { AppendedEvent, AppendResult, ChannelInfo, EventStore, RetentionOptions } from './types.js';
+import { carriesState, encodeState, foldInput, resolveMaxStateBytes, stateField } from './state-fold.js';
+import type {
+  AppendedEvent,
+  AppendResult,
+  ChannelInfo,
+  ChannelState,
+  EventStore,
+  RetentionOptions,
+} from './types.js';
 
 /** Options of {@link createMemoryStore} besides retention. */
 export type MemoryStoreOptions = StoreRuntimeOptions;
@@ -20,6 +28,8 @@ interface MemoryChannel {
   head: number;
   /** Ids of retained events → seq, for idempotent publishes. */
   readonly ids: Map<string, number>;
+  /** The state document after `lastSeq` (never trimmed). */
+  state: JsonValue;
 }
 
 // Dead slots are dropped in one slice once they dominate the array, so trimming stays O(1) amortised.
@@ -37,6 +47,7 @@ export function createMemoryStore(
   options: MemoryStoreOptions = {},
 ): EventStore {
   const limits = resolveRetention(retention);
+  const maxStateBytes = resolveMaxStateBytes(options.maxStateBytes);
   const now = options.now ?? Date.now;
   const isoNow = createIsoClock(now);
   const epoch = newEpoch();
@@ -46,7 +57,7 @@ export function createMemoryStore(
   function channelOf(name: string): MemoryChannel {
     let ch = channels.get(name);
     if (ch === undefined) {
-      ch = { lastSeq: 0, events: [], head: 0, ids: new Map() };
+      ch = { lastSeq: 0, events: [], head: 0, ids: new Map(), state: EMPTY_STATE };
       channels.set(name, ch);
     }
     return ch;
@@ -92,21 +103,41 @@ export function createMemoryStore(
       const ts = isoNow();
       const results: AppendedEvent[] = [];
       const stored: Envelope[] = [];
-      for (const input of inputs) {
+      // Ids of this call, so a repeat within the batch is a duplicate before anything is committed.
+      const fresh = new Map<string, number>();
+      let seq = ch.lastSeq;
+      let state = ch.state;
+      for (const [index, input] of inputs.entries()) {
         const id = input.id ?? newEventId();
-        const existing = ch.ids.get(id);
+        const existing = ch.ids.get(id) ?? fresh.get(id);
         if (existing !== undefined) {
           results.push({ id, seq: existing, duplicate: true });
           continue;
         }
-        const seq = ++ch.lastSeq;
+        // Folded before anything is stored: a refused operation leaves the channel untouched.
+        state = foldInput(state, input, index, inputs.length);
+        seq++;
+        fresh.set(id, seq);
         // The caller's data is kept by reference: publishers hand over parsed JSON they no longer mutate.
-        const envelope: Envelope = { channel, seq, id, ts, type: input.type, data: input.data };
-        ch.events.push(envelope);
-        ch.ids.set(id, seq);
+        const envelope: Envelope = {
+          channel,
+          seq,
+          id,
+          ts,
+          type: input.type,
+          data: input.data,
+          ...stateField(input),
+        };
         stored.push(envelope);
         results.push({ id, seq, duplicate: false });
       }
+      if (state !== ch.state && carriesState(inputs)) encodeState(state, maxStateBytes);
+      for (const envelope of stored) {
+        ch.events.push(envelope);
+        ch.ids.set(envelope.id, envelope.seq);
+      }
+      ch.lastSeq = seq;
+      ch.state = state;
       trimByCount(ch);
       return { results, stored };
     },
@@ -123,6 +154,12 @@ export function createMemoryStore(
     async info(channel: string): Promise<ChannelInfo> {
       assertOpen();
       return infoOf(channelOf(channel));
+    },
+
+    async state(channel: string): Promise<ChannelState> {
+      assertOpen();
+      const ch = channelOf(channel);
+      return { epoch, seq: ch.lastSeq, state: ch.state };
     },
 
     async trim(): Promise<void> {

@@ -5,10 +5,15 @@ import type { Redis } from 'ioredis';
  * Per channel C under prefix P:
  *   P<C>:m  hash   epoch, last (newest seq), first (oldest seq kept in the stream, last+1 when empty)
  *   P<C>:i  hash   event id -> seq, for idempotent publishes over the retained history
- *   P<C>:e  stream entries with the explicit id "<seq>-0" and fields i (id), t (ts), y (type), d (JSON)
+ *   P<C>:e  stream entries with the explicit id "<seq>-0" and fields i (id), t (ts), y (type), d (JSON),
+ *           and s (the event's state operations, JSON) when it carried any
+ *   P<C>:s  string  the channel's state document (JSON) after seq `last`; absent while it is `{}`. Never
+ *           trimmed.
  *   Pchannels  set of channel names, walked by trim()
  * Every script runs atomically in Redis, so concurrent appends from any number of hub nodes never share
- * or skip a seq.
+ * or skip a seq. State operations are applied in the hub (by the protocol's applyStateOps, their one
+ * home), not in Lua: an append carrying state first PEEKs the state and position, folds in JS, then
+ * APPENDs on the condition that the position did not move (optimistic concurrency, retried by the store).
  */
 
 // Shared Lua: create the channel on first sight, and trim a stream prefix (forgetting its ids).
@@ -42,29 +47,57 @@ end
 `;
 
 /**
- * KEYS: meta, ids, stream, channels. ARGV: channel, new epoch, ts, maxCount, slack, then (id, type, data)
- * per event. Returns one integer per event: the new seq, or minus the original seq for a duplicate.
+ * KEYS: meta, ids, stream, channels, state. ARGV: channel, new epoch, ts, maxCount, slack, expected
+ * position ("" for none, else "<last>:<first>"), new state JSON ("" to leave it), then (id, type, data,
+ * state ops or "") per event. Returns one integer per event: the new seq, or minus the original seq for a
+ * duplicate; or the string "moved" (nothing written) when the position is not the expected one, since the
+ * state was folded from that position (an unchanged last and first also mean unchanged duplicates).
  */
 const APPEND = `${PRELUDE}
 local meta, ids, ev = KEYS[1], KEYS[2], KEYS[3]
 local _, last, first = ensure(meta, KEYS[4], ARGV[1], ARGV[2])
 local ts, maxCount, slack = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+if ARGV[6] ~= '' and ARGV[6] ~= string.format('%d:%d', last, first) then return 'moved' end
 local out = {}
-for i = 6, #ARGV, 3 do
+for i = 8, #ARGV, 4 do
   local id = ARGV[i]
   local existing = tonumber(redis.call('HGET', ids, id))
   if existing and existing >= visibleFirst(first, last, maxCount) then
     out[#out + 1] = -existing
   else
     last = last + 1
-    redis.call('XADD', ev, string.format('%d-0', last), 'i', id, 't', ts, 'y', ARGV[i + 1], 'd', ARGV[i + 2])
+    local entry = string.format('%d-0', last)
+    if ARGV[i + 3] == '' then
+      redis.call('XADD', ev, entry, 'i', id, 't', ts, 'y', ARGV[i + 1], 'd', ARGV[i + 2])
+    else
+      redis.call('XADD', ev, entry, 'i', id, 't', ts, 'y', ARGV[i + 1], 'd', ARGV[i + 2], 's', ARGV[i + 3])
+    end
     redis.call('HSET', ids, id, last)
     out[#out + 1] = last
   end
 end
+if ARGV[7] ~= '' then redis.call('SET', KEYS[5], ARGV[7]) end
 redis.call('HSET', meta, 'last', last)
 local keepFrom = last - maxCount + 1
 if keepFrom - first >= slack then trimBefore(meta, ids, ev, first, keepFrom) end
+return out
+`;
+
+/**
+ * KEYS: meta, ids, channels, state. ARGV: channel, new epoch, maxCount, then event ids. Returns, read
+ * atomically: epoch, last, first (as stored, for APPEND's expected position), the state JSON ("" while
+ * none), then per id the seq of the retained event holding it (0 when none): what an append carrying state
+ * folds from.
+ */
+const PEEK = `${PRELUDE}
+local epoch, last, first = ensure(KEYS[1], KEYS[3], ARGV[1], ARGV[2])
+local state = redis.call('GET', KEYS[4]) or ''
+local from = visibleFirst(first, last, tonumber(ARGV[3]))
+local out = { epoch, last, first, state }
+for i = 4, #ARGV do
+  local existing = tonumber(redis.call('HGET', KEYS[2], ARGV[i]))
+  out[#out + 1] = (existing and existing >= from) and existing or 0
+end
 return out
 `;
 
@@ -138,6 +171,7 @@ function script(lua: string): RedisScript {
 /** The store's scripts. */
 export const scripts = {
   append: script(APPEND),
+  peek: script(PEEK),
   info: script(INFO),
   read: script(READ),
   trim: script(TRIM),

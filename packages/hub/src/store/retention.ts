@@ -27,6 +27,12 @@ export interface StoreRuntimeOptions {
    * @default 'normal'
    */
   readonly durability?: Durability;
+  /**
+   * Largest channel state document, in UTF-8 bytes of its JSON; an append that would grow a channel's
+   * state past it is refused with `ERR_STATE_TOO_LARGE`.
+   * @default 1048576 (1 MiB)
+   */
+  readonly maxStateBytes?: number;
 }
 
 /** Fills in defaults and rejects limits that cannot work (a store must keep at least one event). */

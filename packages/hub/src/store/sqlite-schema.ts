@@ -21,10 +21,25 @@ CREATE TABLE IF NOT EXISTS events (
   ts TEXT NOT NULL,
   type TEXT NOT NULL,
   data TEXT NOT NULL,
+  state TEXT,
   PRIMARY KEY (channel, seq)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS events_channel_id ON events (channel, id);
+CREATE TABLE IF NOT EXISTS channel_state (
+  channel TEXT PRIMARY KEY,
+  state TEXT NOT NULL
+) WITHOUT ROWID;
 `;
+
+/**
+ * Brings a database made by an earlier version up to {@link SCHEMA}: `CREATE TABLE IF NOT EXISTS` adds new
+ * tables, but a column added to an existing table needs an `ALTER TABLE`.
+ */
+function migrate(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(events)').all();
+  // The state operations each event carried (JSON), null when none; added with channel state.
+  if (!columns.some((c) => c.name === 'state')) db.exec('ALTER TABLE events ADD COLUMN state TEXT');
+}
 
 /**
  * Opens (creating if needed) `<dir>/herald.db` in WAL mode with the schema in place, synced as
@@ -40,6 +55,7 @@ export function openDatabase(dir: string, durability: Durability = DEFAULT_DURAB
     db.pragma(`synchronous = ${sqliteSynchronous(durability)}`);
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
+    migrate(db);
   } catch (error) {
     db.close();
     throw error;
@@ -47,8 +63,15 @@ export function openDatabase(dir: string, durability: Durability = DEFAULT_DURAB
   return db;
 }
 
-/** An event row as read back, in column order: seq, id, ts, type, data (JSON text). */
-export type EventRow = [seq: number, id: string, ts: string, type: string, data: string];
+/** An event row as read back, in column order: seq, id, ts, type, data (JSON text), state (JSON or null). */
+export type EventRow = [
+  seq: number,
+  id: string,
+  ts: string,
+  type: string,
+  data: string,
+  state: string | null,
+];
 
 type Statement<P extends unknown[], R = unknown> = Database.Statement<P, R>;
 
@@ -59,7 +82,9 @@ export interface Statements {
   updateLastSeq: Statement<[number, string]>;
   allChannels: Statement<[], { name: string; last_seq: number }>;
   minSeq: Statement<[string], number | null>;
-  insertEvent: Statement<[string, number, string, string, string, string]>;
+  insertEvent: Statement<[string, number, string, string, string, string, string | null]>;
+  selectState: Statement<[string], string>;
+  upsertState: Statement<[string, string]>;
   seqById: Statement<[string, string], number>;
   readAfter: Statement<[string, number, number], EventRow>;
   firstNotOlderThan: Statement<[string, string], number>;
@@ -78,16 +103,21 @@ export function prepareStatements(db: Database.Database): Statements {
     updateLastSeq: db.prepare<[number, string]>('UPDATE channels SET last_seq = ? WHERE name = ?'),
     allChannels: db.prepare<[], { name: string; last_seq: number }>('SELECT name, last_seq FROM channels'),
     minSeq: db.prepare<[string], number | null>('SELECT MIN(seq) FROM events WHERE channel = ?').pluck(),
-    insertEvent: db.prepare<[string, number, string, string, string, string]>(
-      'INSERT INTO events (channel, seq, id, ts, type, data) VALUES (?, ?, ?, ?, ?, ?) ' +
+    insertEvent: db.prepare<[string, number, string, string, string, string, string | null]>(
+      'INSERT INTO events (channel, seq, id, ts, type, data, state) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
         'ON CONFLICT (channel, id) DO NOTHING',
+    ),
+    selectState: db.prepare<[string], string>('SELECT state FROM channel_state WHERE channel = ?').pluck(),
+    upsertState: db.prepare<[string, string]>(
+      'INSERT INTO channel_state (channel, state) VALUES (?, ?) ' +
+        'ON CONFLICT (channel) DO UPDATE SET state = excluded.state',
     ),
     seqById: db
       .prepare<[string, string], number>('SELECT seq FROM events WHERE channel = ? AND id = ?')
       .pluck(),
     readAfter: db
       .prepare<[string, number, number], EventRow>(
-        'SELECT seq, id, ts, type, data FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?',
+        'SELECT seq, id, ts, type, data, state FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?',
       )
       .raw(),
     firstNotOlderThan: db

@@ -1,4 +1,4 @@
-import type { Envelope, JsonValue, PublishInput } from '@herald/protocol';
+import { EMPTY_STATE, type Envelope, HeraldError, type JsonValue, type PublishInput } from '@herald/protocol';
 import { attachDataJson, storedEnvelope } from '../envelope-json.js';
 import { createIsoClock } from './clock.js';
 import { createGroupCommit, type Settled } from './group-commit.js';
@@ -12,7 +12,22 @@ import {
   startTrimTimer,
 } from './retention.js';
 import { type EventRow, openDatabase, prepareStatements } from './sqlite-schema.js';
-import type { AppendedEvent, AppendResult, ChannelInfo, EventStore, RetentionOptions } from './types.js';
+import {
+  carriesState,
+  encodeState,
+  foldInput,
+  resolveMaxStateBytes,
+  stateField,
+  stateOpsJson,
+} from './state-fold.js';
+import type {
+  AppendedEvent,
+  AppendResult,
+  ChannelInfo,
+  ChannelState,
+  EventStore,
+  RetentionOptions,
+} from './types.js';
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions extends StoreRuntimeOptions {
@@ -26,11 +41,16 @@ export interface SqliteStoreOptions extends StoreRuntimeOptions {
  * Cached position of a channel. Stored rows always form the contiguous range `[storedFirst, lastSeq]`
  * because rows are only added at the end and only removed from the front.
  */
-interface ChannelState {
+interface ChannelCache {
   readonly epoch: string;
   lastSeq: number;
   /** Oldest seq still on disk, or `lastSeq + 1` when none. May lag the count window (see `slack`). */
   storedFirst: number;
+  /**
+   * The parsed state document after `lastSeq`, loaded on first need and then kept, so an append folds into
+   * it without parsing the stored JSON again.
+   */
+  doc: JsonValue | undefined;
 }
 
 /** One queued `append` call. */
@@ -50,48 +70,90 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
   const isoNow = createIsoClock(now);
   const db = openDatabase(options.dir, options.durability);
   const sql = prepareStatements(db);
-  const cache = new Map<string, ChannelState>();
+  const maxStateBytes = resolveMaxStateBytes(options.maxStateBytes);
+  const cache = new Map<string, ChannelCache>();
+  /** State JSON to write when the running transaction ends: each channel's state is written once. */
+  const dirtyStates = new Map<string, string>();
   // Deleting the count overflow on every append costs a statement per publish once a channel is full, so
   // it is deleted in chunks; reads and info hide the few extra rows, keeping the visible window exact.
   const slack = Math.min(256, Math.max(1, Math.floor(limits.maxCount / 8)));
   let closed = false;
 
-  function stateOf(channel: string): ChannelState {
+  function stateOf(channel: string): ChannelCache {
     let state = cache.get(channel);
     if (state !== undefined) return state;
     const row = sql.selectChannel.get(channel);
     if (row === undefined) {
-      state = { epoch: newEpoch(), lastSeq: 0, storedFirst: 1 };
+      state = { epoch: newEpoch(), lastSeq: 0, storedFirst: 1, doc: EMPTY_STATE };
       sql.insertChannel.run(channel, state.epoch);
     } else {
       const min = sql.minSeq.get(channel);
-      state = { epoch: row.epoch, lastSeq: row.last_seq, storedFirst: min ?? row.last_seq + 1 };
+      state = {
+        epoch: row.epoch,
+        lastSeq: row.last_seq,
+        storedFirst: min ?? row.last_seq + 1,
+        doc: undefined,
+      };
     }
     cache.set(channel, state);
     return state;
   }
 
+  function docOf(channel: string, state: ChannelCache): JsonValue {
+    if (state.doc === undefined) {
+      const json = sql.selectState.get(channel);
+      state.doc = json === undefined ? EMPTY_STATE : (JSON.parse(json) as JsonValue);
+    }
+    return state.doc;
+  }
+
   /** Oldest seq clients may see: what is on disk, cut to the count limit. */
-  function visibleFirst(state: ChannelState): number {
+  function visibleFirst(state: ChannelCache): number {
     return Math.max(state.storedFirst, countWindowStart(limits, state.lastSeq));
   }
 
-  function infoOf(state: ChannelState): ChannelInfo {
+  function infoOf(state: ChannelCache): ChannelInfo {
     return { epoch: state.epoch, lastSeq: state.lastSeq, firstSeq: visibleFirst(state) };
   }
 
-  function deleteBefore(channel: string, state: ChannelState, seq: number): void {
+  function deleteBefore(channel: string, state: ChannelCache, seq: number): void {
     if (state.storedFirst >= seq) return;
     sql.deleteBefore.run(channel, seq);
     state.storedFirst = seq;
   }
 
-  const appendTx = db.transaction((channel: string, inputs: readonly PublishInput[]) =>
-    appendRows(channel, stateOf(channel), inputs),
+  // Nested inside groupTx, so it runs as a SAVEPOINT: a publish whose state operations are refused rolls
+  // back alone, while the other publishes of the group commit.
+  const stateJobTx = db.transaction((channel: string, state: ChannelCache, inputs: readonly PublishInput[]) =>
+    appendRows(channel, state, inputs),
   );
-  const groupTx = db.transaction((jobs: readonly AppendJob[]) =>
-    jobs.map(({ channel, inputs }) => appendRows(channel, stateOf(channel), inputs)),
-  );
+
+  function runJob({ channel, inputs }: AppendJob): Settled<AppendResult> {
+    const state = stateOf(channel);
+    if (!carriesState(inputs)) return { ok: true, value: appendRows(channel, state, inputs) };
+    const saved = { lastSeq: state.lastSeq, storedFirst: state.storedFirst, doc: state.doc };
+    try {
+      return { ok: true, value: stateJobTx(channel, state, inputs) };
+    } catch (error) {
+      Object.assign(state, saved);
+      if (error instanceof HeraldError) return { ok: false, error };
+      throw error;
+    }
+  }
+
+  const groupTx = db.transaction((jobs: readonly AppendJob[]) => {
+    const outcomes = jobs.map(runJob);
+    for (const [channel, json] of dirtyStates) sql.upsertState.run(channel, json);
+    return outcomes;
+  });
+
+  function commitGroup(jobs: readonly AppendJob[]): Settled<AppendResult>[] {
+    try {
+      return groupTx.immediate(jobs);
+    } finally {
+      dirtyStates.clear();
+    }
+  }
 
   /** After a rollback the cache may be ahead of the disk: forget it so it reloads. */
   function forget(jobs: readonly AppendJob[]): void {
@@ -101,7 +163,7 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
   const appends = createGroupCommit<AppendJob, AppendResult>((jobs) => {
     if (jobs.length > 1) {
       try {
-        return groupTx.immediate(jobs).map((value) => ({ ok: true, value }));
+        return commitGroup(jobs);
       } catch {
         // Some batch failed (unserialisable data, disk error): retry one by one so it fails alone.
         forget(jobs);
@@ -109,7 +171,7 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
     }
     return jobs.map((job): Settled<AppendResult> => {
       try {
-        return { ok: true, value: appendTx.immediate(job.channel, job.inputs) };
+        return commitGroup([job])[0] ?? { ok: false, error: new Error('sqlite store lost a job') };
       } catch (error) {
         forget([job]);
         return { ok: false, error };
@@ -117,16 +179,19 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
     });
   });
 
-  function appendRows(channel: string, state: ChannelState, inputs: readonly PublishInput[]): AppendResult {
+  function appendRows(channel: string, state: ChannelCache, inputs: readonly PublishInput[]): AppendResult {
     const ts = isoNow();
     const results: AppendedEvent[] = [];
     const stored: Envelope[] = [];
-    for (const input of inputs) {
+    const withState = carriesState(inputs);
+    let doc = withState ? docOf(channel, state) : undefined;
+    for (const [index, input] of inputs.entries()) {
       const id = input.id ?? newEventId();
       const data: JsonValue = input.data ?? null;
       const seq = state.lastSeq + 1;
       const json = JSON.stringify(data);
-      if (sql.insertEvent.run(channel, seq, id, ts, input.type, json).changes === 0) {
+      const opsJson = withState ? stateOpsJson(input) : null;
+      if (sql.insertEvent.run(channel, seq, id, ts, input.type, json, opsJson).changes === 0) {
         const existing = sql.seqById.get(channel, id);
         const windowStart = visibleFirst(state);
         if (existing !== undefined && existing >= windowStart) {
@@ -135,13 +200,20 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
         }
         // The id belongs to a row that is already outside the window: drop it for real and store anew.
         deleteBefore(channel, state, windowStart);
-        if (sql.insertEvent.run(channel, seq, id, ts, input.type, json).changes === 0) {
+        if (sql.insertEvent.run(channel, seq, id, ts, input.type, json, opsJson).changes === 0) {
           throw new Error(`sqlite store: event id ${id} conflicts in ${channel} but is not found`);
         }
       }
+      // A refused operation throws here, and the caller's savepoint drops the rows already inserted.
+      if (doc !== undefined) doc = foldInput(doc, input, index, inputs.length);
       state.lastSeq = seq;
-      stored.push(attachDataJson({ channel, seq, id, ts, type: input.type, data }, json));
+      const envelope = { channel, seq, id, ts, type: input.type, data, ...stateField(input) };
+      stored.push(attachDataJson(envelope, json));
       results.push({ id, seq, duplicate: false });
+    }
+    if (doc !== undefined && doc !== state.doc) {
+      dirtyStates.set(channel, encodeState(doc, maxStateBytes));
+      state.doc = doc;
     }
     if (stored.length > 0) {
       sql.updateLastSeq.run(state.lastSeq, channel);
@@ -191,6 +263,12 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
       return infoOf(stateOf(channel));
     },
 
+    async state(channel: string): Promise<ChannelState> {
+      assertOpen();
+      const state = stateOf(channel);
+      return { epoch: state.epoch, seq: state.lastSeq, state: docOf(channel, state) };
+    },
+
     async trim(): Promise<void> {
       if (closed) return;
       trimTx.immediate(ageCutoff(limits, now()));
@@ -214,6 +292,6 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
 }
 
 /** The row's stored data JSON travels with the envelope: replay sends it as is, parsing it never. */
-function toEnvelope(channel: string, [seq, id, ts, type, data]: EventRow): Envelope {
-  return storedEnvelope(channel, seq, id, ts, type, data);
+function toEnvelope(channel: string, [seq, id, ts, type, data, state]: EventRow): Envelope {
+  return storedEnvelope(channel, seq, id, ts, type, data, state);
 }

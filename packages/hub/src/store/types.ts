@@ -1,7 +1,14 @@
-import type { Envelope, HistoryExtent, PublishInput } from '@herald/protocol';
+import type { Envelope, HistoryExtent, JsonValue, Position, PublishInput } from '@herald/protocol';
 
 /** Where a channel's history stands, as the stores report it: the protocol's {@link HistoryExtent}. */
 export type ChannelInfo = HistoryExtent;
+
+/**
+ * A channel's state document with the position it is at: the state after folding every event up to and
+ * including `seq` (events without operations fold as no change, so `seq` is the channel's last seq). A
+ * channel that never had state is `{}` at its last seq (0 when it has no events).
+ */
+export type ChannelState = Position & { readonly state: JsonValue };
 
 /** The outcome of one publish (one event of a batch). */
 export interface AppendedEvent {
@@ -44,10 +51,22 @@ export interface RetentionOptions {
  * Durable, ordered, per-channel event history. Every method is async so that networked stores (Redis
  * Streams) fit the same shape. `append` must be atomic per channel: concurrent appends never share or skip
  * a seq, and an id already stored in the channel's retained history is not stored twice.
+ *
+ * Channel state: `append` applies each newly stored input's `state` operations (with `applyStateOps`), in
+ * seq order, to the channel's state document in the same transaction as the events; a duplicate applies
+ * nothing again. When any event's operations fail, or the document would exceed the store's
+ * `maxStateBytes`, the whole call is refused with a `HeraldError` (`ERR_BAD_STATE_OP`,
+ * `ERR_STATE_CONFLICT`, `ERR_STATE_TEST_FAILED`, `ERR_STATE_TOO_LARGE`) and nothing of it is stored. The
+ * state never depends on retention. A store that cannot keep state refuses with `ERR_STATE_UNSUPPORTED`.
  */
 export interface EventStore {
-  /** Stores events in order and assigns their seqs. */
+  /** Stores events in order, assigns their seqs and folds their state operations. */
   append(channel: string, inputs: readonly PublishInput[]): Promise<AppendResult>;
+  /**
+   * The channel's state document and the position it is at, read consistently (exactly the state after
+   * `seq`). Creates the channel (and its epoch) on first sight, as {@link EventStore.info} does.
+   */
+  state(channel: string): Promise<ChannelState>;
   /** Events with `seq > afterSeq`, oldest first, at most `limit`. */
   read(channel: string, afterSeq: number, limit: number): Promise<{ info: ChannelInfo; events: Envelope[] }>;
   /** The channel's position; creates the channel (and its epoch) on first sight. */

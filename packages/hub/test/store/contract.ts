@@ -1,4 +1,12 @@
-import { ErrorCode, HeraldError, type PublishInput } from '@herald/protocol';
+import {
+  applyStateOps,
+  EMPTY_STATE,
+  ErrorCode,
+  HeraldError,
+  type JsonValue,
+  type PublishInput,
+  type StateOp,
+} from '@herald/protocol';
 import { waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoreRuntimeOptions } from '../../src/store/retention.js';
@@ -7,6 +15,17 @@ import type { EventStore, RetentionOptions } from '../../src/store/types.js';
 /** What the contract suite asks of a store under test. */
 export interface StoreFactoryOptions extends StoreRuntimeOptions {
   readonly retention?: Partial<RetentionOptions>;
+}
+
+/** Options of the contract suite. */
+export interface StoreContractOptions {
+  /**
+   * Opens a second store on the same data as `store` (after closing it), for stores that persist; the
+   * state cases then check the state survives. Omit for in-memory stores.
+   */
+  readonly reopen?: (store: EventStore, options?: StoreFactoryOptions) => Promise<EventStore>;
+  /** False for a store that keeps no channel state: the suite checks it refuses state instead. */
+  readonly state?: boolean;
 }
 
 /** Creates a fresh, empty store. The suite closes it after each test. */
@@ -26,8 +45,31 @@ function manualClock(start = Date.UTC(2026, 0, 1)) {
   };
 }
 
+const st = (type: string, state: readonly StateOp[], id?: string): PublishInput =>
+  id === undefined ? { type, data: null, state } : { type, data: null, state, id };
+
+/** Expects `promise` to reject with a HeraldError of `code`. */
+async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
+  await expect(promise).rejects.toSatisfy((e: unknown) => e instanceof HeraldError && e.code === code);
+}
+
+/** The fold of `opsList` from `{}`, computed with the protocol's applyStateOps. */
+function foldAll(opsList: readonly (readonly StateOp[])[]): JsonValue {
+  let doc = EMPTY_STATE;
+  for (const ops of opsList) {
+    const r = applyStateOps(doc, ops);
+    if (!r.ok) throw new Error(r.error.message);
+    doc = r.state;
+  }
+  return doc;
+}
+
 /** The behaviour every {@link EventStore} must show, run against each implementation. */
-export function describeStoreContract(name: string, factory: StoreFactory): void {
+export function describeStoreContract(
+  name: string,
+  factory: StoreFactory,
+  contract: StoreContractOptions = {},
+): void {
   describe(`EventStore contract: ${name}`, () => {
     const open: EventStore[] = [];
     async function makeStore(options?: StoreFactoryOptions): Promise<EventStore> {
@@ -293,6 +335,184 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.info('c')).toMatchObject({ lastSeq: 3, firstSeq: 3 });
       expect((await store.read('c', 0, 10)).events.map((e) => e.seq)).toEqual([3]);
     });
+
+    if (contract.state === false) {
+      it('refuses state operations and state reads with ERR_STATE_UNSUPPORTED, storing nothing', async () => {
+        const store = await makeStore();
+        await store.append('s', [ev('a', 1)]);
+        await expectCode(
+          store.append('s', [ev('b', 2), st('c', [{ op: 'add', path: '/x', value: 1 }])]),
+          ErrorCode.StateUnsupported,
+        );
+        await expectCode(store.state('s'), ErrorCode.StateUnsupported);
+        expect(await store.info('s')).toMatchObject({ lastSeq: 1 });
+        // Events without operations (or with an empty list) are stored as always.
+        expect((await store.append('s', [st('d', [])])).results[0]?.seq).toBe(2);
+      });
+    } else {
+      it('folds state operations in seq order and serves the state with its position', async () => {
+        const store = await makeStore();
+        const empty = await store.state('s');
+        expect(empty).toEqual({ epoch: (await store.info('s')).epoch, seq: 0, state: {} });
+        const batches: StateOp[][] = [
+          [{ op: 'add', path: '/status', value: 'running' }],
+          [
+            { op: 'append', path: '/outputs/text', value: 'Hel' },
+            { op: 'increment', path: '/n', value: 2 },
+          ],
+          [{ op: 'append', path: '/outputs/text', value: 'lo' }],
+          [{ op: 'append', path: '/log', value: { line: 1 } }],
+          [
+            { op: 'copy', from: '/status', path: '/was' },
+            { op: 'replace', path: '/status', value: 'done' },
+            { op: 'increment', path: '/n', value: -0.5 },
+          ],
+        ];
+        const r1 = await store.append('s', [st('a', batches[0] ?? []), ev('plain', 1)]);
+        expect(r1.stored[0]?.state).toEqual(batches[0]);
+        expect(r1.stored[1]).not.toHaveProperty('state');
+        await store.append(
+          's',
+          batches.slice(1).map((ops) => st('b', ops)),
+        );
+        const expected = foldAll(batches);
+        expect(expected).toEqual({
+          status: 'done',
+          outputs: { text: 'Hello' },
+          n: 1.5,
+          log: [{ line: 1 }],
+          was: 'running',
+        });
+        const got = await store.state('s');
+        expect(got).toEqual({ epoch: empty.epoch, seq: 6, state: expected });
+        // Envelopes read back carry the operations as published, so a subscriber can fold them.
+        const { events } = await store.read('s', 0, 100);
+        expect(events.map((e) => e.state ?? null)).toEqual([batches[0], null, ...batches.slice(1)]);
+        expect((await store.state('other')).state).toEqual({});
+      });
+
+      it('refuses a whole publish whose operations fail, with its code, storing nothing', async () => {
+        const store = await makeStore();
+        await store.append('s', [st('a', [{ op: 'add', path: '/text', value: 'x' }]), ev('b', 1, 'known')]);
+        const before = await store.state('s');
+        const cases: [StateOp[], string][] = [
+          [[{ op: 'add', path: 'no-slash', value: 1 }], ErrorCode.BadStateOp],
+          [[{ op: 'remove', path: '/missing' }], ErrorCode.StateConflict],
+          [[{ op: 'append', path: '/text', value: 5 }], ErrorCode.StateConflict],
+          [[{ op: 'increment', path: '/text', value: 1 }], ErrorCode.StateConflict],
+          [[{ op: 'test', path: '/text', value: 'y' }], ErrorCode.StateTestFailed],
+          [[{ op: 'bogus', path: '/x' } as unknown as StateOp], ErrorCode.BadStateOp],
+        ];
+        for (const [ops, code] of cases) {
+          // The good first event and the refused second one are one publish: neither is stored.
+          await expectCode(
+            store.append('s', [
+              st('ok', [{ op: 'add', path: '/ok', value: true }], 'fresh-id'),
+              st('bad', ops),
+            ]),
+            code,
+          );
+        }
+        await expect(
+          store.append('s', [st('ok', []), st('bad', [{ op: 'remove', path: '/nope' }])]),
+        ).rejects.toThrow(/events\[1\]\.state\[0\]/);
+        expect(await store.state('s')).toEqual(before);
+        expect(await store.info('s')).toMatchObject({ lastSeq: 2 });
+        expect((await store.read('s', 0, 100)).events.map((e) => e.seq)).toEqual([1, 2]);
+        // The refused publish's id was not stored: it publishes anew.
+        const again = await store.append('s', [ev('x', 0, 'fresh-id')]);
+        expect(again.results).toEqual([{ id: 'fresh-id', seq: 3, duplicate: false }]);
+      });
+
+      it('leaves other channels and concurrent publishes alone when one publish is refused', async () => {
+        const store = await makeStore();
+        const inc = (id: string) => st('i', [{ op: 'increment', path: '/n', value: 1 }], id);
+        const outcomes = await Promise.allSettled([
+          store.append('a', [inc('a1')]),
+          store.append('a', [st('bad', [{ op: 'test', path: '/n', value: 99 }])]),
+          store.append('b', [inc('b1')]),
+          store.append('a', [inc('a2')]),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+        expect(await store.state('a')).toMatchObject({ seq: 2, state: { n: 2 } });
+        expect(await store.state('b')).toMatchObject({ seq: 1, state: { n: 1 } });
+      });
+
+      it('folds concurrent state publishes exactly once each', async () => {
+        const store = await makeStore();
+        await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            store.append('hot', [st('i', [{ op: 'increment', path: '/n', value: 1 }], `id-${i}`)]),
+          ),
+        );
+        expect(await store.state('hot')).toMatchObject({ seq: 50, state: { n: 50 } });
+      });
+
+      it('does not apply a duplicate publish again', async () => {
+        const store = await makeStore();
+        const inc = st('i', [{ op: 'increment', path: '/n', value: 1 }], 'once');
+        await store.append('d', [inc]);
+        const again = await store.append('d', [inc, st('j', [{ op: 'increment', path: '/m', value: 1 }])]);
+        expect(again.results[0]).toEqual({ id: 'once', seq: 1, duplicate: true });
+        // Repeats within one batch count once too.
+        await store.append('d', [
+          st('k', [{ op: 'append', path: '/s', value: 'x' }], 'twice'),
+          st('k', [{ op: 'append', path: '/s', value: 'x' }], 'twice'),
+        ]);
+        expect(await store.state('d')).toMatchObject({ seq: 3, state: { n: 1, m: 1, s: 'x' } });
+      });
+
+      it('refuses state past maxStateBytes with ERR_STATE_TOO_LARGE, storing nothing', async () => {
+        const store = await makeStore({ maxStateBytes: 64 });
+        await store.append('big', [st('a', [{ op: 'add', path: '/t', value: 'é'.repeat(20) }])]);
+        // 20 two-byte characters fit; 30 more would make the document 108 bytes (58 characters).
+        await expectCode(
+          store.append('big', [st('a', [{ op: 'append', path: '/t', value: 'é'.repeat(30) }])]),
+          ErrorCode.StateTooLarge,
+        );
+        expect(await store.state('big')).toMatchObject({ seq: 1, state: { t: 'é'.repeat(20) } });
+        await store.append('big', [st('a', [{ op: 'append', path: '/t', value: 'ok' }])]);
+        expect(await store.state('big')).toMatchObject({ seq: 2, state: { t: `${'é'.repeat(20)}ok` } });
+      });
+
+      it('keeps the state of every event when retention trims the history', async () => {
+        const store = await makeStore({ retention: { maxCount: 5 }, trimIntervalMs: 0 });
+        const all: StateOp[][] = [];
+        for (let i = 0; i < 40; i++) {
+          const ops: StateOp[] = [
+            { op: 'increment', path: '/count', value: 1 },
+            { op: 'append', path: '/text', value: `${i},` },
+          ];
+          all.push(ops);
+          await store.append('t', [st('e', ops)]);
+        }
+        await store.trim();
+        expect(await store.info('t')).toMatchObject({ lastSeq: 40, firstSeq: 36 });
+        const state = await store.state('t');
+        expect(state).toMatchObject({ seq: 40, state: foldAll(all) });
+        expect((state.state as { count: number }).count).toBe(40);
+      });
+
+      if (contract.reopen !== undefined) {
+        const reopen = contract.reopen;
+        it('keeps the state across a restart', async () => {
+          const first = await makeStore({ retention: { maxCount: 3 } });
+          for (let i = 0; i < 10; i++)
+            await first.append('r', [st('e', [{ op: 'append', path: '/text', value: String(i) }], `e${i}`)]);
+          const before = await first.state('r');
+          const second = await reopen(first, { retention: { maxCount: 3 } });
+          open.push(second);
+          expect(await second.state('r')).toEqual(before);
+          expect(before.state).toEqual({ text: '0123456789' });
+          // The retained ids still count as duplicates, and folding goes on from the stored document.
+          await second.append('r', [
+            st('e', [{ op: 'append', path: '/text', value: 'X' }], 'e9'),
+            st('e', [{ op: 'append', path: '/text', value: '!' }]),
+          ]);
+          expect(await second.state('r')).toMatchObject({ seq: 11, state: { text: '0123456789!' } });
+        });
+      }
+    }
 
     it('closes idempotently and refuses use afterwards', async () => {
       const store = await makeStore();

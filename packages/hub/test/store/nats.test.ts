@@ -22,10 +22,14 @@ function store(options: Omit<NatsStoreOptions, 'servers'> = {}, names: TestStrea
   });
 }
 
-describeStoreContract('nats jetstream', async (options = {}) => {
-  const { retention, ...runtime } = options;
-  return store(retention === undefined ? runtime : { ...runtime, retention });
-});
+describeStoreContract(
+  'nats jetstream',
+  async (options = {}) => {
+    const { retention, ...runtime } = options;
+    return store(retention === undefined ? runtime : { ...runtime, retention });
+  },
+  { state: false },
+);
 
 describe('nats jetstream store', () => {
   it('shares one history between nodes: gapless seqs and one seq per id under racing publishers', async () => {

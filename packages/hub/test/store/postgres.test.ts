@@ -1,8 +1,9 @@
 import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresStore, type PostgresStoreOptions } from '../../src/store/postgres/index.js';
+import type { EventStore } from '../../src/store/types.js';
 import { createTestDatabase, type TestDatabase } from '../engines/postgres.js';
-import { describeStoreContract } from './contract.js';
+import { describeStoreContract, type StoreFactoryOptions } from './contract.js';
 
 const databases: TestDatabase[] = [];
 async function database(): Promise<TestDatabase> {
@@ -20,9 +21,21 @@ async function store(options: Omit<PostgresStoreOptions, 'url'> = {}, url?: stri
   return s;
 }
 
-describeStoreContract('postgres', async (options = {}) => {
+/** The database of each store the contract suite opened, so it can reopen one. */
+const urlOf = new WeakMap<EventStore, string>();
+async function openPostgres(options: StoreFactoryOptions = {}, url?: string): Promise<EventStore> {
   const { retention, ...runtime } = options;
-  return store(retention === undefined ? runtime : { ...runtime, retention });
+  const target = url ?? (await database()).url;
+  const s = await store(retention === undefined ? runtime : { ...runtime, retention }, target);
+  urlOf.set(s, target);
+  return s;
+}
+
+describeStoreContract('postgres', (options) => openPostgres(options), {
+  async reopen(previous, options) {
+    await previous.close();
+    return openPostgres(options, urlOf.get(previous));
+  },
 });
 
 async function query<T>(url: string, sql: string): Promise<T[]> {
@@ -36,16 +49,44 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
 }
 
 describe('postgres store', () => {
+  it('migrates a schema from before channel state (version 1) and keeps its history', async () => {
+    const { url } = await database();
+    const first = await store({}, url);
+    await first.append('run:1', [{ type: 'a', data: 1 }]);
+    await first.close();
+    // Back to version 1 as an older hub left it.
+    await query(
+      url,
+      `DROP TABLE herald.channel_state; ALTER TABLE herald.events DROP COLUMN state;
+       DELETE FROM herald.schema_version WHERE version = 2`,
+    );
+    const second = await store({}, url);
+    try {
+      expect(await second.state('run:1')).toMatchObject({ seq: 1, state: {} });
+      await second.append('run:1', [{ type: 'b', data: 2, state: [{ op: 'add', path: '/k', value: 1 }] }]);
+      expect(await second.state('run:1')).toMatchObject({ seq: 2, state: { k: 1 } });
+      expect((await second.read('run:1', 0, 10)).events.map((e) => e.state ?? null)).toEqual([
+        null,
+        [{ op: 'add', path: '/k', value: 1 }],
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('creates its tables once, at the current schema version, in its own schema', async () => {
     const { url } = await database();
     const [a, b] = await Promise.all([store({}, url), store({}, url)]);
     await Promise.all([a.close(), b.close()]);
-    expect(await query(url, 'SELECT version FROM herald.schema_version')).toEqual([{ version: 1 }]);
+    expect(await query(url, 'SELECT version FROM herald.schema_version ORDER BY 1')).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ]);
     const tables = await query<{ t: string }>(
       url,
       "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'herald' ORDER BY 1",
     );
-    expect(tables.map((r) => r.t)).toEqual(['channels', 'events', 'schema_version']);
+    expect(tables.map((r) => r.t)).toEqual(['channel_state', 'channels', 'events', 'schema_version']);
   });
 
   it('shares one history between nodes: gapless seqs and one seq per id under racing publishers', async () => {

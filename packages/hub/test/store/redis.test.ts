@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../src/store/redis.js';
-import { describeStoreContract } from './contract.js';
+import type { EventStore } from '../../src/store/types.js';
+import { describeStoreContract, type StoreFactoryOptions } from './contract.js';
 import { countKeys, deleteKeys, REDIS_URL, testPrefix } from './redis-keys.js';
 
 const prefixes: string[] = [];
@@ -14,13 +15,45 @@ afterAll(async () => {
   await Promise.all(prefixes.splice(0).map(deleteKeys));
 });
 
-describeStoreContract('redis', async (options = {}) => {
+/** The key prefix of each store the contract suite opened, so it can reopen one. */
+const prefixOf = new WeakMap<EventStore, string>();
+function openRedis(keyPrefix: string, options: StoreFactoryOptions = {}): EventStore {
   const { retention, ...runtime } = options;
-  const base = { ...runtime, url: REDIS_URL, keyPrefix: prefix() };
-  return createRedisStore(retention === undefined ? base : { ...base, retention });
+  const base = { ...runtime, url: REDIS_URL, keyPrefix };
+  const store = createRedisStore(retention === undefined ? base : { ...base, retention });
+  prefixOf.set(store, keyPrefix);
+  return store;
+}
+
+describeStoreContract('redis', async (options) => openRedis(prefix(), options), {
+  async reopen(store, options) {
+    await store.close();
+    return openRedis(prefixOf.get(store) ?? prefix(), options);
+  },
 });
 
 describe('redis store', () => {
+  it('folds state appends racing from two nodes exactly once each (optimistic retries)', async () => {
+    const keyPrefix = prefix();
+    const a = createRedisStore({ url: REDIS_URL, keyPrefix });
+    const b = createRedisStore({ url: REDIS_URL, keyPrefix });
+    try {
+      await Promise.all([
+        ...Array.from({ length: 100 }, (_, i) =>
+          (i % 2 === 0 ? a : b).append('race', [
+            { type: 'i', data: i, state: [{ op: 'increment', path: '/n', value: 1 }] },
+          ]),
+        ),
+        // Plain appends move the position too, so the state appends must retry around them.
+        ...Array.from({ length: 20 }, (_, i) => b.append('race', [{ type: 'plain', data: i }])),
+      ]);
+      expect(await a.state('race')).toMatchObject({ seq: 120, state: { n: 100 } });
+      expect(await b.state('race')).toEqual(await a.state('race'));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('shares one history between two nodes, with atomic seqs across them', async () => {
     const keyPrefix = prefix();
     const a = createRedisStore({ url: REDIS_URL, keyPrefix });

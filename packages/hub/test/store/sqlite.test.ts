@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/store/sqlite.js';
-import { describeStoreContract } from './contract.js';
+import type { EventStore } from '../../src/store/types.js';
+import { describeStoreContract, type StoreFactoryOptions } from './contract.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -17,10 +18,22 @@ afterAll(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-describeStoreContract('sqlite', async (options = {}) => {
+/** The directory of each store the contract suite opened, so it can reopen one. */
+const dirOf = new WeakMap<EventStore, string>();
+function openSqlite(dir: string, options: StoreFactoryOptions = {}): EventStore {
   const { retention, ...runtime } = options;
-  const dir = await tempDir();
-  return createSqliteStore(retention === undefined ? { ...runtime, dir } : { ...runtime, dir, retention });
+  const store = createSqliteStore(
+    retention === undefined ? { ...runtime, dir } : { ...runtime, dir, retention },
+  );
+  dirOf.set(store, dir);
+  return store;
+}
+
+describeStoreContract('sqlite', async (options) => openSqlite(await tempDir(), options), {
+  async reopen(store, options) {
+    await store.close();
+    return openSqlite(dirOf.get(store) ?? '', options);
+  },
 });
 
 describe('sqlite store', () => {
@@ -157,6 +170,63 @@ describe('sqlite store', () => {
       expect((await store.info('c')).lastSeq).toBe(1);
       expect((await store.append('c', [{ type: 't', data: 3 }])).results[0]?.seq).toBe(2);
       expect((await store.read('c', 0, 10)).events.map((e) => e.data)).toEqual([1, 3]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('sqlite store: channel state', () => {
+  it('opens a database from before channel state and adds the state column and table', async () => {
+    const dir = await tempDir();
+    const old = new Database(join(dir, 'herald.db'));
+    old.exec(`
+      CREATE TABLE channels (name TEXT PRIMARY KEY, epoch TEXT NOT NULL, last_seq INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE events (channel TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, ts TEXT NOT NULL,
+        type TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (channel, seq)) WITHOUT ROWID;
+      CREATE UNIQUE INDEX events_channel_id ON events (channel, id);
+      INSERT INTO channels VALUES ('run:1', 'oldepoch', 1);
+      INSERT INTO events VALUES ('run:1', 1, 'e-1', '2026-01-01T00:00:00.000Z', 'a', '{"x":1}');
+    `);
+    old.close();
+    const store = createSqliteStore({ dir });
+    try {
+      expect(await store.state('run:1')).toEqual({ epoch: 'oldepoch', seq: 1, state: {} });
+      await store.append('run:1', [{ type: 'b', data: 2, state: [{ op: 'add', path: '/k', value: 'v' }] }]);
+      const { events } = await store.read('run:1', 0, 10);
+      expect(events.map((e) => [e.seq, e.data, e.state ?? null])).toEqual([
+        [1, { x: 1 }, null],
+        [2, 2, [{ op: 'add', path: '/k', value: 'v' }]],
+      ]);
+      expect(await store.state('run:1')).toEqual({ epoch: 'oldepoch', seq: 2, state: { k: 'v' } });
+    } finally {
+      await store.close();
+    }
+    const db = new Database(join(dir, 'herald.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT channel, state FROM channel_state').all()).toEqual([
+        { channel: 'run:1', state: '{"k":"v"}' },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('writes each channel state once per group commit and commits the other publishes of a refused one', async () => {
+    const store = createSqliteStore({ dir: await tempDir() });
+    try {
+      const inc = { op: 'increment', path: '/n', value: 1 } as const;
+      const all = await Promise.allSettled([
+        ...Array.from({ length: 30 }, () => store.append('g', [{ type: 'i', data: null, state: [inc] }])),
+        store.append('g', [{ type: 'bad', data: null, state: [{ op: 'remove', path: '/none' }] }]),
+        store.append('h', [{ type: 'i', data: null, state: [inc] }]),
+      ]);
+      expect(all.filter((o) => o.status === 'rejected')).toHaveLength(1);
+      expect(await store.state('g')).toMatchObject({ seq: 30, state: { n: 30 } });
+      expect(await store.state('h')).toMatchObject({ seq: 1, state: { n: 1 } });
+      expect((await store.read('g', 0, 100)).events.map((e) => e.seq)).toEqual(
+        Array.from({ length: 30 }, (_, i) => i + 1),
+      );
     } finally {
       await store.close();
     }

@@ -1,4 +1,4 @@
-import type { Envelope, PublishInput } from '@herald/protocol';
+import { type Envelope, ErrorCode, HeraldError, type PublishInput } from '@herald/protocol';
 import type { StoredMsg } from '@nats-io/jetstream';
 import { storedEnvelope } from '../../envelope-json.js';
 import { createIsoClock } from '../clock.js';
@@ -10,7 +10,8 @@ import {
   type StoreRuntimeOptions,
   startTrimTimer,
 } from '../retention.js';
-import type { AppendResult, ChannelInfo, EventStore, RetentionOptions } from '../types.js';
+import { carriesState } from '../state-fold.js';
+import type { AppendResult, ChannelInfo, ChannelState, EventStore, RetentionOptions } from '../types.js';
 import { appendToStream } from './append.js';
 import { lazySession, type NatsSession } from './connection.js';
 import { decodePayload, type Naming, streamName } from './naming.js';
@@ -53,6 +54,17 @@ export interface NatsStore extends EventStore {
   changedSince(since: Date): Promise<{ channel: string; lastSeq: number }[]>;
 }
 
+/**
+ * JetStream appends a batch message by message (no transaction spans them), so a state document could not
+ * be kept in step with the events: this store refuses channel state rather than keep it wrong.
+ */
+function stateUnsupported(): HeraldError {
+  return new HeraldError(
+    ErrorCode.StateUnsupported,
+    'the NATS JetStream store keeps no channel state; use the SQLite, Redis or PostgreSQL store',
+  );
+}
+
 /** Parallel message reads per round of a page. */
 const READ_FANOUT = 128;
 
@@ -60,7 +72,8 @@ const READ_FANOUT = 128;
  * An {@link EventStore} on NATS JetStream: one file-backed stream per channel, whose sequence is the
  * channel's seq. Ids are deduplicated by JetStream (`Nats-Msg-Id`) and, past its window, by an
  * expected-last-subject-sequence of 0 on the id's own subject. Count and age retention are the stream's
- * own limits; `trim()` also applies age with this store's clock.
+ * own limits; `trim()` also applies age with this store's clock. Channel state is not supported: an append
+ * carrying `state` operations and `state()` reject with `ERR_STATE_UNSUPPORTED`.
  */
 export function createNatsStore(options: NatsStoreOptions): NatsStore {
   const retention = resolveRetention(options.retention);
@@ -121,8 +134,14 @@ export function createNatsStore(options: NatsStoreOptions): NatsStore {
 
     async append(channel: string, inputs: readonly PublishInput[]): Promise<AppendResult> {
       assertOpen();
+      if (carriesState(inputs)) throw stateUnsupported();
       const ts = isoNow();
       return onStream(channel, (s) => appendToStream(s, naming, channel, ts, inputs));
+    },
+
+    async state(): Promise<ChannelState> {
+      assertOpen();
+      throw stateUnsupported();
     },
 
     async read(channel: string, afterSeq: number, limit: number) {

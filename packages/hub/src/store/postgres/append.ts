@@ -1,7 +1,8 @@
-import type { Envelope, JsonValue, PublishInput } from '@herald/protocol';
+import { EMPTY_STATE, type Envelope, type JsonValue, type PublishInput } from '@herald/protocol';
 import type { PoolClient } from 'pg';
 import { attachDataJson } from '../../envelope-json.js';
 import { newEpoch, newEventId } from '../ids.js';
+import { carriesState, encodeState, foldInput, stateField, stateOpsJson } from '../state-fold.js';
 import type { AppendedEvent, AppendResult } from '../types.js';
 import type { Statements } from './sql.js';
 
@@ -11,6 +12,8 @@ export interface AppendContext {
   readonly ts: string;
   readonly maxCount: number;
   readonly maxBytes: number | undefined;
+  /** The state size limit (UTF-8 bytes of the document's JSON). */
+  readonly maxStateBytes: number;
   /** LISTEN/NOTIFY channel and this store's origin tag, or `null` to notify nobody. */
   readonly notify: { readonly topic: string; readonly origin: string } | null;
 }
@@ -26,7 +29,9 @@ interface ChannelRow {
  * Appends `inputs` to `channel` inside the caller's open transaction. The channel row is locked first, so
  * appends to one channel from any number of nodes run one after another: seqs are `last_seq + 1...` with
  * no gap, and the id check sees every event committed before it. The unique (channel, id) index backs
- * the check up: a racing duplicate fails the transaction rather than being stored twice.
+ * the check up: a racing duplicate fails the transaction rather than being stored twice. State operations
+ * are folded into the channel's document, read under the same lock; a refused one throws, and the caller
+ * rolls the whole transaction back.
  */
 export async function appendLocked(
   client: PoolClient,
@@ -49,6 +54,15 @@ export async function appendLocked(
     for (const r of found.rows) known.set(r.id, Number(r.seq));
   }
 
+  const withState = carriesState(inputs);
+  let before: JsonValue = EMPTY_STATE;
+  if (withState) {
+    const found = await client.query<{ state: string }>(sql.lockedState, [channel]);
+    const json = found.rows[0]?.state;
+    if (json !== undefined) before = JSON.parse(json) as JsonValue;
+  }
+  let doc = before;
+
   const results: AppendedEvent[] = [];
   const stored: Envelope[] = [];
   const cols = {
@@ -57,14 +71,16 @@ export async function appendLocked(
     type: [] as string[],
     data: [] as string[],
     size: [] as number[],
+    state: [] as (string | null)[],
   };
-  for (const input of inputs) {
+  for (const [index, input] of inputs.entries()) {
     const id = input.id ?? newEventId();
     const original = known.get(id);
     if (original !== undefined) {
       results.push({ id, seq: original, duplicate: true });
       continue;
     }
+    if (withState) doc = foldInput(doc, input, index, inputs.length);
     const seq = ++last;
     const data: JsonValue = input.data ?? null;
     const json = JSON.stringify(data);
@@ -76,12 +92,24 @@ export async function appendLocked(
     cols.type.push(input.type);
     cols.data.push(json);
     cols.size.push(size);
+    cols.state.push(stateOpsJson(input));
     results.push({ id, seq, duplicate: false });
-    stored.push(attachDataJson({ channel, seq, id, ts: ctx.ts, type: input.type, data }, json));
+    const envelope = { channel, seq, id, ts: ctx.ts, type: input.type, data, ...stateField(input) };
+    stored.push(attachDataJson(envelope, json));
   }
   if (stored.length === 0) return { results, stored };
+  if (doc !== before) await client.query(sql.saveState, [channel, encodeState(doc, ctx.maxStateBytes)]);
 
-  await client.query(sql.insertEvents, [channel, ctx.ts, cols.seq, cols.id, cols.type, cols.data, cols.size]);
+  await client.query(sql.insertEvents, [
+    channel,
+    ctx.ts,
+    cols.seq,
+    cols.id,
+    cols.type,
+    cols.data,
+    cols.size,
+    cols.state,
+  ]);
   const keepFrom = Math.max(
     first,
     last - ctx.maxCount + 1,

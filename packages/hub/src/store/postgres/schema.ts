@@ -28,6 +28,15 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
     );
     CREATE UNIQUE INDEX events_channel_id ON ${s}.events (channel, id);
   `,
+  // Channel state: each event's operations as published, and each channel's document (never trimmed; its
+  // position is the channel's last_seq, updated in the same row-locked transaction).
+  (s) => `
+    ALTER TABLE ${s}.events ADD COLUMN state json;
+    CREATE TABLE ${s}.channel_state (
+      channel text PRIMARY KEY,
+      state   json NOT NULL
+    );
+  `,
 ];
 
 /** The schema version this code expects. */

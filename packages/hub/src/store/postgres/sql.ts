@@ -12,9 +12,19 @@ export function statements(s: string) {
     /** Which of the given ids the channel already holds (its retained history is exactly its rows). */
     existingIds: `SELECT id, seq FROM ${s}.events WHERE channel = $1 AND id = ANY($2::text[])`,
     insertEvents: `
-      INSERT INTO ${s}.events (channel, seq, id, ts, type, data, size)
-      SELECT $1, u.seq, u.id, $2::timestamptz, u.type, u.data::json, u.size
-      FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[]) AS u(seq, id, type, data, size)`,
+      INSERT INTO ${s}.events (channel, seq, id, ts, type, data, size, state)
+      SELECT $1, u.seq, u.id, $2::timestamptz, u.type, u.data::json, u.size, u.state::json
+      FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[])
+        AS u(seq, id, type, data, size, state)`,
+    /** The channel's state document, read under the channel's row lock. */
+    lockedState: `SELECT state::text AS state FROM ${s}.channel_state WHERE channel = $1`,
+    saveState: `
+      INSERT INTO ${s}.channel_state (channel, state) VALUES ($1, $2::json)
+      ON CONFLICT (channel) DO UPDATE SET state = excluded.state`,
+    /** State and position in one statement, hence one snapshot: the state is exactly the one at last_seq. */
+    state: `
+      SELECT c.epoch, c.last_seq, s.state::text AS state FROM ${s}.channels c
+      LEFT JOIN ${s}.channel_state s ON s.channel = c.name WHERE c.name = $1`,
     /** Drops the channel's events below $2 and answers how many payload bytes that freed. */
     deleteBefore: `
       WITH d AS (DELETE FROM ${s}.events WHERE channel = $1 AND seq < $2 RETURNING size)
@@ -33,10 +43,11 @@ export function statements(s: string) {
     createChannel: `INSERT INTO ${s}.channels (name, epoch) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
     /** Position and page in one statement, hence one snapshot: the page never runs past lastSeq. */
     read: `
-      SELECT c.epoch, c.last_seq, c.first_seq, e.seq, e.id, e.ts, e.type, e.data::text AS data
+      SELECT c.epoch, c.last_seq, c.first_seq, e.seq, e.id, e.ts, e.type, e.data::text AS data,
+        e.state::text AS state
       FROM ${s}.channels c
       LEFT JOIN LATERAL (
-        SELECT seq, id, ts, type, data FROM ${s}.events
+        SELECT seq, id, ts, type, data, state FROM ${s}.events
         WHERE channel = c.name AND seq > greatest($2::bigint, c.first_seq - 1) AND seq <= c.last_seq
         ORDER BY seq LIMIT $3
       ) e ON true

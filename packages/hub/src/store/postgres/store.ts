@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Envelope, PublishInput } from '@herald/protocol';
+import { EMPTY_STATE, type Envelope, type JsonValue, type PublishInput } from '@herald/protocol';
 import { Pool, type PoolClient } from 'pg';
 import { storedEnvelope } from '../../envelope-json.js';
 import { createIsoClock } from '../clock.js';
@@ -11,7 +11,8 @@ import {
   type StoreRuntimeOptions,
   startTrimTimer,
 } from '../retention.js';
-import type { AppendResult, ChannelInfo, EventStore, RetentionOptions } from '../types.js';
+import { resolveMaxStateBytes } from '../state-fold.js';
+import type { AppendResult, ChannelInfo, ChannelState, EventStore, RetentionOptions } from '../types.js';
 import { type AppendContext, appendLocked } from './append.js';
 import { migrate, quoteIdent } from './schema.js';
 import { statements } from './sql.js';
@@ -66,6 +67,7 @@ interface ReadRow {
   ts: Date;
   type: string;
   data: string;
+  state: string | null;
 }
 
 /**
@@ -79,6 +81,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   if (maxBytes !== undefined && (!Number.isSafeInteger(maxBytes) || maxBytes < 1)) {
     throw new RangeError(`retention.maxBytes must be an integer >= 1, got ${maxBytes}`);
   }
+  const maxStateBytes = resolveMaxStateBytes(options.maxStateBytes);
   const now = options.now ?? Date.now;
   const isoNow = createIsoClock(now);
   const schema = options.schema ?? 'herald';
@@ -145,7 +148,14 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     async append(channel: string, inputs: readonly PublishInput[]): Promise<AppendResult> {
       assertOpen();
       await ready();
-      const ctx: AppendContext = { sql, ts: isoNow(), maxCount: limits.maxCount, maxBytes, notify };
+      const ctx: AppendContext = {
+        sql,
+        ts: isoNow(),
+        maxCount: limits.maxCount,
+        maxBytes,
+        maxStateBytes,
+        notify,
+      };
       return transaction((client) => appendLocked(client, ctx, channel, inputs));
     },
 
@@ -162,7 +172,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
         const events: Envelope[] = [];
         for (const r of rows) {
           if (r.seq === null) continue;
-          events.push(storedEnvelope(channel, Number(r.seq), r.id, r.ts.toISOString(), r.type, r.data));
+          events.push(
+            storedEnvelope(channel, Number(r.seq), r.id, r.ts.toISOString(), r.type, r.data, r.state),
+          );
         }
         return { info: toInfo(head), events };
       }
@@ -172,6 +184,24 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       assertOpen();
       await ready();
       return info(channel);
+    },
+
+    async state(channel: string): Promise<ChannelState> {
+      assertOpen();
+      await ready();
+      for (;;) {
+        const { rows } = await pool.query<{ epoch: string; last_seq: string; state: string | null }>(
+          sql.state,
+          [channel],
+        );
+        const row = rows[0];
+        if (row === undefined) {
+          await pool.query(sql.createChannel, [channel, newEpoch()]);
+          continue;
+        }
+        const state = row.state === null ? EMPTY_STATE : (JSON.parse(row.state) as JsonValue);
+        return { epoch: row.epoch, seq: Number(row.last_seq), state };
+      }
     },
 
     async trim(): Promise<void> {

@@ -1,0 +1,67 @@
+import {
+  applyStateOps,
+  checkStateOps,
+  ErrorCode,
+  HeraldError,
+  type JsonValue,
+  type PublishInput,
+  type StateOp,
+  stateInvalid,
+} from '@herald/protocol';
+
+/** The state size limit when none is configured: 1 MiB of UTF-8 JSON. */
+export const DEFAULT_MAX_STATE_BYTES = 1_048_576;
+
+/** Checks a configured state size limit (a whole number of bytes, at least 2: the size of `{}`). */
+export function resolveMaxStateBytes(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_STATE_BYTES;
+  if (!Number.isSafeInteger(value) || value < 2)
+    throw new RangeError(`maxStateBytes must be an integer >= 2, got ${value}`);
+  return value;
+}
+
+/** Whether any input carries state operations (stores skip all state work otherwise). */
+export function carriesState(inputs: readonly PublishInput[]): boolean {
+  return inputs.some((input) => input.state !== undefined && input.state.length > 0);
+}
+
+/**
+ * Folds one input's operations into `doc` with the protocol's `applyStateOps` (the one place operations
+ * are applied) and returns the new document; `doc` itself is never changed. Throws the coded
+ * {@link HeraldError} of `stateInvalid`, naming event `index` of a batch of `batchSize`.
+ */
+export function foldInput(doc: JsonValue, input: PublishInput, index: number, batchSize: number): JsonValue {
+  const ops = input.state;
+  if (ops === undefined || ops.length === 0) return doc;
+  // Stores may be called directly (not through the publish path's validation): check the shape first.
+  const failure = checkStateOps(ops);
+  const result = failure === undefined ? applyStateOps(doc, ops) : { ok: false as const, error: failure };
+  if (result.ok) return result.state;
+  const { code, message } = stateInvalid(result.error, index, batchSize);
+  throw new HeraldError(code, message);
+}
+
+/** The JSON of a state document, refused with `ERR_STATE_TOO_LARGE` past `maxBytes` UTF-8 bytes. */
+export function encodeState(doc: JsonValue, maxBytes: number): string {
+  const json = JSON.stringify(doc);
+  // UTF-8 takes at least one byte per UTF-16 unit, so only a long string needs counting.
+  if (json.length > maxBytes || (json.length * 3 > maxBytes && Buffer.byteLength(json) > maxBytes)) {
+    throw new HeraldError(
+      ErrorCode.StateTooLarge,
+      `channel state would be ${Buffer.byteLength(json)} bytes, over the limit of ${maxBytes}`,
+    );
+  }
+  return json;
+}
+
+/** The stored form of an input's operations: their JSON, or null when it carries none. */
+export function stateOpsJson(input: PublishInput): string | null {
+  return input.state === undefined || input.state.length === 0 ? null : JSON.stringify(input.state);
+}
+
+/** The envelope field of an input's operations: present only when it carries some. */
+export function stateField(
+  input: PublishInput,
+): { readonly state: readonly StateOp[] } | Record<never, never> {
+  return input.state === undefined || input.state.length === 0 ? {} : { state: input.state };
+}
