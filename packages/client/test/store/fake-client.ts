@@ -1,4 +1,4 @@
-import type { Envelope, JsonValue } from '@herald/protocol';
+import type { Envelope, JsonValue, Position, StateBody } from '@herald/protocol';
 import type { HeraldClient, SubscribeOptions } from '../../src/types.js';
 
 /** One `client.subscribe` call the store made, with the handlers it passed. */
@@ -6,12 +6,23 @@ export interface FakeSubscription {
   readonly channel: string;
   readonly options: SubscribeOptions<JsonValue>;
   unsubscribed: boolean;
+  /** What `position()` answers (the client's track position). */
+  position: Position | null;
+}
+
+/** One `client.fetchState` call, settled by the test. */
+export interface FakeFetch {
+  readonly channel: string;
+  resolve(body: StateBody): void;
+  reject(error: unknown): void;
 }
 
 /** A client whose only working method is `subscribe`: the test plays the hub through the handlers. */
 export interface FakeClient {
   readonly client: HeraldClient;
   readonly subscriptions: FakeSubscription[];
+  /** Every `fetchState` call, in order. */
+  readonly fetches: FakeFetch[];
   /** The latest subscription (throws when there is none). */
   last(): FakeSubscription;
   /** Makes the next `subscribe` throw `error`. */
@@ -20,6 +31,7 @@ export interface FakeClient {
 
 export function fakeClient(): FakeClient {
   const subscriptions: FakeSubscription[] = [];
+  const fetches: FakeFetch[] = [];
   let failure: { error: unknown } | null = null;
   const unsupported = (): never => {
     throw new Error('not used by the store');
@@ -33,7 +45,10 @@ export function fakeClient(): FakeClient {
     on: unsupported,
     stats: unsupported,
     close: unsupported,
-    fetchState: unsupported,
+    fetchState: (channel) =>
+      new Promise<StateBody>((resolve, reject) => {
+        fetches.push({ channel, resolve, reject });
+      }),
     subscribe<T>(channel: string, options: SubscribeOptions<T>) {
       if (failure !== null) {
         const { error } = failure;
@@ -44,11 +59,12 @@ export function fakeClient(): FakeClient {
         channel,
         options: options as unknown as SubscribeOptions<JsonValue>,
         unsubscribed: false,
+        position: null,
       };
       subscriptions.push(sub);
       return {
         channel,
-        position: () => null,
+        position: () => sub.position,
         unsubscribe: () => {
           sub.unsubscribed = true;
         },
@@ -58,6 +74,7 @@ export function fakeClient(): FakeClient {
   return {
     client,
     subscriptions,
+    fetches,
     last() {
       const sub = subscriptions.at(-1);
       if (sub === undefined) throw new Error('no subscription yet');
