@@ -84,7 +84,8 @@ describe('ChannelStateStore', () => {
     options.onSnapshot?.(body(5, { n: 5 }));
     options.onEvent?.(op(4));
     options.onEvent?.(op(5));
-    options.onEvent?.({ ...op(6), state: undefined } as Envelope);
+    const { state: _none, ...bare } = op(6);
+    options.onEvent?.(bare);
     options.onEvent?.(op(7, [{ op: 'increment', path: '/n', value: 10 }]));
     frames.run();
     expect(store.getSnapshot()).toMatchObject({ state: { n: 15 }, seq: 7 });
