@@ -1,4 +1,10 @@
-import type { AuthOptions, HubOptions, LimitOptions, RetentionOptions } from '@herald/hub';
+import {
+  type AuthOptions,
+  DURABILITY_LEVELS,
+  type HubOptions,
+  type LimitOptions,
+  type RetentionOptions,
+} from '@herald/hub';
 import { usage } from './errors.js';
 
 /** How a `herald serve` setting is written and checked. */
@@ -11,7 +17,8 @@ export type OptionKind =
   | 'bool'
   | 'list'
   | 'level'
-  | 'format';
+  | 'format'
+  | 'durability';
 
 /** Config keys that `herald serve` reads itself rather than passing on in `HubOptions`. */
 export type CliOnlyKey =
@@ -178,6 +185,13 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
       shown: '0',
     },
   ),
+  option(
+    'durability',
+    'durability',
+    'durability',
+    'normal: an ack survives a hub crash; full: also a power loss (fsync per commit, SQLite)',
+    { shown: 'normal', arg: 'LEVEL' },
+  ),
   option('static', 'string', 'staticDir', 'serve this folder at / (SPA fallback)'),
   option('demo', 'bool', 'demo', 'serve the dashboard and run the simulator (Herald repository only)'),
   option('log-level', 'level', 'logLevel', 'fatal, error, warn, info, debug, trace or silent', {
@@ -224,6 +238,10 @@ export function checkValue(opt: ServeOption, raw: unknown, source: string): Sett
       return typeof raw === 'string' && LEVELS.includes(raw) ? raw : fail(`one of ${LEVELS.join(', ')}`);
     case 'format':
       return raw === 'pretty' || raw === 'json' ? raw : fail('pretty or json');
+    case 'durability':
+      return typeof raw === 'string' && (DURABILITY_LEVELS as readonly string[]).includes(raw)
+        ? raw
+        : fail(DURABILITY_LEVELS.join(' or '));
     default:
       return typeof raw === 'string' && raw !== '' ? raw : fail('a non-empty string');
   }

@@ -94,6 +94,8 @@ describe('herald serve settings: flag, then env, then config file', () => {
     const fromEnv = resolveServeSettings({}, { HERALD_CONFIG: file, PORT: '2222' });
     expect(fromEnv.get('port')).toBe(2222);
     expect(fromEnv.get('max-batch')).toBe(7);
+    expect(resolveServeSettings({ durability: 'full' }, {}).get('durability')).toBe('full');
+    expect(resolveServeSettings({}, { HERALD_DURABILITY: 'normal' }).get('durability')).toBe('normal');
   });
 
   it('reads lists and booleans from env and file alike', async () => {
@@ -118,6 +120,8 @@ describe('herald serve settings: flag, then env, then config file', () => {
       [['serve', '--config', notJson], {}, /^herald: config file .* is not valid JSON/],
       [['serve', '--heartbeat-ms', '0'], {}, /^herald: --heartbeat-ms must be a positive integer$/],
       [['serve', '--log-format', 'xml'], {}, /^herald: --log-format must be pretty or json$/],
+      [['serve', '--durability', 'fsync'], {}, /^herald: --durability must be normal or full$/],
+      [['serve'], { HERALD_DURABILITY: 'off' }, /^herald: HERALD_DURABILITY must be normal or full$/],
     ];
     for (const [args, env, re] of cases) {
       const { io, sink } = capture();

@@ -10,6 +10,7 @@ export {
   type LimitOptions,
   type StoreSpec,
 } from './config.js';
+export { DEFAULT_DURABILITY, DURABILITY_LEVELS, type Durability } from './durability.js';
 export { createHub } from './hub.js';
 export type { HubControl, HubStats, MountableHub } from './hub-api.js';
 export { createHubLogger, type HubLoggerOptions } from './logger.js';
