@@ -4,6 +4,11 @@ This is the shape of MeatyMusic's FastAPI ``EventPublisher`` (seed 000) pointed 
 workflow node publishes ``node.start`` and ``node.end`` (with ``duration_ms``, ``metrics``, ``scores``,
 ``issues`` and ``artifacts``) on the run's channel ``run:<id>``. Every event id is derived from the run,
 node, attempt and phase, so a retried publish, or a whole re-run, is stored once by the hub.
+
+Each event also carries ``state``: operations (JSON Patch plus ``append`` and ``increment``) that the hub
+applies to the channel's state document, written in Herald's job vocabulary (PROTOCOL.md, "Job
+vocabulary"), so a page opened mid-run gets the whole run at once from ``GET /v1/channels/{c}/state``
+and generic views (``<JobProgress>``, ``useJob``) show it. The ``job_*`` helpers below build them.
 """
 
 from __future__ import annotations
@@ -17,6 +22,83 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Any, Iterable, Optional
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".000Z"
+
+
+def _ptr(*keys: str) -> str:
+    """A JSON Pointer from keys (``~`` and ``/`` escaped, RFC 6901)."""
+    return "".join("/" + k.replace("~", "~0").replace("/", "~1") for k in keys)
+
+
+def _set(path: str, value: Any) -> dict:
+    return {"op": "add", "path": path, "value": value}
+
+
+def job_create(plan: list[str], metadata: Optional[dict] = None) -> list[dict]:
+    """The job document, queued, with its planned steps (``jobOps.create`` in @herald/protocol)."""
+    doc = {"status": "queued", "plan": list(plan), "steps": {}, "metadata": metadata or {}, "outputs": {}, "artifacts": {}, "createdAt": _now()}
+    return [{"op": "replace", "path": "", "value": doc}]
+
+
+def job_start() -> list[dict]:
+    return [_set("/status", "running"), _set("/startedAt", _now())]
+
+
+def job_step_start(step: str) -> list[dict]:
+    """A step starts, or starts again: its ``attempt`` counts up (the FIX loop's second VALIDATE is 2)."""
+    return [
+        _set(_ptr("steps", step, "status"), "running"),
+        {"op": "increment", "path": _ptr("steps", step, "attempt"), "value": 1},
+        _set(_ptr("steps", step, "startedAt"), _now()),
+        _set(_ptr("steps", step, "endedAt"), None),
+        _set(_ptr("steps", step, "durationMs"), None),
+        _set(_ptr("steps", step, "progress"), 0),
+    ]
+
+
+def job_step_progress(step: str, fraction: float) -> list[dict]:
+    return [_set(_ptr("steps", step, "progress"), fraction)]
+
+
+def job_step_end(step: str, status: str = "completed", duration_ms: Optional[int] = None, metadata: Optional[dict] = None) -> list[dict]:
+    ops = [_set(_ptr("steps", step, "status"), status), _set(_ptr("steps", step, "endedAt"), _now())]
+    if status == "completed":
+        ops.append(_set(_ptr("steps", step, "progress"), 1))
+    if duration_ms is not None:
+        ops.append(_set(_ptr("steps", step, "durationMs"), duration_ms))
+    if metadata is not None:
+        ops.append(_set(_ptr("steps", step, "metadata"), metadata))
+    return ops
+
+
+def job_append(output: str, text: str) -> list[dict]:
+    """Appends text to a named output (streamed LLM tokens); the hub creates it on first use."""
+    return [{"op": "append", "path": _ptr("outputs", output), "value": text}]
+
+
+def job_artifact(name: str, url: str, kind: Optional[str] = None, label: Optional[str] = None) -> list[dict]:
+    artifact: dict[str, Any] = {"url": url}
+    if kind:
+        artifact["kind"] = kind
+    if label:
+        artifact["label"] = label
+    return [_set(_ptr("artifacts", name), artifact)]
+
+
+def job_metadata(key: str, value: Any) -> list[dict]:
+    return [_set(_ptr("metadata", key), value)]
+
+
+def job_complete(result: Any = None) -> list[dict]:
+    return [_set("/status", "completed"), _set("/progress", 1), _set("/result", result), _set("/endedAt", _now())]
+
+
+def job_fail(code: str, message: str, recoverable: bool) -> list[dict]:
+    error = {"code": code, "message": message, "recoverable": recoverable}
+    return [_set("/status", "failed"), _set("/error", error), _set("/endedAt", _now())]
 
 
 def _b64url(raw: bytes) -> str:
@@ -79,10 +161,12 @@ class HeraldPublisher:
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             return json.loads(response.read().decode("utf-8"))
 
-    def publish(self, channel: str, event_type: str, data: Any, event_id: str) -> dict:
-        """Publishes one event; returns the hub's ack ``{id, seq, duplicate?}``."""
+    def publish(self, channel: str, event_type: str, data: Any, event_id: str, state: Optional[list[dict]] = None) -> dict:
+        """Publishes one event (with state operations, if any); returns the hub's ack ``{id, seq, duplicate?}``."""
         path = "/v1/channels/" + urllib.parse.quote(channel, safe="") + "/events"
-        body = {"type": event_type, "data": data, "id": event_id}
+        body: dict[str, Any] = {"type": event_type, "data": data, "id": event_id}
+        if state:
+            body["state"] = state
         for attempt in range(self.retries + 1):
             retry_after = 0.0
             try:
@@ -109,6 +193,10 @@ class HeraldPublisher:
         path = "/v1/channels/" + urllib.parse.quote(channel, safe="") + f"/events?after={after}&limit=1000"
         return self._request("GET", path, token=token)
 
+    def state(self, channel: str, token: Optional[str] = None) -> dict:
+        """The channel's state document ``{channel, epoch, seq, state}`` (``GET /v1/channels/{channel}/state``)."""
+        return self._request("GET", "/v1/channels/" + urllib.parse.quote(channel, safe="") + "/state", token=token)
+
 
 class EventPublisher:
     """Seed 000's workflow EventPublisher: one instance per run, one call per node phase."""
@@ -121,19 +209,28 @@ class EventPublisher:
         self._started: dict[str, float] = {}
         self.acks: list[dict] = []
 
-    def _emit(self, event_type: str, suffix: str, data: dict) -> dict:
-        ack = self.herald.publish(self.channel, event_type, {"run_id": self.run_id, **data}, f"{self.run_id}:{suffix}")
+    def _emit(self, event_type: str, suffix: str, data: dict, state: Optional[list[dict]] = None) -> dict:
+        event_id = f"{self.run_id}:{suffix}"
+        ack = self.herald.publish(self.channel, event_type, {"run_id": self.run_id, **data}, event_id, state)
         self.acks.append(ack)
         return ack
 
     def run_started(self, nodes: list[str]) -> dict:
-        return self._emit("run.started", "run:started", {"nodes": nodes})
+        return self._emit("run.started", "run:started", {"nodes": nodes}, job_create(nodes, {"run_id": self.run_id}) + job_start())
 
     def node_start(self, node: str) -> dict:
         attempt = self._attempts.get(node, 0) + 1
         self._attempts[node] = attempt
         self._started[node] = time.monotonic()
-        return self._emit("node.start", f"{node}:{attempt}:start", {"node": node, "phase": "start", "attempt": attempt})
+        data = {"node": node, "phase": "start", "attempt": attempt}
+        return self._emit("node.start", f"{node}:{attempt}:start", data, job_step_start(node))
+
+    def output_token(self, node: str, output: str, index: int, text: str, progress: float) -> dict:
+        """One streamed token of a node's text output (the LYRICS node's lyrics), appended to ``outputs/<output>``."""
+        attempt = self._attempts.get(node, 1)
+        data = {"node": node, "output": output, "index": index, "text": text}
+        state = job_append(output, text) + job_step_progress(node, progress)
+        return self._emit("lyrics.token", f"{node}:{attempt}:token:{index}", data, state)
 
     def node_end(
         self,
@@ -159,14 +256,26 @@ class EventPublisher:
             data["scores"] = scores
         if artifacts:
             data["artifacts"] = artifacts
-        return self._emit("node.end", f"{node}:{attempt}:end", data)
+        report = {"metrics": metrics or {}, "scores": scores or {}, "issues": issues or [], "artifacts": artifacts or {}}
+        state = job_step_end(node, "completed", duration_ms, report)
+        if scores:
+            state += job_metadata("scores", scores)
+        for name, artifact in (artifacts or {}).items():
+            if isinstance(artifact, dict) and isinstance(artifact.get("url"), str):
+                state += job_artifact(name, artifact["url"], label=f"{node} {name}")
+        return self._emit("node.end", f"{node}:{attempt}:end", data, state)
 
     def node_fail(self, node: str, error: str, code: str = "node_failed") -> dict:
         attempt = self._attempts.get(node, 1)
-        return self._emit("node.fail", f"{node}:{attempt}:fail", {"node": node, "phase": "fail", "attempt": attempt, "error": error, "code": code})
+        data = {"node": node, "phase": "fail", "attempt": attempt, "error": error, "code": code}
+        return self._emit("node.fail", f"{node}:{attempt}:fail", data, job_step_end(node, "failed"))
 
-    def run_completed(self, status: str = "succeeded", duration_ms: Optional[int] = None) -> dict:
+    def run_completed(self, status: str = "succeeded", duration_ms: Optional[int] = None, code: str = "run_failed", error: str = "") -> dict:
         data: dict[str, Any] = {"status": status}
         if duration_ms is not None:
             data["duration_ms"] = duration_ms
-        return self._emit("run.completed", "run:completed", data)
+        if status == "failed":
+            state = job_fail(code, error or "the run failed", recoverable=True)
+        else:
+            state = job_complete({"duration_ms": duration_ms})
+        return self._emit("run.completed", "run:completed", data, state)

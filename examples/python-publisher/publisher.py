@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -53,8 +54,12 @@ def node_outcome(node: str, attempt: int, run_id: str) -> dict:
     return {}
 
 
+LYRICS = "Paper moons on a folding sky,\nink runs blue when the trains go by.\n"
+
+
 def publish_run(herald: HeraldPublisher, run_id: str, delay: float = 0.0) -> EventPublisher:
-    """Runs the simulated workflow, publishing as a real orchestrator would around each node."""
+    """Runs the simulated workflow, publishing as a real orchestrator would around each node; the LYRICS
+    node streams its text word by word, as an LLM writes it."""
     events = EventPublisher(herald, run_id)
     events.run_started(NODES)
     attempts: dict[str, int] = {}
@@ -63,6 +68,10 @@ def publish_run(herald: HeraldPublisher, run_id: str, delay: float = 0.0) -> Eve
         attempts[node] = attempts.get(node, 0) + 1
         attempt = attempts[node]
         events.node_start(node)
+        if node == "LYRICS":
+            tokens = re.findall(r"\S+\s*", LYRICS)
+            for i, token in enumerate(tokens):
+                events.output_token(node, "lyrics", i, token, round((i + 1) / len(tokens), 3))
         time.sleep(delay)
         duration_ms = 300 + (len(node) * 151 + attempt * 53) % 800  # deterministic
         total += duration_ms
