@@ -16,7 +16,8 @@ import {
 } from './cors.js';
 import { errorResponse, toErrorResponse } from './errors.js';
 import { authorizeRead } from './read-access.js';
-import { SseStream } from './sse.js';
+import { SseStream, wantsSnapshot } from './sse.js';
+import { registerStateRoute } from './state-route.js';
 import { serveSpa } from './static.js';
 
 type Env = { Bindings: HttpBindings };
@@ -88,10 +89,12 @@ export function createApp(deps: AppDeps): Hono<Env> {
     sseStreams.add(stream);
     // Written straight to the node response (its buffer is the stream's backpressure), so the CORS
     // headers the middleware would add to a returned Response are sent here.
-    stream.start(after, CORS_HEADERS);
+    stream.start(after, CORS_HEADERS, wantsSnapshot(c.req.query('snapshot')));
     return RESPONSE_ALREADY_SENT;
   });
   app.all('/v1/channels/:channel/stream', methodNotAllowed('GET, HEAD'));
+
+  registerStateRoute(app, ctx);
 
   app.get('/v1/ws', () =>
     errorResponse(ErrorCode.BadMessage, 'WebSocket upgrade with subprotocol herald.v1 required'),

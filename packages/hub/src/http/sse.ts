@@ -1,10 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import { CloseCode, type Envelope } from '@herald/protocol';
+import { CloseCode, type Envelope, ErrorCode, HeraldError, type SnapshotMessage } from '@herald/protocol';
 import type { HubContext } from '../context.js';
 import type { EncodedBatch } from '../encoded-batch.js';
 import { onceDrained } from '../peer/drain.js';
 import { Peer } from '../peer/peer.js';
 import type { HubSocket, PeerFraming } from '../peer/socket.js';
+import type { ChannelState } from '../store/types.js';
 
 // SSE fields end at a newline, so an event type must not carry one.
 function sseType(type: string): string {
@@ -22,6 +23,20 @@ function formatSse(envelopes: readonly Envelope[], encoded: readonly string[]): 
 }
 
 const formatBatch = (batch: EncodedBatch): string => formatSse(batch.envelopes, batch.encoded);
+
+/** Whether a `?snapshot=` query value asks for the channel's state first (`1` or `true`). */
+export function wantsSnapshot(value: string | undefined): boolean {
+  return value === '1' || value === 'true';
+}
+
+/**
+ * The snapshot as an SSE event: `event: snapshot`, the WebSocket `snapshot` message as data, and its seq as
+ * the `id:`, so an EventSource that reconnects sends it as Last-Event-ID and resumes right after it.
+ */
+function formatSnapshot(channel: string, { epoch, seq, state }: ChannelState): string {
+  const message: SnapshotMessage = { type: 'snapshot', channel, epoch, seq, state };
+  return `id: ${seq}\nevent: snapshot\ndata: ${JSON.stringify(message)}\n\n`;
+}
 
 /** SSE has no frames: a backlog of batches is simply their events one after another. */
 const SSE_FRAMING: PeerFraming = {
@@ -94,9 +109,11 @@ export class SseStream {
 
   /**
    * Sends the headers, then subscribes from `after` (a Last-Event-ID): `retry: 2000`, an `event: gap` when
-   * the position cannot be resumed, the replay of `(after, lastSeq]`, then live events.
+   * the position cannot be resumed, the replay of `(after, lastSeq]`, then live events. With `snapshot`
+   * (`?snapshot=1`), a stream without `after`, or whose `after` cannot be resumed, starts with an
+   * `event: snapshot` (the state at seq S, `id: S`) instead of a gap, then the events after S.
    */
-  start(after: number | undefined, headers: Record<string, string>): void {
+  start(after: number | undefined, headers: Record<string, string>, snapshot = false): void {
     this.res.writeHead(200, {
       ...headers,
       'content-type': 'text/event-stream; charset=utf-8',
@@ -105,23 +122,41 @@ export class SseStream {
     });
     this.res.flushHeaders();
     const since = after === undefined ? undefined : { seq: after };
+    const onSnapshot = snapshot ? (s: ChannelState) => formatSnapshot(this.channel, s) : undefined;
     this.peer
-      .subscribe(this.channel, since, (extent, plan) => {
-        this.peer.send('retry: 2000\n\n');
-        if (!plan.recovered) {
-          const gap = {
-            channel: this.channel,
-            epoch: extent.epoch,
-            lastSeq: extent.lastSeq,
-            recovered: false,
-          };
-          this.peer.send(`event: gap\ndata: ${JSON.stringify(gap)}\n\n`);
-        }
-      })
+      .subscribe(
+        this.channel,
+        since,
+        (extent, plan, withSnapshot) => {
+          this.peer.send('retry: 2000\n\n');
+          if (!plan.recovered && !withSnapshot) {
+            const gap = {
+              channel: this.channel,
+              epoch: extent.epoch,
+              lastSeq: extent.lastSeq,
+              recovered: false,
+            };
+            this.peer.send(`event: gap\ndata: ${JSON.stringify(gap)}\n\n`);
+          }
+        },
+        onSnapshot,
+      )
       .catch((err: unknown) => {
         this.ctx.logger.warn({ err, channel: this.channel }, 'sse replay failed');
-        this.peer.close(CloseCode.InternalError, 'replay failed');
+        this.fail(err);
       });
+  }
+
+  /**
+   * Ends a stream whose subscription failed. A coded refusal (a store without state) is sent as an
+   * `event: error` first, so the client learns why rather than reconnecting in a loop.
+   */
+  private fail(err: unknown): void {
+    if (err instanceof HeraldError && err.code !== ErrorCode.Internal) {
+      const body = { code: err.code, message: err.message, retryable: err.retryable };
+      this.peer.send(`event: error\ndata: ${JSON.stringify(body)}\n\n`);
+    }
+    this.peer.close(CloseCode.InternalError, 'replay failed');
   }
 
   /** Sends a comment line so proxies keep the stream open. */

@@ -12,6 +12,7 @@ import type { HubContext } from '../context.js';
 import { type EncodedBatch, splitBatch } from '../encoded-batch.js';
 import type { Flushable } from '../flush-scheduler.js';
 import { replayRange } from '../replay.js';
+import type { ChannelState } from '../store/types.js';
 import { PeerSubscription, type SubscriptionSink } from './peer-subscription.js';
 import { SendQueue } from './send-queue.js';
 import type { HubSocket, PeerFraming } from './socket.js';
@@ -22,8 +23,20 @@ const REPLAY_SLICE_BYTES = 32 * 1024;
 /** How long a closed slow consumer gets to read its close frame before the socket is destroyed. */
 const SLOW_CLOSE_GRACE_MS = 5_000;
 
-/** Called once a subscription's resume position is known, before anything is replayed. */
-export type AnnounceFn = (extent: HistoryExtent, plan: ResumePlan) => void;
+/**
+ * Called once a subscription's resume position is known, before anything is replayed. `snapshot` says
+ * whether a snapshot follows (then an unrecovered plan is not a gap: the state replaces the history).
+ */
+export type AnnounceFn = (extent: HistoryExtent, plan: ResumePlan, snapshot: boolean) => void;
+
+/**
+ * Called with the channel's state after {@link AnnounceFn}, when the subscription asked for a snapshot and
+ * gets one; it returns the encoded snapshot frame, which the peer sends before the events after its seq.
+ */
+export type SnapshotFn = (snapshot: ChannelState) => string;
+
+/** Reads of state and position tried before giving up when history keeps moving past the state read. */
+const SNAPSHOT_ATTEMPTS = 5;
 
 /**
  * One subscriber on the other end of a socket, whatever the transport: its channel subscriptions, their
@@ -39,6 +52,11 @@ export class Peer implements Flushable, SubscriptionSink {
   private readonly queue: SendQueue;
   /** Bytes of live events held while subscriptions replay. */
   private pendingBytes = 0;
+  /**
+   * Bytes of a snapshot written to the socket that do not count against the send-buffer limit until the
+   * socket drained (a state may be as large as the limit itself).
+   */
+  private exemptBytes = 0;
   private closed = false;
 
   /**
@@ -71,8 +89,18 @@ export class Peer implements Flushable, SubscriptionSink {
    * drain, then releases the held live events after the last replayed seq: no gap, no duplicate.
    * Throws at once `ERR_ALREADY_SUBSCRIBED` or `ERR_TOO_MANY_CHANNELS`; the promise rejects when the
    * store fails (a history trimmed mid-replay closes the peer instead, so the client resumes and sees it).
+   *
+   * With `snapshot`, a subscription without `since` (or whose `since` cannot be resumed) gets the channel's
+   * state at seq S after `announce` instead of a gap, then exactly the events after S: the same
+   * replay-then-live, resumed from S (`recovered` is true without `since`, false for an unresumable one).
+   * A store without state rejects with `ERR_STATE_UNSUPPORTED` before anything is announced.
    */
-  subscribe(channel: string, since: SincePosition | undefined, announce: AnnounceFn): Promise<void> {
+  subscribe(
+    channel: string,
+    since: SincePosition | undefined,
+    announce: AnnounceFn,
+    snapshot?: SnapshotFn,
+  ): Promise<void> {
     if (this.subs.has(channel))
       throw new HeraldError(ErrorCode.AlreadySubscribed, `already subscribed to ${channel}`);
     if (this.subs.size >= this.ctx.config.limits.maxChannelsPerConnection)
@@ -80,21 +108,56 @@ export class Peer implements Flushable, SubscriptionSink {
     const sub = new PeerSubscription(this, channel);
     this.subs.set(channel, sub);
     this.ctx.registry.add(channel, sub);
-    return this.replayThenLive(sub, since, announce);
+    return this.replayThenLive(sub, since, announce, snapshot);
+  }
+
+  /**
+   * The channel's state and a history extent from which the events after the state's seq can be replayed.
+   * The state is read first: every event after its seq is then either in the extent or arrives live.
+   */
+  private async readSnapshot(
+    channel: string,
+  ): Promise<{ snapshot: ChannelState; extent: HistoryExtent } | undefined> {
+    const { store } = this.ctx;
+    for (let attempt = 1; attempt <= SNAPSHOT_ATTEMPTS; attempt++) {
+      const snapshot = await store.state(channel);
+      const extent = await store.info(channel);
+      // Retention (or a reset) may have moved past the state's seq between the two reads: read again.
+      if (planResume(extent, { epoch: snapshot.epoch, seq: snapshot.seq }).recovered)
+        return { snapshot, extent };
+    }
+    return undefined;
   }
 
   private async replayThenLive(
     sub: PeerSubscription,
     since: SincePosition | undefined,
     announce: AnnounceFn,
+    onSnapshot: SnapshotFn | undefined,
   ): Promise<void> {
     const { store } = this.ctx;
     try {
-      const extent = await store.info(sub.channel);
+      let extent = await store.info(sub.channel);
       if (!sub.isActive) return;
-      const plan = planResume(extent, since);
+      let plan = planResume(extent, since);
+      let snapshotFrame: string | undefined;
+      if (onSnapshot !== undefined && (since === undefined || !plan.recovered)) {
+        const read = await this.readSnapshot(sub.channel);
+        if (!sub.isActive) return;
+        if (read === undefined)
+          throw new HeraldError(ErrorCode.Internal, `history of ${sub.channel} kept moving past its state`);
+        extent = read.extent;
+        plan = { recovered: since === undefined, from: read.snapshot.seq };
+        snapshotFrame = onSnapshot(read.snapshot);
+      }
       sub.startAfter(plan.from);
-      announce(extent, plan);
+      announce(extent, plan, snapshotFrame !== undefined);
+      if (snapshotFrame !== undefined) {
+        this.sendLarge(snapshotFrame);
+        await this.writable();
+        this.exemptBytes = 0;
+        if (!sub.isActive) return;
+      }
       await replayRange(store, sub.channel, plan.from, extent.lastSeq, async (page) => {
         for (const slice of splitBatch(page, REPLAY_SLICE_BYTES)) {
           if (!sub.isActive) return false;
@@ -143,6 +206,19 @@ export class Peer implements Flushable, SubscriptionSink {
     this.ctx.scheduler.mark(this);
   }
 
+  /**
+   * Writes a frame that may be as large as the send-buffer limit (a snapshot) right away, after what is
+   * queued: its bytes are exempt from the limit until the socket drains, so a big state does not make the
+   * peer look like a slow consumer.
+   */
+  private sendLarge(data: string): void {
+    if (this.closed) return;
+    if (!this.queue.isEmpty) this.writeQueue();
+    this.exemptBytes = data.length;
+    this.socket.send(data);
+    this.ctx.metrics.bytesSent += data.length;
+  }
+
   /** @inheritdoc */
   enqueueEvents(batch: EncodedBatch): void {
     if (this.closed) return;
@@ -171,7 +247,8 @@ export class Peer implements Flushable, SubscriptionSink {
   }
 
   private overLimit(): boolean {
-    return this.heldBytes + this.socket.bufferedAmount > this.ctx.config.limits.maxBufferedBytes;
+    const socketBytes = Math.max(0, this.socket.bufferedAmount - this.exemptBytes);
+    return this.heldBytes + socketBytes > this.ctx.config.limits.maxBufferedBytes;
   }
 
   private lowWater(): number {

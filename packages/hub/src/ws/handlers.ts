@@ -5,10 +5,12 @@ import {
   HeraldError,
   type PublishMessage,
   type RefreshMessage,
+  type SnapshotMessage,
   type SubscribeMessage,
   type UnsubscribeMessage,
 } from '@herald/protocol';
 import { canSubscribe } from '../auth/principal.js';
+import type { ChannelState } from '../store/types.js';
 import type { Connection } from './connection.js';
 
 /** Runs a request; a failure, thrown at once or rejected later, is answered as an `error` frame. */
@@ -32,20 +34,34 @@ async function hello(conn: Connection, msg: HelloMessage): Promise<void> {
   }
 }
 
-/** `subscribe`: authorize, then the peer replays and goes live; `subscribed` answers once the plan is known. */
+/**
+ * `subscribe`: authorize, then the peer replays and goes live; `subscribed` answers once the plan is known.
+ * With `snapshot: true` a `snapshot` message follows it when the hub serves the state instead of history.
+ */
 function subscribe(conn: Connection, msg: SubscribeMessage): Promise<void> {
   const { rid, channel } = msg;
   if (!canSubscribe(conn.principal, channel))
     throw new HeraldError(ErrorCode.Forbidden, `not allowed to subscribe to ${channel}`);
-  return conn.peer.subscribe(channel, msg.since, (extent, plan) =>
-    conn.sendControl({
-      type: 'subscribed',
-      rid,
-      channel,
-      epoch: extent.epoch,
-      lastSeq: extent.lastSeq,
-      recovered: plan.recovered,
-    }),
+  const snapshot =
+    msg.snapshot === true
+      ? ({ epoch, seq, state }: ChannelState): string => {
+          const frame: SnapshotMessage = { type: 'snapshot', channel, epoch, seq, state };
+          return JSON.stringify(frame);
+        }
+      : undefined;
+  return conn.peer.subscribe(
+    channel,
+    msg.since,
+    (extent, plan) =>
+      conn.sendControl({
+        type: 'subscribed',
+        rid,
+        channel,
+        epoch: extent.epoch,
+        lastSeq: extent.lastSeq,
+        recovered: plan.recovered,
+      }),
+    snapshot,
   );
 }
 
