@@ -581,8 +581,14 @@ async function main() {
           history.body.events.every((e, i) => e.seq === i + 1),
           'history seqs are not 1..N',
         );
-        assert(ids.includes(`${r.runId}:VALIDATE:2:end`), `no ${r.runId}:VALIDATE:2:end in history`);
-        return `${count} events, ${count} duplicates acknowledged, seq 1..${count}`;
+        const state = await fetchJson(`${ctx.hubUrl}/v1/channels/run:${r.runId}/state`, {
+          headers: { authorization: `Bearer ${token.stdout.trim()}` },
+        });
+        assert(state.status === 200, `state with the ${r.publisher} token: ${state.status} ${state.text}`);
+        const validate = state.body.state?.steps?.VALIDATE;
+        assert(validate?.attempt === 2, `VALIDATE in the run's state: ${JSON.stringify(validate)}`);
+        assert(state.body.seq === Number(count), `state at seq ${state.body.seq}, want ${count}`);
+        return `${count} events, ${count} duplicates acknowledged, seq 1..${count}, state: VALIDATE attempt 2`;
       },
       { needs: [name] },
     );

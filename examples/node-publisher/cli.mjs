@@ -5,7 +5,7 @@
 //   HERALD_PUBLISHER_KEY  a key the hub was started with (--publisher-key); omit for an open dev hub
 //   HERALD_JWT_SECRET     the hub's --jwt-secret, to mint connection tokens
 import { parseArgs } from 'node:util';
-import { EventPublisher, mintConnectionToken } from './herald.mjs';
+import { mintConnectionToken } from './herald.mjs';
 import { publishJobs } from './jobs.mjs';
 import { startTokenServer } from './token-server.mjs';
 import { publishRun } from './workflow.mjs';
@@ -45,23 +45,22 @@ if (values.help || !command) {
   process.exit(values.help ? 0 : 2);
 }
 
-const publisher = new EventPublisher({ url: env.url, key: env.key });
+const hub = { url: env.url, key: env.key };
 try {
   if (command === 'run') {
     const [runId] = args;
     if (!runId) fail(USAGE);
-    const acks = await publishRun(publisher, runId, {
+    const acks = await publishRun({
+      ...hub,
+      runId,
       delayMs,
-      onEvent: (e, ack) => {
-        const node = e.data.node ? ` ${e.data.node}` : '';
-        process.stdout.write(`#${ack.seq} ${e.type}${node}${ack.duplicate ? ' (duplicate)' : ''}\n`);
-      },
+      onEvent: (type, ack) => process.stdout.write(`#${ack.seq} ${type}${ack.duplicate ? ' (duplicate)' : ''}\n`),
     });
     const duplicates = acks.filter((a) => a.duplicate).length;
     process.stdout.write(`published run:${runId}: ${acks.length} events, ${duplicates} already stored\n`);
   } else if (command === 'jobs') {
     if (args.length === 0) fail(USAGE);
-    const count = await publishJobs(publisher, args, { delayMs });
+    const count = await publishJobs(hub, args, { delayMs });
     process.stdout.write(`published ${args.length} jobs: ${count} events\n`);
   } else if (command === 'token') {
     const token = await mintConnectionToken({

@@ -1,77 +1,81 @@
-// delicious-lotus video generation jobs (seed 003), one `generation:<jobId>` channel per job:
-// status_change, progress (step, clip n of total, percentage), clip_completed, encoding_progress
-// (frames, ETA), then completed with the video URL, or error { code, message, recoverable }.
-// Ids are derived from the job and the step, so a re-run stores nothing twice.
+// delicious-lotus video generation jobs (seed 003) written with createJobPublisher: one
+// `generation:<jobId>` channel per job, whose state is a job with one step per clip and one for encoding,
+// overall progress with the encoder's frames and ETA, the clips and the video as artifacts, and an error
+// `{code, message, recoverable}` when it fails. Event ids are `<jobId>:<n>`, so a re-run stores nothing twice.
+import { createJobPublisher } from '@herald/client/jobs';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The events of one job. A job whose id contains "fail" ends with a non-recoverable error after its
- * second clip, as a failed generation would.
- * @param {string} jobId @param {{ clips?: number, frames?: number }} [options]
+ * Publishes one job. A job whose id contains "fail" ends with a non-recoverable error during its second
+ * clip, as a failed generation would. Resolves with the number of events published.
+ * @param {{ url: string, key?: string, jobId: string, clips?: number, frames?: number, delayMs?: number }} options
  */
-export function jobEvents(jobId, { clips = 3, frames = 1200 } = {}) {
+export async function publishJob({ url, key, jobId, clips = 3, frames = 1200, delayMs = 0 }) {
   const fails = jobId.includes('fail');
-  const events = [];
-  const add = (suffix, type, data) => events.push({ id: `${jobId}:${suffix}`, type, data });
-  add('status:processing', 'status_change', {
-    old_status: 'queued',
-    new_status: 'processing',
-    message: 'Generation started',
+  const plan = [...Array.from({ length: clips }, (_, i) => `Clip ${i + 1}`), 'Encoding'];
+  const job = createJobPublisher({
+    url,
+    ...(key ? { token: key } : {}),
+    channel: `generation:${jobId}`,
+    plan,
+    metadata: { generation_id: jobId, total_clips: clips },
+    idPrefix: `${jobId}:`,
   });
-  for (let clip = 1; clip <= clips; clip++) {
-    add(`progress:${clip}`, 'progress', {
-      step: 'generating_clips',
-      clip_number: clip,
-      total_clips: clips,
-      percentage: Math.round(((clip - 1) / clips) * 70),
-      message: `Generating clip ${clip} of ${clips}`,
-    });
-    if (fails && clip === 2) {
-      add('error', 'error', { code: 'MODEL_TIMEOUT', message: 'Clip 2 timed out at the model', recoverable: false });
-      add('status:failed', 'status_change', { old_status: 'processing', new_status: 'failed', message: 'Failed' });
-      return events;
+  const pause = () => (delayMs > 0 ? sleep(delayMs) : Promise.resolve());
+  let events = 0;
+  const count = (promise) => {
+    events++;
+    return promise;
+  };
+  try {
+    await count(job.create());
+    count(job.start());
+    for (let clip = 1; clip <= clips; clip++) {
+      const step = job.step(`Clip ${clip}`);
+      count(step.start());
+      count(job.progress(((clip - 1) / clips) * 0.7, { message: `Generating clip ${clip} of ${clips}` }));
+      await pause();
+      if (fails && clip === 2) {
+        count(step.end({ status: 'failed', message: 'Clip 2 timed out at the model' }));
+        count(job.fail({ code: 'MODEL_TIMEOUT', message: 'Clip 2 timed out at the model', recoverable: false }));
+        return events;
+      }
+      count(step.end({ metadata: { clip_id: `${jobId}-clip-${clip}` } }));
+      count(
+        job.artifact(`clip-${clip}`, {
+          url: `https://cdn.example.invalid/${jobId}/clip-${clip}.mp4`,
+          kind: 'video',
+          label: `Clip ${clip}`,
+          metadata: { thumbnail_url: `https://cdn.example.invalid/${jobId}/clip-${clip}.jpg`, duration_s: 4.5 },
+        }),
+      );
     }
-    add(`clip:${clip}`, 'clip_completed', {
-      clip_id: `${jobId}-clip-${clip}`,
-      clip_number: clip, // not in seed 003's shape; lets @herald/react's useRunProgress list the clip
-      thumbnail_url: `https://cdn.example.invalid/${jobId}/clip-${clip}.jpg`,
-      duration: 4.5,
-    });
+    const encoding = job.step('Encoding');
+    count(encoding.start());
+    for (const share of [0.25, 0.5, 0.75, 1]) {
+      await pause();
+      const done = Math.round(frames * share);
+      const etaAt = new Date(Date.now() + Math.round((1 - share) * 12_000)).toISOString();
+      count(encoding.progress(share, `${done} / ${frames} frames`));
+      count(job.progress(0.7 + share * 0.3, { etaAt, message: `Encoding: ${done} / ${frames} frames` }));
+      count(job.metadata('frames', { done, total: frames }));
+    }
+    count(encoding.end());
+    const video = `https://cdn.example.invalid/${jobId}/final.mp4`;
+    count(job.artifact('video', { url: video, kind: 'video', label: 'Final video' }));
+    count(job.complete({ video_url: video, duration_s: clips * 4.5 }));
+    return events;
+  } finally {
+    await job.close();
   }
-  add('status:encoding', 'status_change', { old_status: 'processing', new_status: 'encoding', message: 'Encoding' });
-  for (const share of [0.25, 0.5, 0.75, 1]) {
-    add(`encoding:${share * 100}`, 'encoding_progress', {
-      percentage: 70 + Math.round(share * 30),
-      frames_processed: Math.round(frames * share),
-      total_frames: frames,
-      estimated_remaining: Math.round((1 - share) * 12),
-    });
-  }
-  add('completed', 'completed', {
-    video_url: `https://cdn.example.invalid/${jobId}/final.mp4`,
-    thumbnail_url: `https://cdn.example.invalid/${jobId}/poster.jpg`,
-    duration: clips * 4.5,
-  });
-  add('status:completed', 'status_change', { old_status: 'encoding', new_status: 'completed', message: 'Done' });
-  return events;
 }
 
 /**
- * Publishes several jobs side by side, interleaving their events as concurrent workers would.
- * @param {import('./herald.mjs').EventPublisher} publisher
- * @param {string[]} jobIds
- * @param {{ delayMs?: number }} [options]
+ * Publishes several jobs side by side, as concurrent workers would. Resolves with the number of events.
+ * @param {{ url: string, key?: string }} hub @param {string[]} jobIds @param {{ delayMs?: number }} [options]
  */
-export async function publishJobs(publisher, jobIds, { delayMs = 0 } = {}) {
-  const queues = jobIds.map((id) => ({ channel: `generation:${id}`, events: jobEvents(id) }));
-  let published = 0;
-  while (queues.some((q) => q.events.length > 0)) {
-    for (const q of queues) {
-      const event = q.events.shift();
-      if (!event) continue;
-      await publisher.publish(q.channel, event);
-      published++;
-    }
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-  }
-  return published;
+export async function publishJobs(hub, jobIds, { delayMs = 0 } = {}) {
+  const counts = await Promise.all(jobIds.map((jobId) => publishJob({ ...hub, jobId, delayMs })));
+  return counts.reduce((a, b) => a + b, 0);
 }
