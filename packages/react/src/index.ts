@@ -9,6 +9,7 @@
 export type { GapInfo } from '@herald/client';
 export {
   type ChannelSnapshot,
+  type ChannelStateSnapshot,
   type ChannelStatus,
   createNotifyBatcher,
   DEFAULT_EVENT_LIMIT,
@@ -45,6 +46,12 @@ export {
   type EventLogViewProps,
 } from './components/event-log.js';
 export {
+  JobProgress,
+  type JobProgressProps,
+  JobProgressView,
+  type JobProgressViewProps,
+} from './components/job-progress.js';
+export {
   RunProgress,
   type RunProgressProps,
   RunProgressView,
@@ -59,7 +66,9 @@ export {
   useChannelEvents,
 } from './hooks/use-channel-events.js';
 export { type UseChannelFoldOptions, useChannelFold } from './hooks/use-channel-fold.js';
+export { type ChannelStateResult, useChannelState } from './hooks/use-channel-state.js';
 export type { StartPosition } from './hooks/use-channel-store.js';
+export { type CollectionResult, useCollection } from './hooks/use-collection.js';
 export { type ConnectionStatusView, useConnectionStatus } from './hooks/use-connection-status.js';
 export {
   type ConnectionToastsOptions,
@@ -75,6 +84,8 @@ export {
   type QueryKeyLike,
   useInvalidateOnEvent,
 } from './hooks/use-invalidate-on-event.js';
+export { type JobResult, type UseJobOptions, useJob } from './hooks/use-job.js';
+export { useJobOutput } from './hooks/use-job-output.js';
 export { type UseRunProgressOptions, useRunProgress } from './hooks/use-run-progress.js';
 export { type CamelCase, type CamelCaseKeys, normalizeKeys, toCamelCase } from './normalize-keys.js';
 export {
