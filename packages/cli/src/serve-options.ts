@@ -163,6 +163,9 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
   option('max-body-bytes', 'positive', 'limits.maxBodyBytes', 'largest HTTP request body', {
     shown: '1048576',
   }),
+  option('max-state-bytes', 'positive', 'limits.maxStateBytes', 'largest channel state document', {
+    shown: '1048576',
+  }),
   option('retention-max-events', 'positive', 'retention.maxCount', 'events kept per channel', {
     shown: '10000',
   }),

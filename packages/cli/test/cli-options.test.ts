@@ -96,6 +96,8 @@ describe('herald serve settings: flag, then env, then config file', () => {
     expect(fromEnv.get('max-batch')).toBe(7);
     expect(resolveServeSettings({ durability: 'full' }, {}).get('durability')).toBe('full');
     expect(resolveServeSettings({}, { HERALD_DURABILITY: 'normal' }).get('durability')).toBe('normal');
+    expect(resolveServeSettings({ 'max-state-bytes': '2048' }, {}).get('max-state-bytes')).toBe(2048);
+    expect(resolveServeSettings({}, { HERALD_MAX_STATE_BYTES: '4096' }).get('max-state-bytes')).toBe(4096);
   });
 
   it('reads lists and booleans from env and file alike', async () => {

@@ -44,6 +44,7 @@ export type {
   AppendResult,
   Broker,
   ChannelInfo,
+  ChannelState,
   EventStore,
   RetentionOptions,
 } from './store/types.js';
