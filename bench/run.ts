@@ -14,6 +14,7 @@ import type { ScenarioOptions } from './scenarios/common.js';
 import { fanout } from './scenarios/fanout.js';
 import { httpPublish } from './scenarios/http-publish.js';
 import { idle } from './scenarios/idle.js';
+import { lateJoiner } from './scenarios/late-joiner.js';
 import { reconnect } from './scenarios/reconnect.js';
 import type { SystemName } from './servers/types.js';
 
@@ -24,11 +25,20 @@ const SCENARIOS: Record<string, (o: ScenarioOptions) => Promise<unknown>> = {
   reconnect,
   'client-cost': clientCost,
   'http-publish': httpPublish,
+  'late-joiner': lateJoiner,
   bundle,
 };
 
 /** Scenarios that start Herald's hub. */
-const HUB_SCENARIOS = new Set(['fanout', 'channels', 'idle', 'reconnect', 'client-cost', 'http-publish']);
+const HUB_SCENARIOS = new Set([
+  'fanout',
+  'channels',
+  'idle',
+  'reconnect',
+  'client-cost',
+  'http-publish',
+  'late-joiner',
+]);
 
 const { values } = parseArgs({
   options: {
