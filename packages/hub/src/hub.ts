@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
 import { decideOpenDevHub } from './auth/dev-hub.js';
 import { ChannelRegistry } from './channels.js';
+import { CollectionExpiry } from './collection-expiry.js';
 import { type HubOptions, type ResolvedConfig, resolveConfig, type StoreSpec } from './config.js';
 import type { HubContext } from './context.js';
 import { FlushScheduler } from './flush-scheduler.js';
@@ -105,6 +106,8 @@ export class HubRuntime implements MountableHub {
   /** Publish and history on Node's own request, before the Hono app (see events-route.ts). */
   private readonly eventsRoute: ReturnType<typeof createEventsRoute>;
   private readonly stopTicker: () => void;
+  /** Removes expired collection entries (one timer, bounded; stopped on release). */
+  private readonly expiry: CollectionExpiry;
   private draining = false;
   private drained: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
@@ -123,15 +126,23 @@ export class HubRuntime implements MountableHub {
     const metrics = new HubMetrics();
     const registry = new ChannelRegistry(store, onError);
     const isDraining = (): boolean => this.draining;
+    this.expiry = new CollectionExpiry({
+      publish: (channel, events) => this.ctx.publisher.publishTrusted(channel, events),
+      onError,
+      onFull: (channel, key) =>
+        logger.warn({ channel, key }, 'collection expiry bound reached; not scheduled'),
+    });
+    // Appends and state reads (GET /state, snapshots) schedule the collection expiries they carry.
+    const watched = this.expiry.watch(store);
     this.ctx = {
       config,
-      store,
+      store: watched,
       registry,
       scheduler: new FlushScheduler(onError),
       auth: new Authenticator(parts.openDevHub, options.auth),
       metrics,
       logger,
-      publisher: new Publisher({ config, store, broker, registry, metrics, isDraining }),
+      publisher: new Publisher({ config, store: watched, broker, registry, metrics, isDraining }),
       isDraining,
     };
     this.gateway = new WsGateway(this.ctx);
@@ -256,6 +267,7 @@ export class HubRuntime implements MountableHub {
       this.stopTicker();
       await this.gateway.close();
       ctx.scheduler.stop();
+      this.expiry.close();
       ctx.publisher.stop();
       ctx.registry.close();
       if (parts.ownsBroker) await parts.broker.close().catch(onError);
