@@ -1,12 +1,19 @@
 /**
  * Vue 3 composables for Herald over the framework-free channel store of `@herald/client/store`: a plugin
- * that provides the client, the connection status, a channel's events and a reducer folded over them. Each
+ * that provides the client, the connection status, a channel's events and a reducer folded over them, and
+ * the channel's state (any document, a job, a job's streamed output, a keyed collection). Each
  * composable works in a component's `setup` and in an `effectScope`, and releases its subscription when
  * that scope ends.
  * @packageDocumentation
  */
 
-export type { ChannelSnapshot, ChannelStatus, EventReducer, StartPosition } from '@herald/client/store';
+export type {
+  ChannelSnapshot,
+  ChannelStateSnapshot,
+  ChannelStatus,
+  EventReducer,
+  StartPosition,
+} from '@herald/client/store';
 export {
   type ClientOption,
   createHerald,
@@ -20,5 +27,13 @@ export {
   useChannelEvents,
 } from './use-channel-events.js';
 export { type UseChannelFoldOptions, useChannelFold } from './use-channel-fold.js';
+export {
+  type JobRefs,
+  type UseJobOptions,
+  useChannelState,
+  useCollection,
+  useJob,
+  useJobOutput,
+} from './use-channel-state.js';
 export type { ChannelOptions, ChannelSource } from './use-channel-store.js';
 export { type UseConnectionStatusOptions, useConnectionStatus } from './use-connection-status.js';
