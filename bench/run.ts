@@ -15,6 +15,7 @@ import { fanout } from './scenarios/fanout.js';
 import { httpPublish } from './scenarios/http-publish.js';
 import { idle } from './scenarios/idle.js';
 import { lateJoiner } from './scenarios/late-joiner.js';
+import { perRun } from './scenarios/per-run.js';
 import { reconnect } from './scenarios/reconnect.js';
 import type { SystemName } from './servers/types.js';
 
@@ -25,6 +26,7 @@ const SCENARIOS: Record<string, (o: ScenarioOptions) => Promise<unknown>> = {
   reconnect,
   'client-cost': clientCost,
   'http-publish': httpPublish,
+  'per-run': perRun,
   'late-joiner': lateJoiner,
   bundle,
 };
@@ -37,6 +39,7 @@ const HUB_SCENARIOS = new Set([
   'reconnect',
   'client-cost',
   'http-publish',
+  'per-run',
   'late-joiner',
 ]);
 

@@ -3,6 +3,7 @@
  * programmatic API in a process of its own, so its CPU never counts as the server's.
  */
 import autocannon from 'autocannon';
+import { nowUs } from '../lib/clock.js';
 import { startCpuMeter } from '../lib/cpu.js';
 import { serveRpc } from '../lib/rpc.js';
 
@@ -15,6 +16,13 @@ export interface LoadParams {
   readonly batch: number;
   readonly connections: number;
   readonly durationS: number;
+  /** Offered load: requests per second over all connections; as fast as answers come when unset. */
+  readonly ratePerSec?: number;
+  /**
+   * Build each body when its request is sent, with `bench_t` set to that moment, so the watching clients
+   * measure publish → receipt latency. @default false (bodies built once, `bench_t` 0)
+   */
+  readonly stamp?: boolean;
 }
 
 /** What one phase measured, from autocannon and this process's CPU meter. */
@@ -33,9 +41,9 @@ export interface LoadResult {
 
 /**
  * A progress event of a run as a worker would send it, ~150 bytes as JSON. The bench markers let the
- * watching load clients count it; its `bench_t` is not a real send time (no latency is read from it).
+ * watching load clients count it; `bench_t` is the send time when stamped, else 0 (no latency read).
  */
-function progressEvent(channel: string, step: number): { type: string; data: unknown } {
+function progressEvent(channel: string, step: number, sentUs = 0): { type: string; data: unknown } {
   return {
     type: 'node.progress',
     data: {
@@ -46,7 +54,7 @@ function progressEvent(channel: string, step: number): { type: string; data: unk
       pct: 0.58,
       message: 'rhyme pass 2 of 4',
       bench_n: step,
-      bench_t: 0,
+      bench_t: sentUs,
     },
   };
 }
@@ -58,12 +66,20 @@ async function run(p: LoadParams): Promise<LoadResult> {
     return JSON.stringify(p.batch === 1 ? events[0] : events);
   });
   let next = 0;
+  const bodyOf = (i: number): string => {
+    if (!p.stamp) return bodies[i] ?? '';
+    const channel = `run:${i}`;
+    const sent = nowUs();
+    const events = Array.from({ length: p.batch }, (_, k) => progressEvent(channel, next + k, sent));
+    return JSON.stringify(p.batch === 1 ? events[0] : events);
+  };
   const meter = startCpuMeter();
   const result = await autocannon({
     url: `http://127.0.0.1:${p.port}`,
     connections: p.connections,
     duration: p.durationS,
     timeout: 10,
+    ...(p.ratePerSec === undefined ? {} : { overallRate: p.ratePerSec }),
     requests: [
       {
         setupRequest: (request) => {
@@ -73,7 +89,7 @@ async function run(p: LoadParams): Promise<LoadResult> {
             method: 'POST',
             path: `/v1/channels/run:${i}/events`,
             headers: { 'content-type': 'application/json' },
-            body: bodies[i] ?? '',
+            body: bodyOf(i),
           };
         },
       },

@@ -2,6 +2,8 @@ import type { LoadParams, LoadResult } from '../clients/http-load.js';
 import type { CpuSample } from '../lib/cpu.js';
 import { round } from '../lib/cpu.js';
 import { type EngineName, withStore } from '../lib/engines/index.js';
+import type { HotFunction } from '../lib/profile.js';
+import { BENCH_DIR } from '../lib/results.js';
 import { type Child, spawnChild } from '../lib/rpc.js';
 import type { HttpTarget } from '../servers/http-main.js';
 import type { HeraldStore, SystemName } from '../servers/types.js';
@@ -20,13 +22,16 @@ interface TargetSpec {
   readonly label: string;
   readonly system: 'node-http' | 'herald' | 'socketio';
   readonly store?: HeraldStore | EngineName;
+  /** Herald's `durability` (SQLite: `synchronous` NORMAL or FULL). @default 'normal' */
+  readonly durability?: 'normal' | 'full';
 }
 
 const TARGETS: readonly TargetSpec[] = [
   { label: 'node:http (ceiling)', system: 'node-http' },
   { label: 'socket.io (HTTP → room)', system: 'socketio' },
   { label: 'herald (memory)', system: 'herald', store: 'memory' },
-  { label: 'herald (sqlite)', system: 'herald', store: 'sqlite' },
+  { label: 'herald (sqlite, durability normal)', system: 'herald', store: 'sqlite' },
+  { label: 'herald (sqlite, durability full)', system: 'herald', store: 'sqlite', durability: 'full' },
   { label: 'herald (redis)', system: 'herald', store: 'redis' },
   { label: 'herald (postgres)', system: 'herald', store: 'postgres' },
   { label: 'herald (nats)', system: 'herald', store: 'nats' },
@@ -40,6 +45,8 @@ export interface HttpPublishRow {
   readonly label: string;
   readonly system: string;
   readonly store?: string;
+  /** Herald's durability level. */
+  readonly durability?: 'normal' | 'full';
   readonly batch: number;
   readonly requestsPerSec: number;
   readonly eventsPerSec: number;
@@ -53,6 +60,8 @@ export interface HttpPublishRow {
   readonly timeouts: number;
   /** Events the watching clients received (those published to their channels). */
   readonly delivered: number | null;
+  /** With `--profile`, Herald's heaviest functions during this phase (the profile is in bench/profiles/). */
+  readonly profile?: readonly HotFunction[];
 }
 
 async function stopAll(children: readonly Child[]): Promise<void> {
@@ -62,7 +71,10 @@ async function stopAll(children: readonly Child[]): Promise<void> {
 /** Runs the warm-up and both phases against one target in fresh processes. */
 async function runTarget(t: TargetSpec, o: ScenarioOptions): Promise<HttpPublishRow[]> {
   return withStore(t.store ?? 'memory', async (store) => {
-    const target: HttpTarget = t.system === 'herald' ? { kind: 'herald', store } : { kind: t.system };
+    const target: HttpTarget =
+      t.system === 'herald'
+        ? { kind: 'herald', store, durability: t.durability ?? 'normal' }
+        : { kind: t.system };
     const server = spawnChild('servers/http-main.ts');
     const load = spawnChild('clients/http-load.ts');
     const watchers = t.system === 'node-http' ? null : spawnChild('clients/main.ts');
@@ -94,8 +106,15 @@ async function runTarget(t: TargetSpec, o: ScenarioOptions): Promise<HttpPublish
       for (const batch of [1, BATCH]) {
         await watchers?.call('startCount', {});
         await server.call('cpuStart');
+        const profiling = o.profile && t.system !== 'socketio';
+        if (profiling) await server.call('profileStart');
         const r = await phase(batch, o.quick ? 2 : 10);
         const serverCpu = await server.call<CpuSample | null>('cpuStop');
+        const profile = profiling
+          ? await server.call<HotFunction[]>('profileStop', {
+              file: `${BENCH_DIR}profiles/http-publish-${t.label.replace(/\W+/g, '-')}-${batch}.cpuprofile`,
+            })
+          : undefined;
         const counted = watchers ? await watchers.call<CountResult>('stopCount') : null;
         if (r.ok === 0)
           throw new Error(`no 2xx answers (${JSON.stringify(r.statusCodes)}, ${r.errors} errors)`);
@@ -103,7 +122,9 @@ async function runTarget(t: TargetSpec, o: ScenarioOptions): Promise<HttpPublish
         rows.push({
           label: t.label,
           system: t.system,
-          ...(t.system === 'herald' ? { store: typeof store === 'string' ? store : store.kind } : {}),
+          ...(t.system === 'herald'
+            ? { store: typeof store === 'string' ? store : store.kind, durability: t.durability ?? 'normal' }
+            : {}),
           batch,
           requestsPerSec: Math.round(r.ok / r.durationS),
           eventsPerSec: Math.round(events / r.durationS),
@@ -115,6 +136,7 @@ async function runTarget(t: TargetSpec, o: ScenarioOptions): Promise<HttpPublish
           errors: r.errors,
           timeouts: r.timeouts,
           delivered: counted?.delivered ?? null,
+          ...(profile ? { profile } : {}),
         });
       }
       await server.call('close', undefined, 15_000).catch(() => {});
@@ -146,6 +168,7 @@ export async function httpPublish(o: ScenarioOptions) {
         o.log(
           `  batch ${row.batch}: ${row.requestsPerSec} req/s, ${row.eventsPerSec} events/s, p50 ${row.latencyMs.p50} ms p99 ${row.latencyMs.p99} ms, ${row.serverCpuUsPerEvent} µs CPU/event (server ${row.serverCpu?.percent} %, load ${row.loadCpuPercent} %)${row.non2xx + row.errors > 0 ? `, ${row.non2xx} non-2xx, ${row.errors} errors` : ''}`,
         );
+        for (const f of row.profile ?? []) o.log(`    ${f.selfPercent} % ${f.fn} ${f.where}`);
         rows.push(row);
       }
     } catch (error) {

@@ -11,14 +11,15 @@ import type { HeraldStore, SystemName } from '../servers/types.js';
 import { ENGINES_SKIPPED, failure, pick, runsEngines, type ScenarioOptions } from './common.js';
 
 /**
- * One event per channel every 250 ms: steady traffic a 2-core box carries easily (20,000 deliveries/s at
- * 5,000 clients), so the numbers are about the restart, not about a server already saturated by fan-out.
+ * Events per channel per second. 4 (one every 250 ms) is steady traffic a 2-core box carries easily
+ * (20,000 deliveries/s at 5,000 clients), so the numbers are about the restart; 10 (one every 100 ms) is a
+ * busy workflow streaming progress, where the replay has to catch up with live traffic twice as heavy.
  */
-const TICK_MS = 250;
+const RATES = [4, 10] as const;
 const TRACK_EVENTS = 1_000;
 
 /** Ticks of normal traffic before the restart: 2 s (1 s in quick mode). */
-const ticksBeforeRestart = (o: ScenarioOptions): number => (o.quick ? 4 : 8);
+const ticksBeforeRestart = (rate: number, o: ScenarioOptions): number => (o.quick ? 1 : 2) * rate;
 
 interface StormTimes {
   readonly restartStartUs: number;
@@ -46,8 +47,10 @@ async function runOne(
   store: HeraldStore,
   clients: number,
   channelCount: number,
+  rate: number,
   o: ScenarioOptions,
 ) {
+  const tickMs = 1000 / rate;
   return withPair({ system, store }, async ({ client, server, connect }) => {
     const { ready } = await connect({
       clients,
@@ -67,7 +70,7 @@ async function runOne(
     const overflowsBefore = listenOverflows();
     const times = await server.call<StormTimes>(
       'storm',
-      { channels, tickMs: TICK_MS, ticksBeforeRestart: ticksBeforeRestart(o), afterUpMs },
+      { channels, tickMs, ticksBeforeRestart: ticksBeforeRestart(rate, o), afterUpMs },
       afterUpMs + 90_000,
     );
     const [serverCpu, serverLoop, clientCpu] = await Promise.all([
@@ -77,7 +80,7 @@ async function runOne(
     ]);
     const overflowsAfter = listenOverflows();
     if (profiling) {
-      const file = `${BENCH_DIR}profiles/reconnect-herald-${clients}.cpuprofile`;
+      const file = `${BENCH_DIR}profiles/reconnect-herald-${clients}-${rate}per-s.cpuprofile`;
       const top = await server.call<HotFunction[]>('profileStop', { file });
       for (const f of top.slice(0, 15)) o.log(`    ${f.selfPercent}%  ${f.fn}  ${f.where}`);
     }
@@ -93,6 +96,7 @@ async function runOne(
     const result = await client.call<StormResult>('stormResult', times);
     return {
       system,
+      eventsPerSecPerChannel: rate,
       channels: channelCount,
       downMs: times.downMs,
       eventsPerChannel: times.finalN + 1,
@@ -111,31 +115,35 @@ export async function reconnect(o: ScenarioOptions) {
   const channelCount = o.quick ? 10 : 50;
   const rows: unknown[] = [];
   // Quick mode skips the raw ws row: it only shows that a socket without resume loses events.
-  for (const { system, label, store } of pick(
-    o.quick ? VARIANTS.filter((v) => v.system !== 'ws') : VARIANTS,
-    o,
-  )) {
-    const engine = store !== undefined && store !== 'sqlite';
-    if (engine && !runsEngines(o)) {
-      o.log(`reconnect: ${label} ${ENGINES_SKIPPED}`);
-      rows.push({ system, label, store, clients, skipped: ENGINES_SKIPPED });
-      continue;
-    }
-    o.log(`reconnect: ${label} × ${clients}`);
-    try {
-      const row = await withStore(store ?? 'sqlite', (s) => runOne(system, s, clients, channelCount, o));
-      o.log(
-        `  lost ${row.lost}, dup ${row.duplicates}, all resumed ${row.allResumedMs} ms, all caught up ${row.allCaughtUpMs} ms`,
-      );
-      rows.push({ label, ...(store ? { store } : {}), ...row });
-    } catch (error) {
-      o.log(`  failed: ${failure(error).error}`);
-      rows.push({ system, label, store, clients, ...failure(error) });
+  const variants = pick(o.quick ? VARIANTS.filter((v) => v.system !== 'ws') : VARIANTS, o);
+  for (const rate of RATES) {
+    // Quick mode skips the raw ws row: it only shows that a socket without resume loses events.
+    for (const { system, label: name, store } of variants) {
+      const label = `${name}, ${rate}/s`;
+      const engine = store !== undefined && store !== 'sqlite';
+      if (engine && !runsEngines(o)) {
+        o.log(`reconnect: ${label} ${ENGINES_SKIPPED}`);
+        rows.push({ system, label, store, clients, eventsPerSecPerChannel: rate, skipped: ENGINES_SKIPPED });
+        continue;
+      }
+      o.log(`reconnect: ${label} × ${clients}`);
+      try {
+        const row = await withStore(store ?? 'sqlite', (s) =>
+          runOne(system, s, clients, channelCount, rate, o),
+        );
+        o.log(
+          `  lost ${row.lost}, dup ${row.duplicates}, all resumed ${row.allResumedMs} ms, all caught up ${row.allCaughtUpMs} ms`,
+        );
+        rows.push({ label, ...(store ? { store } : {}), ...row });
+      } catch (error) {
+        o.log(`  failed: ${failure(error).error}`);
+        rows.push({ system, label, store, clients, eventsPerSecPerChannel: rate, ...failure(error) });
+      }
     }
   }
   return {
-    tickMs: TICK_MS,
-    ticksBeforeRestart: ticksBeforeRestart(o),
+    ratesPerChannel: RATES,
+    restartAfterS: o.quick ? 1 : 2,
     policy: 'reconnect 500 ms × 2^attempt ±50 %, max 5 s (all clients)',
     rows,
   };

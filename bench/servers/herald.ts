@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { HubOptions } from '@herald/hub';
+import type { Durability, HubOptions } from '@herald/hub';
 import { EVENT_TYPE } from '../lib/payload.js';
 import type { BenchServer, HeraldStore } from './types.js';
 
@@ -14,7 +14,11 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
  * store is used for throughput; the restart scenario uses SQLite in a temp dir, kept across restarts. An
  * engine-backed store gets the hub's default broker on the same engine, as a multi-node deployment has.
  */
-export async function startHeraldServer(port = 0, store: HeraldStore = 'memory'): Promise<BenchServer> {
+export async function startHeraldServer(
+  port = 0,
+  store: HeraldStore = 'memory',
+  durability: Durability = 'normal',
+): Promise<BenchServer> {
   // Imported on demand so that the peers' server processes do not load the hub. run.ts passes a plain-JS
   // build of it (lib/build-hub.ts); without one, the TypeScript sources load through tsx.
   const built = process.env.HERALD_BENCH_HUB;
@@ -27,6 +31,7 @@ export async function startHeraldServer(port = 0, store: HeraldStore = 'memory')
     host: '127.0.0.1',
     store: typeof store === 'object' ? store : dir ? { kind: 'sqlite', dir } : { kind: 'memory' },
     logger: false,
+    durability,
     limits: { maxBufferedBytes: MAX_BUFFERED_BYTES },
   });
   let hub = await startHub(options(port));

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { EVENT_TYPE, type WorkflowEvent } from '../lib/payload.js';
+import { httpPublishHandler } from './http-publish-handler.js';
 import type { BenchServer } from './types.js';
 
 const READY = '{"type":"ready"}';
@@ -13,9 +14,11 @@ function rawSocket(socket: WebSocket): { cork(): void; uncork(): void } | undefi
 /**
  * Raw `ws` broadcast, the practical ceiling: a channel is a Set of sockets, and an event is encoded once
  * and sent to each socket in a loop. No ids, no history, no resume. With `cork`, every socket written in
- * an event-loop turn stays corked until the turn ends, so its frames leave in one write.
+ * an event-loop turn stays corked until the turn ends, so its frames leave in one write. With
+ * `httpPublish`, the same `node:http` server takes `POST /v1/channels/<channel>/events` and sends each
+ * event to the channel's sockets (the per-run scenario's baseline).
  */
-export async function startWsServer(port = 0, cork = false): Promise<BenchServer> {
+export async function startWsServer(port = 0, cork = false, httpPublish = false): Promise<BenchServer> {
   const channels = new Map<string, Set<WebSocket>>();
   const corked = new Set<WebSocket>();
   const uncorkAll = (): void => {
@@ -25,8 +28,30 @@ export async function startWsServer(port = 0, cork = false): Promise<BenchServer
   let http: Server;
   let wss: WebSocketServer;
 
+  const send = (channel: string, type: string, data: unknown): void => {
+    const set = channels.get(channel);
+    if (!set) return;
+    const frame = JSON.stringify({ channel, type, data });
+    if (cork) {
+      if (corked.size === 0) setImmediate(uncorkAll);
+      for (const socket of set) {
+        if (!corked.has(socket)) {
+          rawSocket(socket)?.cork();
+          corked.add(socket);
+        }
+      }
+    }
+    for (const socket of set) socket.send(frame);
+  };
+
   const listen = async (onPort: number): Promise<number> => {
-    http = createServer();
+    http = httpPublish
+      ? createServer(
+          httpPublishHandler((channel, events) => {
+            for (const e of events) send(channel, e.type, e.data);
+          }),
+        )
+      : createServer();
     wss = new WebSocketServer({ server: http, perMessageDeflate: false });
     wss.on('connection', (socket, request) => {
       const channel = new URL(request.url ?? '/', 'http://x').searchParams.get('channel') ?? 'default';
@@ -55,19 +80,7 @@ export async function startWsServer(port = 0, cork = false): Promise<BenchServer
   return {
     port: bound,
     publish(channel: string, event: WorkflowEvent) {
-      const set = channels.get(channel);
-      if (!set) return undefined;
-      const frame = JSON.stringify({ channel, type: EVENT_TYPE, data: event });
-      if (cork) {
-        if (corked.size === 0) setImmediate(uncorkAll);
-        for (const socket of set) {
-          if (!corked.has(socket)) {
-            rawSocket(socket)?.cork();
-            corked.add(socket);
-          }
-        }
-      }
-      for (const socket of set) socket.send(frame);
+      send(channel, EVENT_TYPE, event);
       return undefined;
     },
     connectionCount: () => wss.clients.size,
