@@ -51,11 +51,11 @@ describe('dashboard: resume and outbox', () => {
     expect(await page.locator('.herald-event-log [data-count]').getAttribute('data-count')).toBe(
       String(last),
     );
-    await page.locator('.herald-run__node[data-node="PRODUCER"][data-status="done"]').waitFor();
+    await page.locator('.herald-job__step[data-step="PRODUCER"][data-status="completed"]').waitFor();
 
     const completed = await run.completed();
     await waitForLastSeq(page, completed);
-    await page.locator('.herald-run[data-status="completed"]').waitFor();
+    await page.locator('.herald-job[data-status="completed"]').waitFor();
   });
 
   it('queues a note while offline and delivers it exactly once when back online', async () => {

@@ -77,7 +77,7 @@ async function runView(browser: Browser, hub: DemoHub, colorScheme: 'light' | 'd
     failAtRender: false,
   });
   await page
-    .locator('.herald-run__node[data-node="RENDER"][data-status="running"]')
+    .locator('.herald-job__step[data-step="RENDER"][data-status="running"]')
     .waitFor({ timeout: 60_000 });
   await page.locator('.artifact[open]').first().waitFor();
   await page.screenshot({

@@ -30,14 +30,14 @@ describe('dashboard: connect and stream a run', () => {
 
     for (const node of RUN_NODES) {
       seq = await run.nodeStart(node);
-      await page.locator(`.herald-run__node[data-node="${node}"][data-status="running"]`).waitFor();
+      await page.locator(`.herald-job__step[data-step="${node}"][data-status="running"]`).waitFor();
       await pause(80);
       seq = await run.nodeEnd(node);
-      await page.locator(`.herald-run__node[data-node="${node}"][data-status="done"]`).waitFor();
+      await page.locator(`.herald-job__step[data-step="${node}"][data-status="completed"]`).waitFor();
       // Nodes after this one have not started yet: the UI follows the stream, it does not jump ahead.
       const later = RUN_NODES.slice(RUN_NODES.indexOf(node) + 1);
       for (const next of later) {
-        expect(await page.locator(`.herald-run__node[data-node="${next}"]`).getAttribute('data-status')).toBe(
+        expect(await page.locator(`.herald-job__step[data-step="${next}"]`).getAttribute('data-status')).toBe(
           'pending',
         );
       }
@@ -46,7 +46,7 @@ describe('dashboard: connect and stream a run', () => {
 
     const last = await run.completed();
     await waitForLastSeq(page, last);
-    await page.locator('.herald-run[data-status="completed"]').waitFor();
+    await page.locator('.herald-job[data-status="completed"]').waitFor();
     await expect.poll(() => page.locator('.run-head .badge').textContent()).toBe('Completed');
     await page.locator(`.run-item[data-run-id="${runId}"] .badge[data-status="completed"]`).waitFor();
     expect(await page.locator('.herald-event-log [data-count]').getAttribute('data-count')).toBe(

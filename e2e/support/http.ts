@@ -1,17 +1,19 @@
-import type { Envelope, JsonValue } from '@herald/protocol';
+import type { Envelope, JsonValue, StateOp } from '@herald/protocol';
 
-/** Publishes one event through the hub's HTTP API and returns its seq. */
+/** Publishes one event (with state operations, if given) through the hub's HTTP API and returns its seq. */
 export async function publish(
   baseUrl: string,
   channel: string,
   type: string,
   data: JsonValue,
   id?: string,
+  state?: readonly StateOp[],
 ): Promise<number> {
+  const event = { type, data, ...(id === undefined ? {} : { id }), ...(state ? { state } : {}) };
   const res = await fetch(`${baseUrl}/v1/channels/${encodeURIComponent(channel)}/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(id === undefined ? { type, data } : { type, data, id }),
+    body: JSON.stringify(event),
   });
   if (res.status !== 201)
     throw new Error(`publish ${channel} ${type}: HTTP ${res.status} ${await res.text()}`);

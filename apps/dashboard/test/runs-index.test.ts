@@ -1,47 +1,81 @@
-import type { Envelope } from '@herald/protocol';
+import { applyStateOps, collectionOps, type JsonValue, readCollection } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
-import { summarizeRuns } from '../src/lib/runs-index.js';
+import { runsFromCollection } from '../src/lib/runs-index.js';
 
-let seq = 0;
-const event = (type: string, data: Record<string, unknown>): Envelope =>
-  ({
-    channel: 'runs',
-    seq: ++seq,
-    id: `e${seq}`,
-    ts: `2026-01-01T00:00:0${seq}.000Z`,
-    type,
-    data,
-  }) as Envelope;
+/** A `runs` collection document built the way publishers write it. */
+function collection(sets: [string, JsonValue][]): JsonValue {
+  let doc: JsonValue = {};
+  for (const [key, value] of sets) {
+    const next = applyStateOps(doc, collectionOps.set(key, value, { ttlMs: 60_000, now: 1_000 }));
+    if (!next.ok) throw new Error(next.error.message);
+    doc = next.state;
+  }
+  return doc;
+}
 
-describe('summarizeRuns', () => {
-  it('folds run.started / run.completed into one row per run, newest first', () => {
-    const runs = summarizeRuns([
-      event('run.started', { run_id: 'a', song_title: 'Neon Harbor', genre: 'synthpop', channel: 'run:a' }),
-      event('run.started', { run_id: 'b', song_title: 'Glass Horizon' }),
-      event('run.completed', { run_id: 'a', status: 'completed', duration_ms: 14000 }),
-      event('run.completed', { run_id: 'b', status: 'failed', failed_node: 'RENDER' }),
-      event('run.started', { run_id: 'c', song_title: 'Velvet Thunder' }),
+describe('runsFromCollection', () => {
+  it('reads one summary per entry, newest first, and the latest value of a key wins', () => {
+    const doc = collection([
+      [
+        'a',
+        {
+          runId: 'a',
+          channel: 'run:a',
+          songTitle: 'Neon Harbor',
+          genre: 'synthpop',
+          status: 'running',
+          progress: 0,
+          startedAt: '2026-01-01T00:00:01.000Z',
+        },
+      ],
+      [
+        'b',
+        { runId: 'b', songTitle: 'Glass Horizon', status: 'running', startedAt: '2026-01-01T00:00:02.000Z' },
+      ],
+      [
+        'a',
+        {
+          runId: 'a',
+          channel: 'run:a',
+          songTitle: 'Neon Harbor',
+          genre: 'synthpop',
+          status: 'completed',
+          progress: 1,
+          startedAt: '2026-01-01T00:00:01.000Z',
+          durationMs: 5400,
+        },
+      ],
     ]);
+    const runs = runsFromCollection(readCollection(doc, 2_000).entries);
     expect(runs.map((r) => [r.runId, r.status])).toEqual([
-      ['c', 'running'],
-      ['b', 'failed'],
+      ['b', 'running'],
       ['a', 'completed'],
     ]);
-    expect(runs[2]).toMatchObject({
-      songTitle: 'Neon Harbor',
-      genre: 'synthpop',
-      durationMs: 14000,
-      channel: 'run:a',
-    });
-    expect(runs[1]).toMatchObject({ failedNode: 'RENDER', channel: 'run:b' });
+    expect(runs[1]).toMatchObject({ channel: 'run:a', genre: 'synthpop', durationMs: 5400, progress: 1 });
+    expect(runs[0]).toMatchObject({ channel: 'run:b', genre: null, durationMs: null, failedNode: null });
   });
 
-  it('keeps a completion whose start was trimmed from history, and ignores events without a run id', () => {
-    const runs = summarizeRuns([
-      event('note', { text: 'x' }),
-      event('run.completed', { run_id: 'z', status: 'completed' }),
+  it('defaults what a publisher left out or got wrong, instead of crashing', () => {
+    const doc = collection([
+      ['x', 'not an object'],
+      ['y', { status: 'exploded', progress: 7, songTitle: 42 }],
     ]);
-    expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ runId: 'z', songTitle: 'z', status: 'completed' });
+    const runs = runsFromCollection(readCollection(doc, 2_000).entries);
+    expect(runs.find((r) => r.runId === 'x')).toMatchObject({
+      songTitle: 'x',
+      status: 'running',
+      progress: 0,
+    });
+    expect(runs.find((r) => r.runId === 'y')).toMatchObject({
+      songTitle: 'y',
+      status: 'running',
+      progress: 1,
+    });
+  });
+
+  it('leaves out entries whose TTL passed', () => {
+    const doc = collection([['a', { runId: 'a', startedAt: '2026-01-01T00:00:01.000Z' }]]);
+    expect(runsFromCollection(readCollection(doc, 2_000).entries)).toHaveLength(1);
+    expect(runsFromCollection(readCollection(doc, 61_001).entries)).toHaveLength(0);
   });
 });

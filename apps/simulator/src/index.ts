@@ -30,8 +30,10 @@ export { type ActivityEvent, type ActivityFeed, createActivityFeed } from './sce
 export {
   GENERATION_ENTRY_TTL_MS,
   type GenerationEntry,
+  generationEntryOps,
   RUN_ENTRY_TTL_MS,
   type RunEntry,
+  runEntryOps,
 } from './scenarios/collections.js';
 export {
   GENERATIONS_CHANNEL,
@@ -50,5 +52,15 @@ export {
   type WorkflowRunOptions,
   type WorkflowRunResult,
 } from './scenarios/workflow.js';
-export { LYRICS_OUTPUT, lyricTokens } from './scenarios/workflow-job.js';
+export {
+  LYRICS_OUTPUT,
+  lyricsTokenOps,
+  lyricTokens,
+  type NodeReport,
+  nodeEndOps,
+  nodeFailOps,
+  nodeStartOps,
+  runCompletedOps,
+  runStartedOps,
+} from './scenarios/workflow-job.js';
 export { type Simulator, type SimulatorOptions, startSimulator } from './simulator.js';

@@ -1,6 +1,6 @@
-import type { ArtifactEntry } from '@herald/react';
 import type { ReactNode } from 'react';
-import { humanize } from '../lib/format.js';
+import { formatClock, humanize } from '../lib/format.js';
+import type { NodeArtifacts } from '../lib/run-job.js';
 
 type Value = Readonly<Record<string, unknown>>;
 
@@ -9,15 +9,9 @@ const text = (v: unknown): string =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v);
 
 /** The latest artifacts of each node (style spec, lyrics, producer notes, prompt, render), newest open. */
-export function ArtifactsPanel({
-  artifacts,
-}: {
-  readonly artifacts: Readonly<Record<string, ArtifactEntry>>;
-}): ReactNode {
-  const entries = Object.entries(artifacts)
-    .filter(([, entry]) => Object.keys(entry.value).length > 0)
-    .sort(([, a], [, b]) => a.seq - b.seq);
-  const newest = entries.at(-1)?.[0];
+export function ArtifactsPanel({ artifacts }: { readonly artifacts: readonly NodeArtifacts[] }): ReactNode {
+  const entries = artifacts;
+  const newest = entries.at(-1)?.node;
   return (
     <section className="card" aria-labelledby="artifacts-title">
       <header className="card__header">
@@ -29,12 +23,18 @@ export function ArtifactsPanel({
           <p className="card__hint">Each node&rsquo;s output appears here as it finishes.</p>
         ) : (
           <div className="artifacts">
-            {entries.map(([node, entry]) => (
-              <details key={node} className="artifact" open={node === newest}>
+            {entries.map((entry) => (
+              <details
+                key={entry.node}
+                className="artifact"
+                open={entry.node === newest}
+                data-node={entry.node}
+              >
                 <summary>
-                  {node}
+                  {entry.node}
                   <span className="artifact__version">
-                    {entry.version > 1 ? `v${entry.version} · ` : ''}seq {entry.seq}
+                    {entry.attempt > 1 ? `v${entry.attempt} · ` : ''}
+                    {formatClock(entry.endedAt)}
                   </span>
                 </summary>
                 <div className="artifact__body stack">

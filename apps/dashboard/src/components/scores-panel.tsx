@@ -1,20 +1,21 @@
-import type { RunProgressState } from '@herald/react';
+import type { JobView } from '@herald/protocol';
 import type { ReactNode } from 'react';
 import { humanize } from '../lib/format.js';
+import { nodeReport, openIssues, stepOf } from '../lib/run-job.js';
 
 const DEFAULT_THRESHOLD = 0.8;
 /** Scores where lower is better: drawn as-is but never coloured as "low". */
 const LOWER_IS_BETTER = new Set(['profanity_score']);
 
 /** VALIDATE's scores against the threshold, the FIX loop verdict, review scores and current issues. */
-export function ScoresPanel({ progress }: { readonly progress: RunProgressState }): ReactNode {
-  const validate = progress.nodeStates.VALIDATE;
-  const review = progress.nodeStates.REVIEW;
-  const threshold = validate?.metrics.threshold ?? DEFAULT_THRESHOLD;
-  const scores = Object.entries(validate?.scores ?? {});
-  const total = validate?.scores.total;
-  const passes = validate?.attempts ?? 0;
-  const reviewScores = Object.entries(review?.scores ?? {});
+export function ScoresPanel({ job }: { readonly job: JobView }): ReactNode {
+  const validate = nodeReport(job, 'VALIDATE');
+  const threshold =
+    typeof validate.metrics.threshold === 'number' ? validate.metrics.threshold : DEFAULT_THRESHOLD;
+  const scores = Object.entries(validate.scores);
+  const total = validate.scores.total;
+  const passes = stepOf(job, 'VALIDATE')?.attempt ?? 0;
+  const reviewScores = Object.entries(nodeReport(job, 'REVIEW').scores);
 
   return (
     <section className="card" aria-labelledby="scores-title">
@@ -49,7 +50,7 @@ export function ScoresPanel({ progress }: { readonly progress: RunProgressState 
             ))}
           </div>
         ) : null}
-        <Issues progress={progress} />
+        <Issues job={job} />
       </div>
     </section>
   );
@@ -83,9 +84,10 @@ function ScoreRow({
   );
 }
 
-function Issues({ progress }: { progress: RunProgressState }): ReactNode {
-  if (progress.issues.length === 0) {
-    const fixed = (progress.nodeStates.FIX?.attempts ?? 0) > 0;
+function Issues({ job }: { job: JobView }): ReactNode {
+  const issues = openIssues(job);
+  if (issues.length === 0) {
+    const fixed = stepOf(job, 'FIX')?.status === 'completed';
     return (
       <p className="card__hint">
         {fixed ? 'No open issues: FIX resolved what VALIDATE found.' : 'No open issues.'}
@@ -94,7 +96,7 @@ function Issues({ progress }: { progress: RunProgressState }): ReactNode {
   }
   return (
     <ul className="issues" aria-label="Open issues">
-      {progress.issues.map((issue, index) => (
+      {issues.map((issue, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: issues carry no id; node + code + position identifies one
         <li key={`${issue.node}-${issue.code}-${index}`} className={`issue issue--${issue.severity}`}>
           <span className="issue__severity">{issue.severity}</span>

@@ -1,37 +1,47 @@
-import { useChannelEvents, useRunProgress } from '@herald/react';
+import type { JobView } from '@herald/protocol';
+import { useCollection, useJob } from '@herald/react';
 import { type ReactNode, useMemo } from 'react';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatDuration } from '../lib/format.js';
-
-/** What the bar measures in each status: clip generation first, then encoding from 0 again. */
-const PHASES: Readonly<Record<string, string>> = { processing: 'Generating', encoding: 'Encoding' };
+import { useNow } from '../lib/use-now.js';
 
 /** Most jobs shown (and subscribed to) at once. */
 const MAX_JOBS = 12;
+/** delicious-lotus's steps as the simulator names them: `Clip 1` … `Clip n`, then `Encoding`. */
+const ENCODING_STEP = 'Encoding';
+const isClip = (name: string): boolean => name.startsWith('Clip ');
 
 interface JobSummary {
   readonly id: string;
   readonly channel: string;
   readonly prompt: string;
+  readonly startedAt: string;
 }
 
-/** Video generation jobs from the `generations` index, each following its own `generation:<id>` channel. */
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/**
+ * Video generation jobs from the `generations` collection (a snapshot, then per-job updates), each card
+ * reading its own `generation:<id>` channel's job state.
+ */
 export function GenerationsPage(): ReactNode {
-  const { events, status } = useChannelEvents('generations', { limit: 300 });
-  const jobs = useMemo(() => {
-    const byId = new Map<string, JobSummary>();
-    for (const e of events) {
-      const data = (e.data ?? {}) as Record<string, unknown>;
-      const id = typeof data.generation_id === 'string' ? data.generation_id : null;
-      if (id === null || byId.has(id)) continue;
-      byId.set(id, {
-        id,
-        channel: typeof data.channel === 'string' ? data.channel : `generation:${id}`,
-        prompt: typeof data.prompt === 'string' ? data.prompt : id,
-      });
-    }
-    return [...byId.values()].reverse().slice(0, MAX_JOBS);
-  }, [events]);
+  const { entries, loading } = useCollection('generations');
+  const jobs = useMemo(
+    () =>
+      entries
+        .map(({ key, value }): JobSummary => {
+          const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+          return {
+            id: str(v.generationId) ?? key,
+            channel: str(v.channel) ?? `generation:${key}`,
+            prompt: str(v.prompt) ?? key,
+            startedAt: str(v.startedAt) ?? '',
+          };
+        })
+        .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+        .slice(0, MAX_JOBS),
+    [entries],
+  );
 
   return (
     <>
@@ -45,7 +55,7 @@ export function GenerationsPage(): ReactNode {
       </div>
       {jobs.length === 0 ? (
         <section className="card empty">
-          <div className="empty__title">{status === 'loading' ? 'Connecting…' : 'No jobs yet'}</div>
+          <div className="empty__title">{loading ? 'Connecting…' : 'No jobs yet'}</div>
           Jobs appear here as soon as they are queued.
         </section>
       ) : (
@@ -59,13 +69,25 @@ export function GenerationsPage(): ReactNode {
   );
 }
 
+/** The app's status words: a running job is `processing` its clips, then `encoding`. */
+function statusOf(view: JobView): string {
+  if (view.job.status !== 'running') return view.job.status;
+  return view.current?.name === ENCODING_STEP ? 'encoding' : 'processing';
+}
+
 function JobCard({ job }: { readonly job: JobSummary }): ReactNode {
-  const p = useRunProgress(job.channel);
-  const status = p.jobStatus ?? (p.status === 'idle' ? 'queued' : p.status);
-  // Encoding restarts the bar: until its first frame report the encoder is at 0 %, not at the clips' 100 %.
-  const percent = status === 'encoding' && p.frames === null ? 0 : Math.round(p.percent);
-  const clipsDone = Object.keys(p.clips).length;
-  const total = p.totalClips ?? 0;
+  const view = useJob(job.channel);
+  const now = useNow(1_000);
+  const status = view.loading ? 'queued' : statusOf(view);
+  const percent = Math.round(view.progress * 100);
+  const clips = view.steps.filter((s) => isClip(s.name));
+  const clipsDone = clips.filter((s) => s.status === 'completed').length;
+  const frames = view.job.metadata.frames as { done?: unknown; total?: unknown } | undefined;
+  const framesDone = typeof frames?.done === 'number' ? frames.done : null;
+  const framesTotal = typeof frames?.total === 'number' ? frames.total : null;
+  const etaMs = typeof view.job.etaAt === 'string' ? Date.parse(view.job.etaAt) - now : Number.NaN;
+  const url = view.job.artifacts.video?.url ?? null;
+  const error = view.job.error ?? null;
   const tone = status === 'completed' ? 'completed' : status === 'failed' ? 'failed' : '';
 
   return (
@@ -90,45 +112,45 @@ function JobCard({ job }: { readonly job: JobSummary }): ReactNode {
           style={{ width: `${percent}%` }}
         />
       </div>
-      {total > 0 ? (
+      {clips.length > 0 ? (
         <div className="clips" aria-hidden="true">
-          {Array.from({ length: total }, (_, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: clip slots are positional; the clip number is the identity
-            <span key={i} className={`clip${p.clips[i + 1] ? ' clip--done' : ''}`} />
+          {clips.map((clip) => (
+            <span key={clip.name} className={`clip${clip.status === 'completed' ? ' clip--done' : ''}`} />
           ))}
         </div>
       ) : null}
       <div className="job__stats">
         <span>
-          {PHASES[status] ? `${PHASES[status]} ` : ''}
           <strong>{percent}%</strong>
         </span>
-        {total > 0 ? (
+        {clips.length > 0 ? (
           <span>
-            Clips <strong>{clipsDone}</strong> / {total}
+            Clips <strong>{clipsDone}</strong> / {clips.length}
           </span>
         ) : null}
-        {p.step !== null && status === 'processing' ? <span>{p.step.replace(/_/g, ' ')}</span> : null}
-        {p.frames !== null ? (
+        {status === 'processing' && typeof view.job.message === 'string' ? (
+          <span>{view.job.message}</span>
+        ) : null}
+        {framesDone !== null && framesTotal !== null ? (
           <span>
-            Frames <strong>{p.frames.done}</strong> / {p.frames.total}
+            Frames <strong>{framesDone}</strong> / {framesTotal}
           </span>
         ) : null}
-        {p.eta !== null && p.frames !== null && status === 'encoding' ? (
+        {status === 'encoding' && Number.isFinite(etaMs) ? (
           <span>
-            ETA <strong>{p.eta > 0 ? formatDuration(p.eta * 1000) : 'finishing'}</strong>
+            ETA <strong>{etaMs > 0 ? formatDuration(etaMs) : 'finishing'}</strong>
           </span>
         ) : null}
-        {p.url !== null ? (
-          <a href={p.url} target="_blank" rel="noreferrer">
+        {url !== null ? (
+          <a href={url} target="_blank" rel="noreferrer">
             Open video
           </a>
         ) : null}
       </div>
-      {p.error !== null ? (
+      {error !== null ? (
         <div className="job__error" role="alert">
-          {p.error.message} <span className="mono">({p.error.code})</span>
-          {p.error.recoverable ? ' · safe to retry' : ''}
+          {error.message} <span className="mono">({error.code})</span>
+          {error.recoverable ? ' · safe to retry' : ''}
         </div>
       ) : null}
     </article>

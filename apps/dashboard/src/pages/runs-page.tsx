@@ -1,19 +1,23 @@
-import { useChannelEvents } from '@herald/react';
+import { useCollection } from '@herald/react';
 import { type ReactNode, useMemo } from 'react';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatAgo } from '../lib/format.js';
 import { routeHref } from '../lib/hash-route.js';
-import { type RunSummary, summarizeRuns } from '../lib/runs-index.js';
+import { type RunSummary, runsFromCollection } from '../lib/runs-index.js';
 import { useNow } from '../lib/use-now.js';
 import { RunView } from './run-view.js';
 
-/** The runs index channel published by the simulator (and any MeatyMusic backend). */
+/** The runs collection channel kept by the simulator (and any MeatyMusic backend): one entry per run. */
 const RUNS_CHANNEL = 'runs';
 
-/** Live list of workflow runs from the `runs` channel, with the selected (or newest) run beside it. */
+/**
+ * Live list of workflow runs from the `runs` collection (a snapshot, then per-run updates; entries leave
+ * when their TTL passes), with the selected (or newest) run beside it.
+ */
 export function RunsPage({ runId }: { readonly runId: string | null }): ReactNode {
-  const { events, status } = useChannelEvents(RUNS_CHANNEL, { limit: 500 });
-  const runs = useMemo(() => summarizeRuns(events), [events]);
+  const { entries, loading } = useCollection(RUNS_CHANNEL);
+  const status = loading ? 'loading' : 'ready';
+  const runs = useMemo(() => runsFromCollection(entries), [entries]);
   const selectedId = runId ?? runs[0]?.runId ?? null;
   const selected = runs.find((r) => r.runId === selectedId);
 
@@ -77,7 +81,8 @@ function RunList({
             <StatusBadge status={run.status} />
             <span className="run-item__meta">
               {run.genre ? `${run.genre} · ` : ''}
-              <span className="mono">{run.runId}</span> · {formatAgo(run.startedAt, now)}
+              <span className="mono">{run.runId}</span>
+              {run.startedAt ? ` · ${formatAgo(run.startedAt, now)}` : ''}
             </span>
           </a>
         </li>
