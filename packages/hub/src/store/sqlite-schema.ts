@@ -54,6 +54,8 @@ export function openDatabase(dir: string, durability: Durability = DEFAULT_DURAB
     // corrupts the database; a process crash loses nothing. FULL syncs the WAL on every commit.
     db.pragma(`synchronous = ${sqliteSynchronous(durability)}`);
     db.pragma('busy_timeout = 5000');
+    // A WAL grown by a burst is cut back to this when it restarts (checkpoints: sqlite-checkpointer.ts).
+    db.pragma('journal_size_limit = 67108864');
     db.exec(SCHEMA);
     migrate(db);
   } catch (error) {

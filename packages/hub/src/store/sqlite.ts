@@ -1,4 +1,5 @@
 import { EMPTY_STATE, type Envelope, HeraldError, type JsonValue, type PublishInput } from '@herald/protocol';
+import { DEFAULT_DURABILITY, sqliteSynchronous } from '../durability.js';
 import { attachDataJson, storedEnvelope } from '../envelope-json.js';
 import { createIsoClock } from './clock.js';
 import { createGroupCommit, type Settled } from './group-commit.js';
@@ -11,6 +12,7 @@ import {
   type StoreRuntimeOptions,
   startTrimTimer,
 } from './retention.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 import { type EventRow, openDatabase, prepareStatements } from './sqlite-schema.js';
 import {
   carriesState,
@@ -69,6 +71,7 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
   const now = options.now ?? Date.now;
   const isoNow = createIsoClock(now);
   const db = openDatabase(options.dir, options.durability);
+  const stopCheckpointer = startCheckpointer(db, sqliteSynchronous(options.durability ?? DEFAULT_DURABILITY));
   const sql = prepareStatements(db);
   const maxStateBytes = resolveMaxStateBytes(options.maxStateBytes);
   const cache = new Map<string, ChannelCache>();
@@ -280,6 +283,7 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
       stopTimer();
       appends.flush();
       cache.clear();
+      await stopCheckpointer();
       try {
         // Fold the WAL into the main file so the directory is a single self-contained database at rest.
         db.pragma('wal_checkpoint(TRUNCATE)');
