@@ -51,12 +51,6 @@ export {
   JobProgressView,
   type JobProgressViewProps,
 } from './components/job-progress.js';
-export {
-  RunProgress,
-  type RunProgressProps,
-  RunProgressView,
-  type RunProgressViewProps,
-} from './components/run-progress.js';
 export { Toaster, type ToasterProps } from './components/toaster.js';
 export { HeraldContext, HeraldProvider, type HeraldProviderProps, useHeraldClient } from './context.js';
 export type { ChannelGap } from './deprecated.js';
@@ -86,24 +80,7 @@ export {
 } from './hooks/use-invalidate-on-event.js';
 export { type JobResult, type UseJobOptions, useJob } from './hooks/use-job.js';
 export { useJobOutput } from './hooks/use-job-output.js';
-export { type UseRunProgressOptions, useRunProgress } from './hooks/use-run-progress.js';
 export { type CamelCase, type CamelCaseKeys, normalizeKeys, toCamelCase } from './normalize-keys.js';
-export {
-  initialRunProgress,
-  nodeStatus,
-  type RunEventLike,
-  reduceRunProgress,
-} from './run-progress/reducer.js';
-export {
-  type ArtifactEntry,
-  MEATYMUSIC_NODES,
-  type NodeProgress,
-  type NodeStatus,
-  type RunError,
-  type RunIssue,
-  type RunProgressState,
-  type RunStatus,
-} from './run-progress/types.js';
 export {
   createToastStore,
   type ToastItem,

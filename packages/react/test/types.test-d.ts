@@ -3,12 +3,12 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   type ChannelEventsResult,
   type ConnectionStatusView,
+  type JobResult,
   type QueryInvalidator,
-  type RunProgressState,
   useChannelEvents,
   useChannelFold,
   useConnectionStatus,
-  useRunProgress,
+  useJob,
 } from '../src/index.js';
 import { normalizeKeys } from '../src/normalize-keys.js';
 
@@ -24,8 +24,10 @@ describe('public types', () => {
   it('status and progress hooks', () => {
     expectTypeOf(useConnectionStatus).returns.toEqualTypeOf<ConnectionStatusView>();
     expectTypeOf<ConnectionStatusView['countdown']>().toEqualTypeOf<number | null>();
-    expectTypeOf(useRunProgress).returns.toEqualTypeOf<RunProgressState>();
-    expectTypeOf<RunProgressState['status']>().toEqualTypeOf<'idle' | 'running' | 'completed' | 'failed'>();
+    expectTypeOf(useJob).returns.toEqualTypeOf<JobResult>();
+    expectTypeOf<JobResult['job']['status']>().toEqualTypeOf<
+      'queued' | 'running' | 'completed' | 'failed' | 'cancelled'
+    >();
   });
 
   it('useChannelFold infers its state and payload types from the reducer', () => {
