@@ -40,6 +40,16 @@ export class EncodedBatch {
     return this.frameBuf;
   }
 
+  /** The part of this batch with seq at most `seq` (this batch itself when nothing is cut; never empty). */
+  upTo(seq: number): EncodedBatch {
+    if (this.lastSeq <= seq) return this;
+    const n = Math.max(
+      1,
+      this.envelopes.findIndex((e) => e.seq > seq),
+    );
+    return new EncodedBatch(this.channel, this.envelopes.slice(0, n), this.encoded.slice(0, n));
+  }
+
   /** The part of this batch with seq greater than `seq` (this batch itself when nothing is cut). */
   after(seq: number): EncodedBatch | null {
     if (this.firstSeq > seq) return this;
@@ -49,9 +59,24 @@ export class EncodedBatch {
   }
 }
 
-/** Splits `batch` into consecutive batches of at most about `maxBytes` each (at least one event each). */
-export function splitBatch(batch: EncodedBatch, maxBytes: number): EncodedBatch[] {
+// The last split of each batch: a replay page shared by many peers is split once, and each slice's frame
+// is then built once for all of them.
+const splits = new WeakMap<EncodedBatch, { readonly maxBytes: number; readonly slices: EncodedBatch[] }>();
+
+/**
+ * Splits `batch` into consecutive batches of at most about `maxBytes` each (at least one event each). The
+ * same batch split the same way gives the same slices (do not mutate the returned array).
+ */
+export function splitBatch(batch: EncodedBatch, maxBytes: number): readonly EncodedBatch[] {
   if (batch.bytes <= maxBytes) return [batch];
+  const known = splits.get(batch);
+  if (known !== undefined && known.maxBytes === maxBytes) return known.slices;
+  const slices = splitInto(batch, maxBytes);
+  splits.set(batch, { maxBytes, slices });
+  return slices;
+}
+
+function splitInto(batch: EncodedBatch, maxBytes: number): EncodedBatch[] {
   const out: EncodedBatch[] = [];
   let start = 0;
   let bytes = 0;
