@@ -80,6 +80,9 @@ interface BundleRow {
   gzipKB: number;
 }
 
+/** A row's system as the tables show it; Herald names its store (rows from before stores were named: memory). */
+const systemLabel = (r: { readonly system?: string; readonly store?: string }): string =>
+  r.system === 'herald' ? `herald (${r.store ?? 'memory'})` : (r.system ?? '');
 const mark = (ok: boolean | null): string => (ok === null ? '–' : ok ? 'yes' : 'no');
 const errorRow = (r: Failed): string => (r.error ? `failed: ${r.error}` : '');
 
@@ -94,10 +97,10 @@ function fanoutSection(results: RunResults, verdicts: unknown[][]): string {
     const ws = find('ws', r.subscribers)?.throughput?.deliveriesPerSec;
     const corked = find('ws-cork', r.subscribers)?.throughput?.deliveriesPerSec;
     const t = r.throughput;
-    if (r.error) return [r.subscribers, r.system, errorRow(r), '', '', '', '', '', '', '', '', ''];
+    if (r.error) return [r.subscribers, systemLabel(r), errorRow(r), '', '', '', '', '', '', '', '', ''];
     return [
       num(r.subscribers),
-      r.system,
+      systemLabel(r),
       num(t?.deliveriesPerSec),
       times(ratio(t?.deliveriesPerSec, sio)),
       times(ratio(t?.deliveriesPerSec, ws)),
@@ -165,9 +168,9 @@ function channelsSection(results: RunResults): string {
   if (!s) return '';
   const body = s.result.rows.map((r) =>
     r.error
-      ? [r.system, errorRow(r), '', '', '', '', '']
+      ? [systemLabel(r), errorRow(r), '', '', '', '', '']
       : [
-          r.system,
+          systemLabel(r),
           `${r.serverCpu?.percent ?? '–'} %`,
           `${r.clientCpu?.percent ?? '–'} %`,
           r.latency?.p50,
@@ -192,8 +195,8 @@ function idleSection(results: RunResults, verdicts: unknown[][]): string {
   const rows = s.result.rows;
   const body = rows.map((r) =>
     r.error
-      ? [num(r.connections), r.system, errorRow(r), '', '']
-      : [num(r.connections), r.system, r.heapKiBPerConn, r.rssKiBPerConn, num(r.ready)],
+      ? [num(r.connections), systemLabel(r), errorRow(r), '', '']
+      : [num(r.connections), systemLabel(r), r.heapKiBPerConn, r.rssKiBPerConn, num(r.ready)],
   );
   for (const n of [...new Set(rows.map((r) => r.connections))]) {
     const h = rows.find((r) => r.system === 'herald' && r.connections === n)?.heapKiBPerConn;

@@ -36,6 +36,8 @@ async function runOne(system: SystemName, clients: number, o: ScenarioOptions) {
     const counted = await client.call<CountResult>('stopCount');
     return {
       system,
+      // These hubs keep history in memory (servers/herald.ts); every Herald row names its store.
+      ...(system === 'herald' ? { store: 'memory' } : {}),
       clients,
       eventsPerSec: clients,
       published: rate.published,

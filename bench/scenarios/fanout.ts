@@ -103,6 +103,8 @@ async function runOne(system: SystemName, subscribers: number, o: ScenarioOption
 
     return {
       system,
+      // These hubs keep history in memory (servers/herald.ts); every Herald row names its store.
+      ...(system === 'herald' ? { store: 'memory' } : {}),
       subscribers,
       throughput: {
         events: burst.published,

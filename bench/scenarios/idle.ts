@@ -34,6 +34,8 @@ async function runOne(system: SystemName, connections: number) {
     const perConnKiB = (a: number, b: number): number => round((a - b) / 1024 / Math.max(1, ready), 2);
     return {
       system,
+      // These hubs keep history in memory (servers/herald.ts); every Herald row names its store.
+      ...(system === 'herald' ? { store: 'memory' } : {}),
       connections,
       ready,
       serverConnections: open,
