@@ -98,6 +98,8 @@ export function startCheckpointer(
   return async () => {
     if (!stopping) {
       stopping = true;
+      // Held while it closes: an unref'd worker is not enough to keep a shutting-down process alive until then.
+      worker.ref();
       worker.postMessage('stop');
     }
     await exited;
