@@ -1,8 +1,8 @@
 // The hub tests' own helpers for a fresh database and fresh stream prefixes on the machine's engines.
 import { SHARED_NATS, testStreams } from '../../../packages/hub/test/engines/nats.js';
 import { createTestDatabase } from '../../../packages/hub/test/engines/postgres.js';
+import { startPrivateRedis } from '../../../packages/hub/test/engines/private-redis.js';
 import type { HeraldStore } from '../../servers/types.js';
-import { startPrivateRedis } from './redis.js';
 
 /** The stores that need an engine outside the hub process. */
 export type EngineName = 'redis' | 'postgres' | 'nats';

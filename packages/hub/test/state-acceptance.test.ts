@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,55 +9,20 @@ import {
   type StateBody,
   type StateOp,
 } from '@herald/protocol';
-import {
-  freePort,
-  http,
-  range,
-  seqs,
-  startTestHub,
-  TestClient,
-  type TestHub,
-  type TestHubOptions,
-  waitFor,
-  waitForPort,
-} from '@herald/testing';
+import { http, range, seqs, type TestHub, waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnServe, track } from '../../cli/test/helpers/cli.js';
-import { foldAll, foldFrom, snapshotsOf } from './state-support.js';
+import { startPrivateRedis } from './engines/private-redis.js';
+import { foldAll, foldFrom, getState, snapshotsOf, testScope } from './state-support.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
+const scope = testScope();
+afterEach(() => scope.close());
 
-async function hubFor(options: TestHubOptions): Promise<TestHub> {
-  const t = await startTestHub(options);
-  cleanups.push(() => t.close());
-  return t;
-}
-
-async function client(url: string): Promise<TestClient> {
-  const c = await TestClient.connect(url);
-  cleanups.push(() => c.close());
-  return c;
-}
-
-/** A redis-server of this test's own on a free port, in memory only; the shared Redis is never touched. */
+/** A redis-server of this test's own, stopped after the test; the shared Redis is never touched. */
 async function privateRedis(): Promise<string> {
-  const port = await freePort();
-  const proc: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  cleanups.push(async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGTERM');
-    await exited;
-  });
-  await waitForPort(port, 10_000);
-  return `redis://127.0.0.1:${port}`;
+  const redis = await startPrivateRedis();
+  scope.defer(() => redis.stop());
+  return redis.url;
 }
 
 const TOTAL = 50_000;
@@ -108,18 +72,12 @@ async function publishRange(hub: Target, channel: string, from: number, to: numb
   }
 }
 
-async function getState(hub: Target, channel: string): Promise<StateBody> {
-  const res = await http(`${hub.url}/v1/channels/${channel}/state`);
-  expect(res.status).toBe(200);
-  return res.body as StateBody;
-}
-
 /**
  * A new WebSocket subscriber asks for the snapshot while `MORE` events are being published: it gets the
  * snapshot at some S, then exactly S+1..end, and its fold equals the hub's state.
  */
 async function lateJoinerSeesExactly(hub: Target, channel: string, from: number): Promise<void> {
-  const c = await client(hub.wsUrl);
+  const c = await scope.client(hub.wsUrl);
   const publishing = publishRange(hub, channel, from, from + MORE);
   const reply = await c.request({ type: 'subscribe', channel, snapshot: true });
   expect(reply).toMatchObject({ type: 'subscribed', recovered: true });
@@ -174,22 +132,22 @@ async function scenario(hub: TestHub): Promise<void> {
 
 describe('channel state at scale (50,000 events, retention 1,000)', () => {
   it('SQLite: GET /state is the fold of all, across a restart, and a late joiner gets snapshot then exact events', async () => {
-    const hub = await hubFor({ sqlite: true, retention: { maxCount: 1000 } });
+    const hub = await scope.hub({ sqlite: true, retention: { maxCount: 1000 } });
     await scenario(hub);
   }, 120_000);
 
   it('SQLite in a real `herald serve` process stopped with SIGTERM and started again on its data directory', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'herald-state-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    scope.defer(() => rm(dir, { recursive: true, force: true }));
     const args = ['--data', dir, '--retention-max-events', '1000'];
     const first = await spawnServe(args);
-    track(cleanups, first.cli);
+    track({ push: scope.defer }, first.cli);
     const channel = 'run:big';
     const before = await fillAndCheck(httpTarget(first.url), channel);
     first.cli.kill('SIGTERM');
     expect(await first.cli.exited).toBe(0);
     const second = await spawnServe(args);
-    track(cleanups, second.cli);
+    track({ push: scope.defer }, second.cli);
     const target = httpTarget(second.url);
     await reachable(second.url);
     expect(await getState(target, channel)).toEqual(before);
@@ -199,14 +157,14 @@ describe('channel state at scale (50,000 events, retention 1,000)', () => {
   it('Redis (a private redis-server): the same', async () => {
     const url = await privateRedis();
     const keyPrefix = `hs${randomBytes(4).toString('hex')}:`;
-    const hub = await hubFor({ store: { kind: 'redis', url, keyPrefix }, retention: { maxCount: 1000 } });
+    const hub = await scope.hub({ store: { kind: 'redis', url, keyPrefix }, retention: { maxCount: 1000 } });
     await scenario(hub);
   }, 180_000);
 });
 
 describe('a streamed output', () => {
   it('of 20,000 appends reaches a late joiner as one string identical to the publisher’s', async () => {
-    const hub = await hubFor({ sqlite: true });
+    const hub = await scope.hub({ sqlite: true });
     const channel = 'job:lyrics';
     const words = ['la ', 'lä ', '“quoted” ', 'line\n', '🎵 ', 'tab\t', 'back\\slash '];
     const tokens = range(0, 19_999).map((i) => `${words[i % words.length]}${i} `);
@@ -224,7 +182,7 @@ describe('a streamed output', () => {
     const text = tokens.join('');
     const body = await getState(hub, channel);
     expect((body.state as { outputs: { lyrics: string } }).outputs.lyrics === text).toBe(true);
-    const c = await client(hub.wsUrl);
+    const c = await scope.client(hub.wsUrl);
     await c.request({ type: 'subscribe', channel, snapshot: true });
     await waitFor(() => snapshotsOf(c, channel).length === 1);
     const snap = snapshotsOf(c, channel)[0] as SnapshotMessage;

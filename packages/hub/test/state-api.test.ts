@@ -2,43 +2,22 @@ import {
   type Envelope,
   ErrorCode,
   type ErrorResponseBody,
-  type StateBody,
   type StateOp,
   type SubscribedMessage,
 } from '@herald/protocol';
-import { http, range, seqs, startTestHub, TestClient, type TestHub, waitFor } from '@herald/testing';
+import { http, range, seqs, waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { foldAll, foldFrom, openSse, snapshotsOf } from './state-support.js';
+import { openSse } from './sse-client.js';
+import { foldAll, foldFrom, getState, snapshotsOf, testScope } from './state-support.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-async function hubFor(options: Parameters<typeof startTestHub>[0] = {}): Promise<TestHub> {
-  const t = await startTestHub(options);
-  cleanups.push(() => t.close());
-  return t;
-}
-
-async function client(url: string): Promise<TestClient> {
-  const c = await TestClient.connect(url);
-  cleanups.push(() => c.close());
-  return c;
-}
+const scope = testScope();
+afterEach(() => scope.close());
 
 const inc = (n = 1): StateOp[] => [{ op: 'increment', path: '/n', value: n }];
 
-async function getState(hub: TestHub, channel: string): Promise<StateBody> {
-  const res = await http(`${hub.url}/v1/channels/${channel}/state`);
-  expect(res.status).toBe(200);
-  expect(res.headers.get('cache-control')).toBe('no-store');
-  return res.body as StateBody;
-}
-
 describe('GET /v1/channels/{channel}/state', () => {
   it('answers the fold of every published event with its position', async () => {
-    const hub = await hubFor({ sqlite: true });
+    const hub = await scope.hub({ sqlite: true });
     expect(await getState(hub, 'run:1')).toEqual({
       channel: 'run:1',
       epoch: expect.any(String),
@@ -72,7 +51,9 @@ describe('GET /v1/channels/{channel}/state', () => {
   });
 
   it('is read with the same permission as history', async () => {
-    const hub = await hubFor({ auth: { jwtSecret: 'secret-for-tests-1234567890', publisherKeys: ['pk'] } });
+    const hub = await scope.hub({
+      auth: { jwtSecret: 'secret-for-tests-1234567890', publisherKeys: ['pk'] },
+    });
     const res = await http(`${hub.url}/v1/channels/run:1/state`);
     expect(res.status).toBe(401);
     const withKey = await http(`${hub.url}/v1/channels/run:1/state`, {
@@ -103,12 +84,12 @@ describe('refused state operations', () => {
   ];
 
   it('answers each with its code and status over HTTP and WebSocket, storing nothing, neighbours unaffected', async () => {
-    const hub = await hubFor({ limits: { maxStateBytes: 256 } });
+    const hub = await scope.hub({ limits: { maxStateBytes: 256 } });
     await hub.publish('job:1', [
       { type: 'init', data: null, state: [{ op: 'add', path: '/text', value: 'hi' }, ...inc()] },
     ]);
     const before = await getState(hub, 'job:1');
-    const c = await client(hub.wsUrl);
+    const c = await scope.client(hub.wsUrl);
     for (const [name, ops, code, status] of bad) {
       const res = await http(`${hub.url}/v1/channels/job:1/events`, {
         body: [
@@ -150,9 +131,9 @@ describe('refused state operations', () => {
 
 describe('WebSocket subscribe with snapshot', () => {
   it('sends subscribed, then the snapshot at S, then exactly the events after S', async () => {
-    const hub = await hubFor({ sqlite: true });
+    const hub = await scope.hub({ sqlite: true });
     for (let i = 0; i < 30; i++) await hub.publish('run:s', [{ type: 't', data: i, state: inc() }]);
-    const c = await client(hub.wsUrl);
+    const c = await scope.client(hub.wsUrl);
     const during = (async () => {
       for (let i = 0; i < 30; i++) await hub.publish('run:s', [{ type: 't', data: 30 + i, state: inc() }]);
     })();
@@ -177,10 +158,10 @@ describe('WebSocket subscribe with snapshot', () => {
   });
 
   it('resumes a since it can without a snapshot, and sends one instead of a gap otherwise', async () => {
-    const hub = await hubFor({ retention: { maxCount: 10 } });
+    const hub = await scope.hub({ retention: { maxCount: 10 } });
     for (let i = 0; i < 40; i++) await hub.publish('run:r', [{ type: 't', data: i, state: inc() }]);
     const epoch = (await getState(hub, 'run:r')).epoch;
-    const resumable = await client(hub.wsUrl);
+    const resumable = await scope.client(hub.wsUrl);
     const r1 = await resumable.request({
       type: 'subscribe',
       channel: 'run:r',
@@ -190,7 +171,7 @@ describe('WebSocket subscribe with snapshot', () => {
     expect(r1).toMatchObject({ type: 'subscribed', recovered: true });
     await waitFor(() => resumable.events('run:r').length === 5);
     expect(snapshotsOf(resumable, 'run:r')).toEqual([]);
-    const stale = await client(hub.wsUrl);
+    const stale = await scope.client(hub.wsUrl);
     const r2 = await stale.request({
       type: 'subscribe',
       channel: 'run:r',
@@ -214,10 +195,10 @@ describe('WebSocket subscribe with snapshot', () => {
 
 describe('SSE with ?snapshot=1', () => {
   it('starts with event: snapshot whose id is its seq, then the events; Last-Event-ID resumes after it', async () => {
-    const hub = await hubFor({});
+    const hub = await scope.hub({});
     for (let i = 0; i < 5; i++) await hub.publish('run:e', [{ type: 't', data: i, state: inc() }]);
     const sse = await openSse(`${hub.url}/v1/channels/run:e/stream?snapshot=1`);
-    cleanups.push(() => sse.close());
+    scope.defer(() => sse.close());
     expect(sse.res.status).toBe(200);
     await waitFor(() => sse.events.length >= 1);
     expect(sse.events[0]).toMatchObject({ id: '5', event: 'snapshot' });
@@ -236,14 +217,14 @@ describe('SSE with ?snapshot=1', () => {
     // An EventSource reconnecting sends the last id it saw: the stream resumes after it, no snapshot.
     await hub.publish('run:e', [{ type: 't', data: 6, state: inc() }]);
     const again = await openSse(`${hub.url}/v1/channels/run:e/stream?snapshot=1`, { 'last-event-id': '6' });
-    cleanups.push(() => again.close());
+    scope.defer(() => again.close());
     await waitFor(() => again.events.length >= 1);
     expect(again.events.map((e) => [e.id, e.event])).toEqual([['7', 't']]);
     // Resuming right after the snapshot's own id works the same way.
     const afterSnap = await openSse(`${hub.url}/v1/channels/run:e/stream?snapshot=1`, {
       'last-event-id': '5',
     });
-    cleanups.push(() => afterSnap.close());
+    scope.defer(() => afterSnap.close());
     await waitFor(() => afterSnap.events.length >= 2);
     expect(afterSnap.events.map((e) => e.id)).toEqual(['6', '7']);
   });

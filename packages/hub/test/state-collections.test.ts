@@ -6,26 +6,13 @@ import {
   type PublishInput,
   type StateBody,
 } from '@herald/protocol';
-import { http, startTestHub, TestClient, type TestHub, waitFor } from '@herald/testing';
+import { http, TestClient, type TestHub, waitFor } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CollectionExpiry } from '../src/collection-expiry.js';
+import { getState, testScope } from './state-support.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-async function hubFor(options: Parameters<typeof startTestHub>[0] = {}): Promise<TestHub> {
-  const t = await startTestHub(options);
-  cleanups.push(() => t.close());
-  return t;
-}
-
-async function getState(hub: TestHub, channel: string): Promise<StateBody> {
-  const res = await http(`${hub.url}/v1/channels/${channel}/state`);
-  expect(res.status).toBe(200);
-  return res.body as StateBody;
-}
+const scope = testScope();
+afterEach(() => scope.close());
 
 async function history(hub: TestHub, channel: string): Promise<Envelope[]> {
   return ((await http(`${hub.url}/v1/channels/${channel}/events?after=0`)).body as { events: Envelope[] })
@@ -37,7 +24,7 @@ const items = (body: StateBody): string[] =>
 
 describe('collection expiry on a real hub', () => {
   it('removes an expired entry with one herald.expired event, and leaves refreshed and untimed ones', async () => {
-    const hub = await hubFor({ sqlite: true });
+    const hub = await scope.hub({ sqlite: true });
     const now = Date.now();
     await hub.publish('runs', [
       { type: 'run', data: null, state: collectionOps.set('a', { n: 1 }, { ttlMs: 300, now }) },
@@ -45,7 +32,7 @@ describe('collection expiry on a real hub', () => {
       { type: 'run', data: null, state: collectionOps.set('c', { n: 3 }, { ttlMs: 300, now }) },
     ]);
     const c = await TestClient.connect(hub.wsUrl);
-    cleanups.push(() => c.close());
+    scope.defer(() => c.close());
     await c.request({ type: 'subscribe', channel: 'runs', snapshot: true });
     // c is set again before it expires: its first expiry must not remove it.
     await hub.publish('runs', [
@@ -62,7 +49,7 @@ describe('collection expiry on a real hub', () => {
   });
 
   it('after a restart, schedules expiries again when the state is served, removing what is due at once', async () => {
-    const hub = await hubFor({ sqlite: true });
+    const hub = await scope.hub({ sqlite: true });
     await hub.publish('jobs', [
       { type: 'job', data: null, state: collectionOps.set('x', 1, { ttlMs: 200 }) },
       { type: 'job', data: null, state: collectionOps.set('y', 2) },
@@ -94,7 +81,7 @@ describe('CollectionExpiry bound', () => {
       onFull: (_channel, key) => full.push(key),
       maxScheduled: 2,
     });
-    cleanups.push(() => expiry.close());
+    scope.defer(() => expiry.close());
     const soon = Date.now() + 50;
     expiry.schedule('c', 'k1', soon);
     expiry.schedule('c', 'k2', soon + 10_000);

@@ -4,13 +4,21 @@ import {
   type Envelope,
   type JsonValue,
   type SnapshotMessage,
+  type StateBody,
   type StateOp,
 } from '@herald/protocol';
-import type { TestClient } from '@herald/testing';
+import { http, startTestHub, TestClient, type TestHub, type TestHubOptions } from '@herald/testing';
+import { expect } from 'vitest';
 
-/** The fold of `opsList` from `{}`, computed with the protocol's applyStateOps (what the hub must hold). */
-export function foldAll(opsList: Iterable<readonly StateOp[] | undefined>): JsonValue {
-  let doc = EMPTY_STATE;
+/**
+ * The fold of `opsList` from `from` (default `{}`), computed with the protocol's applyStateOps (what the hub
+ * must hold).
+ */
+export function foldAll(
+  opsList: Iterable<readonly StateOp[] | undefined>,
+  from: JsonValue = EMPTY_STATE,
+): JsonValue {
+  let doc = from;
   for (const ops of opsList) {
     if (ops === undefined) continue;
     const r = applyStateOps(doc, ops);
@@ -22,14 +30,10 @@ export function foldAll(opsList: Iterable<readonly StateOp[] | undefined>): Json
 
 /** The state a snapshot subscriber holds: the snapshot folded with the events after it. */
 export function foldFrom(snapshot: SnapshotMessage, events: readonly Envelope[]): JsonValue {
-  let doc = snapshot.state;
-  for (const e of events) {
-    if (e.state === undefined) continue;
-    const r = applyStateOps(doc, e.state);
-    if (!r.ok) throw new Error(r.error.message);
-    doc = r.state;
-  }
-  return doc;
+  return foldAll(
+    events.map((e) => e.state),
+    snapshot.state,
+  );
 }
 
 /** The `snapshot` messages a test client received for `channel`. */
@@ -39,51 +43,44 @@ export function snapshotsOf(c: TestClient, channel: string): SnapshotMessage[] {
   );
 }
 
-/** One parsed SSE event. */
-export interface SseEvent {
-  id?: string;
-  event?: string;
-  data?: string;
+/** What one test opened (hubs, clients, processes), closed in reverse order by `close()` after the test. */
+export interface TestScope {
+  /** A test hub, closed after the test. */
+  hub(options?: TestHubOptions): Promise<TestHub>;
+  /** A connected test client, closed after the test. */
+  client(url: string): Promise<TestClient>;
+  /** Runs `fn` after the test, before what was opened earlier. */
+  defer(fn: () => Promise<unknown> | unknown): void;
+  close(): Promise<void>;
 }
 
-/** Opens an SSE stream and parses its events as they arrive. */
-export async function openSse(url: string, headers: Record<string, string> = {}) {
-  const abort = new AbortController();
-  const res = await fetch(url, { headers, signal: abort.signal });
-  const events: SseEvent[] = [];
-  let buffer = '';
-  const reading = (async () => {
-    const reader = res.body?.getReader();
-    if (!reader) return;
-    const decoder = new TextDecoder();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const ev: SseEvent = {};
-          for (const line of block.split('\n')) {
-            const m = /^(id|event|data): (.*)$/.exec(line);
-            if (m) ev[m[1] as keyof SseEvent] = m[2] ?? '';
-          }
-          if (ev.data !== undefined) events.push(ev);
-          end = buffer.indexOf('\n\n');
-        }
-      }
-    } catch {
-      // Aborted.
-    }
-  })();
+/** A scope for a test file: call `close` in `afterEach`. */
+export function testScope(): TestScope {
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
   return {
-    res,
-    events,
+    async hub(options = {}) {
+      const t = await startTestHub(options);
+      cleanups.push(() => t.close());
+      return t;
+    },
+    async client(url) {
+      const c = await TestClient.connect(url);
+      cleanups.push(() => c.close());
+      return c;
+    },
+    defer(fn) {
+      cleanups.push(fn);
+    },
     async close() {
-      abort.abort();
-      await reading;
+      for (const fn of cleanups.splice(0).reverse()) await fn();
     },
   };
+}
+
+/** `GET /v1/channels/{channel}/state` on a hub at `target.url`: must answer 200, never cached. */
+export async function getState(target: { readonly url: string }, channel: string): Promise<StateBody> {
+  const res = await http(`${target.url}/v1/channels/${channel}/state`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  return res.body as StateBody;
 }

@@ -56,8 +56,11 @@ export async function spawnServe(args: readonly string[], env: Record<string, st
   return { cli, url: match[1] as string };
 }
 
-/** Kills `cli` (SIGKILL) in the test's cleanup, and returns it. */
-export function track(cleanups: (() => Promise<unknown> | unknown)[], cli: CliProcess): CliProcess {
+/** Kills `cli` (SIGKILL) in the test's cleanup (a cleanup list, or anything with its `push`), and returns it. */
+export function track(
+  cleanups: { push(fn: () => Promise<unknown> | unknown): unknown },
+  cli: CliProcess,
+): CliProcess {
   cleanups.push(async () => {
     cli.kill('SIGKILL');
     await cli.exited;

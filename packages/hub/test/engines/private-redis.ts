@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { freePort, waitForPort } from '@herald/testing';
 
 /**
- * A `redis-server` of the bench's own on a free port, in memory only (no RDB, no AOF); the machine's shared
+ * A `redis-server` of a test's (or the bench's) own on a free port, in memory only (no RDB, no AOF); the machine's shared
  * Redis is never touched. Killed by `stop()` or, at the latest, when the orchestrator exits.
  */
 export async function startPrivateRedis(): Promise<{
