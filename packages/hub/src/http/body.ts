@@ -12,6 +12,9 @@ export function isJsonContentType(value: string | undefined | null): boolean {
 const tooLarge = (maxBytes: number): HeraldError =>
   new HeraldError(ErrorCode.PayloadTooLarge, `body over ${maxBytes} bytes`);
 
+const aborted = (): HeraldError =>
+  new HeraldError(ErrorCode.BadMessage, 'request aborted before its body ended');
+
 /** Parses a whole body as JSON; throws `ERR_BAD_JSON`. */
 function parseJson(body: Buffer): unknown {
   try {
@@ -33,6 +36,8 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
   }
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  // Gone while the credential was checked (a JWKS fetch): no event would ever settle the read.
+  if (req.destroyed) return Promise.reject(aborted());
   return new Promise<unknown>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -62,7 +67,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
     };
     const onAbort = (): void => {
       done();
-      reject(new HeraldError(ErrorCode.BadMessage, 'request aborted before its body ended'));
+      reject(aborted());
     };
     req.on('data', onData);
     req.on('end', onEnd);
