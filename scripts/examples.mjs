@@ -506,6 +506,8 @@ async function main() {
       again: ['node', ['cli.mjs', 'run', 'song-node', '--delay-ms', '0']],
       token: ['node', ['cli.mjs', 'token', '--channel', 'run:song-node']],
       needs: ['install node-publisher'],
+      lyrics: 'Neon tide',
+      lastType: 'job.complete',
     },
     {
       publisher: 'python-publisher',
@@ -514,6 +516,8 @@ async function main() {
       again: ['python3', ['publisher.py', 'run', 'song-py', '--delay', '0']],
       token: ['python3', ['publisher.py', 'token', '--channel', 'run:song-py']],
       needs: [],
+      lyrics: 'Paper moons',
+      lastType: 'run.completed',
     },
   ];
   for (const r of runs) {
@@ -533,15 +537,16 @@ async function main() {
           const published = /published run:\S+: (\d+) events, 0 already stored/.exec(out.stdout);
           assert(published, `unexpected publisher output:\n${out.stdout}`);
           ctx[`${r.runId}:count`] = published[1];
-          await waitFor(page, `[data-testid="last-event"][data-count="${published[1]}"]`, 'run.completed');
-          await waitFor(page, '.herald-run[data-status="completed"]');
-          await waitFor(page, '.herald-run__node[data-node="REVIEW"][data-status="done"]');
-          await waitFor(page, '.herald-run__node[data-node="VALIDATE"] .herald-run__node-loop', 'run 2');
-          await waitFor(page, '[data-testid="artifacts"] [data-node="RENDER"]', `${r.runId}.mp3`);
-          await waitFor(page, '.herald-event-log', 'run.completed');
+          await waitFor(page, `[data-testid="last-event"][data-count="${published[1]}"]`, r.lastType);
+          await waitFor(page, '.herald-job[data-status="completed"]');
+          await waitFor(page, '.herald-job__step[data-step="REVIEW"][data-status="completed"]');
+          await waitFor(page, '.herald-job__step[data-step="VALIDATE"] .herald-job__step-attempt', 'attempt 2');
+          await waitFor(page, '[data-testid="lyrics"]', r.lyrics);
+          await waitFor(page, '[data-testid="artifacts"]', `${r.runId}.mp3`);
+          await waitFor(page, '.herald-event-log', r.lastType);
           const problems = tab.problems();
           assert(problems.length === 0, `the page reported problems:\n${problems.join('\n')}`);
-          return `${published[1]} events, run completed, FIX loop and artifacts shown`;
+          return `${published[1]} events, run completed, FIX loop, streamed lyrics and artifacts shown`;
         } finally {
           await tab.close();
         }
@@ -604,7 +609,7 @@ async function main() {
         try {
           const { page } = tab;
           await waitFor(page, '.herald-connection[data-state="connected"]');
-          for (const id of jobs) await waitFor(page, `[data-job="${id}"][data-status="idle"]`);
+          for (const id of jobs) await waitFor(page, `[data-job="${id}"][data-status="queued"]`);
           const args = ['cli.mjs', 'jobs', ...jobs, '--delay-ms', '20'];
           const out = mustSucceed(
             'node-publisher jobs',
@@ -613,14 +618,14 @@ async function main() {
           for (const id of jobs) {
             if (id.includes('fail')) {
               await waitFor(page, `[data-job="${id}"][data-status="failed"]`);
-              await waitFor(page, `[data-job="${id}"] .herald-run__error`, 'MODEL_TIMEOUT');
+              await waitFor(page, `[data-job="${id}"] .herald-job__error`, 'MODEL_TIMEOUT');
             } else {
               await waitFor(page, `[data-job="${id}"][data-status="completed"]`);
               await waitFor(page, `[data-job="${id}"] [data-testid="video-url"]`, `/${id}/final.mp4`);
               await waitFor(page, `[data-job="${id}"] .job__facts`, '1200 / 1200 frames');
             }
           }
-          await waitFor(page, '.herald-event-log', 'status_change');
+          await waitFor(page, '.herald-event-log', 'job.complete');
           const react = readJson(join(ctx[app], 'node_modules/react/package.json')).version;
           const problems = tab.problems();
           assert(problems.length === 0, `the page reported problems:\n${problems.join('\n')}`);

@@ -2,81 +2,71 @@ import { useState } from 'react'
 import {
   ConnectionStatus,
   EventLog,
-  RunProgressView,
+  JobProgressView,
   Toaster,
   toast,
-  useChannelEvents,
   useConnectionToasts,
-  useEvent,
-  useRunProgress,
+  useJob,
 } from '@herald/react'
-
-/** delicious-lotus' `completed` event (seed 003). */
-interface CompletedData {
-  video_url: string
-  thumbnail_url: string
-  duration: number
-}
-
-/** delicious-lotus' `error` event (seed 003). */
-interface JobErrorData {
-  code: string
-  message: string
-  recoverable: boolean
-}
 
 const jobChannel = (jobId: string) => `generation:${jobId}`
 
-/** One generation job: progress, clips, encoding frames and, when done, the video URL. */
+/** The encoder's progress as the backend writes it into the job's metadata (node-publisher's jobs.mjs). */
+interface Frames {
+  done: number
+  total: number
+}
+
+const isFrames = (v: unknown): v is Frames =>
+  typeof v === 'object' && v !== null && typeof (v as Frames).done === 'number' && typeof (v as Frames).total === 'number'
+
+/**
+ * One generation job, read from its channel's state (Herald's job vocabulary): `<JobProgressView>` draws the
+ * steps (one per clip, then encoding), overall progress, ETA and error; the app reads its own facts (frames,
+ * the video) from the same job. A page opened mid-job gets all of it at once from the snapshot.
+ */
 export function JobCard({ jobId }: { jobId: string }) {
-  const channel = jobChannel(jobId)
-  const job = useRunProgress(channel)
-  // The package folds `progress`/`encoding_progress`/...; the app reads its own fields (video_url) itself.
-  const { events } = useChannelEvents<Partial<CompletedData>>(channel)
-  const done = events.findLast((e) => e.type === 'completed')
-  const clips = Object.entries(job.clips)
+  const job = useJob(jobChannel(jobId), {
+    // Fires once per job, when it completes, fails or is cancelled (also if it already had when we mounted).
+    onDone: (done) => {
+      if (done.status === 'completed') toast({ kind: 'run-completed', title: `Job ${jobId} is ready` })
+      else if (done.error && !done.error.recoverable)
+        toast({ kind: 'run-failed', title: `Job ${jobId} failed`, description: done.error.message })
+    },
+  })
+  const clips = job.steps.filter((s) => s.name.startsWith('Clip '))
+  const frames = job.job.metadata.frames
+  const video = job.job.artifacts.video?.url
   return (
-    <article className="job" data-job={jobId} data-status={job.status} aria-label={`Job ${jobId}`}>
-      <RunProgressView progress={job} title={`Job ${jobId}`} />
+    <article className="job" data-job={jobId} data-status={job.job.status} aria-label={`Job ${jobId}`}>
+      <JobProgressView job={job} title={`Job ${jobId}`} />
       <dl className="job__facts">
         <div>
           <dt>Status</dt>
-          <dd>{job.jobStatus ?? 'waiting'}</dd>
+          <dd>{job.loading ? 'waiting' : job.job.status}</dd>
         </div>
         <div>
           <dt>Clips</dt>
           <dd>
-            {clips.length} of {job.totalClips ?? '?'}
+            {clips.filter((c) => c.status === 'completed').length} of {clips.length || '?'}
           </dd>
         </div>
-        {job.frames ? (
+        {isFrames(frames) ? (
           <div>
             <dt>Encoded</dt>
             <dd>
-              {job.frames.done} / {job.frames.total} frames
+              {frames.done} / {frames.total} frames
             </dd>
           </div>
         ) : null}
       </dl>
-      {done?.data.video_url ? (
+      {video ? (
         <p className="job__video" data-testid="video-url">
-          Video ready: <code>{done.data.video_url}</code>
+          Video ready: <code>{video}</code>
         </p>
       ) : null}
     </article>
   )
-}
-
-/** Toasts when any watched job finishes or fails, as a side effect (no re-render). */
-function JobToasts({ jobId }: { jobId: string }) {
-  const channel = jobChannel(jobId)
-  useEvent<CompletedData>(channel, 'completed', (e) =>
-    toast({ kind: 'run-completed', title: `Job ${jobId} is ready`, description: e.data.video_url }),
-  )
-  useEvent<JobErrorData>(channel, 'error', (e) => {
-    if (!e.data.recoverable) toast({ kind: 'run-failed', title: `Job ${jobId} failed`, description: e.data.message })
-  })
-  return null
 }
 
 /** Several jobs watched at once over one connection, with one job's raw event log. */
@@ -94,9 +84,6 @@ export function JobsPage({ jobIds }: { jobIds: readonly string[] }) {
           <JobCard key={id} jobId={id} />
         ))}
       </section>
-      {jobIds.map((id) => (
-        <JobToasts key={id} jobId={id} />
-      ))}
       {selected ? (
         <section className="log">
           <label>

@@ -2,37 +2,31 @@
 import {
   ConnectionStatus,
   EventLog,
-  RunProgress,
+  JobProgress,
   Toaster,
   toast,
   useChannelEvents,
   useConnectionToasts,
-  useRunProgress,
+  useJob,
+  useJobOutput,
 } from "@herald/react";
 import { LiveOnly } from "../../herald/live-only";
 import styles from "../../page.module.css";
 
-/** Seed 000's node event (`ts`, `run_id`, `node`, `phase`, `duration_ms`, `metrics`, `issues`). */
-interface WorkflowEvent {
-  run_id?: string;
-  node?: string;
-  phase?: "start" | "end" | "fail";
-  duration_ms?: number;
-}
-
+/** The run's artifacts (the rendered song), from its job state. */
 function Artifacts({ channel }: { channel: string }) {
-  const { artifacts } = useRunProgress(channel);
-  const entries = Object.entries(artifacts);
+  const { job } = useJob(channel);
+  const entries = Object.entries(job.artifacts);
   if (entries.length === 0) return <p className={styles.muted}>No artifacts yet.</p>;
   return (
     <dl className={styles.artifacts} data-testid="artifacts">
-      {entries.map(([node, entry]) => (
-        <div key={node} data-node={node}>
+      {entries.map(([name, artifact]) => (
+        <div key={name} data-artifact={name}>
           <dt>
-            {node} <small>v{entry.version}</small>
+            {artifact.label ?? name} {artifact.kind ? <small>{artifact.kind}</small> : null}
           </dt>
           <dd>
-            <code>{JSON.stringify(entry.value)}</code>
+            <code>{artifact.url}</code>
           </dd>
         </div>
       ))}
@@ -40,13 +34,24 @@ function Artifacts({ channel }: { channel: string }) {
   );
 }
 
+/** The lyrics as the LYRICS node streams them, token by token (the job's `lyrics` output). */
+function Lyrics({ channel }: { channel: string }) {
+  const lyrics = useJobOutput(channel, "lyrics");
+  if (lyrics === "") return <p className={styles.muted}>The lyrics appear here as they are written.</p>;
+  return (
+    <pre className={styles.lyrics} data-testid="lyrics">
+      {lyrics}
+    </pre>
+  );
+}
+
 function LastEvent({ channel }: { channel: string }) {
-  const { events, status } = useChannelEvents<WorkflowEvent>(channel);
+  const { events, status } = useChannelEvents(channel);
   const last = events.at(-1);
   return (
     <p className={styles.muted} data-testid="last-event" data-count={events.length} data-status={status}>
       {events.length} events
-      {last ? ` · last: #${last.seq} ${last.type}${last.data.node ? ` ${last.data.node}` : ""}` : ""}
+      {last ? ` · last: #${last.seq} ${last.type}` : ""}
     </p>
   );
 }
@@ -59,8 +64,19 @@ function Live({ runId }: { runId: string }) {
       <ConnectionStatus />
       <LastEvent channel={channel} />
       <div className={styles.columns}>
-        <RunProgress channel={channel} title={`Run ${runId}`} />
-        <section aria-label="Artifacts">
+        <JobProgress
+          channel={channel}
+          title={`Run ${runId}`}
+          onDone={(job) =>
+            toast({
+              kind: job.status === "completed" ? "run-completed" : "run-failed",
+              title: `Run ${runId} ${job.status}`,
+            })
+          }
+        />
+        <section aria-label="Lyrics and artifacts">
+          <h2 className={styles.h2}>Lyrics</h2>
+          <Lyrics channel={channel} />
           <h2 className={styles.h2}>Artifacts</h2>
           <Artifacts channel={channel} />
         </section>
