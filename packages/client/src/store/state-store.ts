@@ -66,6 +66,8 @@ export class ChannelStateStore {
   private seq = 0;
   private status: ChannelStatus = 'loading';
   private error: HeraldError | null = null;
+  /** The channel's last seq when its subscription was last answered: what a replay still has to bring. */
+  private lastSeq = 0;
   /** Events held back while the state is fetched; null when not fetching. */
   private held: Envelope[] | null = null;
   /** Counts fetches, so an answer that arrives after a newer fetch or a stop is dropped. */
@@ -133,6 +135,7 @@ export class ChannelStateStore {
   }
 
   private subscribed(info: SubscribedInfo): void {
+    this.lastSeq = info.lastSeq;
     // A snapshot follows, or the events continue from the position, which `check` compares once the
     // subscribe call returned (a late subscriber hears `subscribed` during that call).
     if (!info.snapshot) queueMicrotask(() => this.check());
@@ -142,8 +145,11 @@ export class ChannelStateStore {
   private check(): void {
     const position = this.subscription?.position();
     if (!position || this.held) return;
-    // The empty document is the state at seq 0 of any epoch.
-    if (position.seq === this.seq && (position.epoch === this.epoch || this.seq === 0)) {
+    // The empty document is the state at seq 0 of any epoch; but a store with nothing yet that joined a
+    // channel another reader replays from the start takes the state now rather than show `{}` as live
+    // until the replay arrives.
+    const replaying = this.epoch === null && position.seq < this.lastSeq;
+    if (!replaying && position.seq === this.seq && (position.epoch === this.epoch || this.seq === 0)) {
       this.epoch = position.epoch;
       this.update('live', null);
     } else if (position.seq !== this.seq || position.epoch !== this.epoch) this.refetch();

@@ -91,17 +91,37 @@ describe('ChannelStateStore', () => {
     expect(store.getSnapshot()).toMatchObject({ state: { n: 15 }, seq: 7 });
   });
 
-  it('replaying from seq 0 folds from the empty document without any fetch', async () => {
+  it('folds from the empty document, without any fetch, a channel that has nothing yet', async () => {
     const store = makeStore();
     store.subscribe(() => {});
     const sub = fake.last();
-    sub.position = { epoch: 'e1', seq: 0 }; // a channel replayed from its start by another reader's since
-    sub.options.onSubscribed?.(subscribed(3, false));
+    sub.position = { epoch: 'e1', seq: 0 };
+    sub.options.onSubscribed?.(subscribed(0, false));
     await settle();
+    frames.run();
+    expect(store.getSnapshot()).toMatchObject({ state: {}, seq: 0, status: 'live' });
     for (let seq = 1; seq <= 3; seq++) sub.options.onEvent?.(op(seq));
     frames.run();
     expect(store.getSnapshot()).toMatchObject({ state: { n: 3, log: '1,2,3,' }, seq: 3, status: 'live' });
     expect(fake.fetches).toHaveLength(0);
+  });
+
+  it('takes the state over HTTP, not `{}` as live, when another reader replays the channel from its start', async () => {
+    const store = makeStore();
+    store.subscribe(() => {});
+    const sub = fake.last();
+    sub.position = { epoch: 'e1', seq: 0 }; // replayed from its start by another reader's since
+    sub.options.onSubscribed?.(subscribed(3, false));
+    await settle();
+    frames.run();
+    expect(store.getSnapshot().status).toBe('loading');
+    expect(fake.fetches).toHaveLength(1);
+    for (let seq = 1; seq <= 4; seq++) sub.options.onEvent?.(op(seq)); // the replay, then a live event
+    fake.fetches[0]?.resolve(body(3, { n: 3, log: '1,2,3,' }));
+    await settle();
+    frames.run();
+    // 1-3 are in the fetched state; 4 continues from it.
+    expect(store.getSnapshot()).toMatchObject({ state: { n: 4, log: '1,2,3,4,' }, seq: 4, status: 'live' });
   });
 
   it('joining a channel already live fetches the state over HTTP and holds back events until it is there', async () => {
