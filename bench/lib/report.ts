@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { FanoutRow } from '../scenarios/fanout.js';
 import { httpPublishSection } from './report-http-publish.js';
+import { lateJoinerSection } from './report-late-joiner.js';
 import { perRunSection } from './report-per-run.js';
 import type { RunResults } from './results.js';
 import { ratio } from './stats.js';
@@ -413,6 +414,7 @@ export function renderReport(results: RunResults): string {
     bundleSection(results, verdicts),
     httpPublishSection(results, verdicts),
     perRunSection(results, verdicts),
+    lateJoinerSection(results, verdicts),
   ].filter(Boolean);
   return `## Where we stand
 
