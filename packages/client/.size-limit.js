@@ -6,12 +6,14 @@
 // (every export kept), bundled and minified by esbuild as an ES module for browsers at es2020, gzip -9.
 // Units: size-limit's "kB" is 1000 bytes, as is the bench's. The only difference left is that size-limit
 // subtracts 32 bytes it attributes to an empty esbuild project (gzip header and wrapper), so it reads
-// 32 bytes lower than the bench's raw gzip byte count. The budget was 8 kB (8,000 bytes) in both tools;
-// channel state (issue 10) raised it to 8.3 kB: the protocol's codec grew by the snapshot message (8.04 kB
-// before any client change), and the core gained what it cannot leave to the store entry: asking for a
-// snapshot on subscribe and on every resume, handing snapshots to their subscribers and moving the
-// position, keeping gaps from stateful subscribers, and `fetchState` (whose HTTP code is in the polling
-// chunk). Measured at 8.26 kB; folding the state stays out of the core, in `@herald/client/store`.
+// 32 bytes lower than the bench's raw gzip byte count. The brief's budget is 8 kB (8,000 bytes) in both
+// tools. Channel state (issue 10) took the core to 8.26 kB: the protocol's codec grew by the snapshot
+// message, and the core gained what it cannot leave to the store entry (asking for a snapshot on subscribe
+// and on every resume, handing snapshots to their subscribers, keeping gaps from stateful subscribers,
+// `fetchState`, whose HTTP code is in the polling chunk). It is back under 8 kB because the WebSocket
+// upgrade (`upgrade.ts`), which runs only behind a polling connection, moved into the polling chunk
+// (-290 B), and the codec's hub-message checks share one "<type> needs <fields>" message: 7.96 kB here,
+// 7,992 bytes in the bench. The budget is the brief's 8 kB, so the next feature must pay for itself.
 //
 // The channel store (`@herald/client/store`, what the React and Vue adapters sit on) is a separate entry
 // so the core's budget does not pay for it; it is measured the same way, with the parts of
@@ -19,7 +21,8 @@
 // was split out of @herald/react; the 3.1 kB budget left about 6% for fixes, not for new features. Channel
 // state (issue 10) is a new feature that lives here by design, not in the core: the state store and
 // @herald/protocol's `applyStateOps` with its JSON Pointer code (the one place operations are applied)
-// take it to 5.07 kB, so the budget is 5.2 kB.
+// take it to 5.07 kB (5.09 kB with the state fetched over HTTP for a store that joins a replay), so the
+// budget is 5.2 kB.
 //
 // A dynamic import is a chunk of its own for every bundler (Vite, webpack, Next), fetched only when the code
 // runs: the polling fallback is one (`transports/choice.ts`), loaded after a WebSocket failure or when
@@ -47,7 +50,7 @@ export default [
   {
     name: '@herald/client core (min+gzip, with @herald/protocol, every export kept)',
     path: 'src/index.ts',
-    limit: '8.3 kB',
+    limit: '8 kB',
     gzip: true,
     modifyEsbuildConfig: esbuild,
   },
@@ -56,9 +59,12 @@ export default [
     path: 'src/transports/polling.ts',
     // What the chunk adds: the protocol it uses is already in the core's chunk.
     // Measured at 1.39 kB when it was split out of the core; 1.65 kB with channel state (`fetchState`, the
-    // snapshot a subscription asking for state polls first), so the budget went from 1.5 to 1.7 kB.
+    // snapshot a subscription asking for state polls first); 2.12 kB since it also carries the WebSocket
+    // upgrade (`upgrade.ts`), which only a polling connection runs, so pages on WebSockets never load it.
+    // That figure counts the few client helpers the upgrade shares with the core (`handshake.ts`), which
+    // a bundler keeps in the core's chunk. Budget 2.2 kB.
     ignore: ['@herald/protocol'],
-    limit: '1.7 kB',
+    limit: '2.2 kB',
     gzip: true,
     modifyEsbuildConfig: esbuild,
   },

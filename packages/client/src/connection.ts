@@ -12,9 +12,10 @@ import type { ClientContext, Connection, ConnectionHooks } from './context.js';
 import { closedText, helloMessage } from './handshake.js';
 import { watchPresence } from './presence.js';
 import { createReconnectPolicy } from './reconnect.js';
-import { loadPolling, openTransport, pickTransport } from './transports/choice.js';
+import { loadedPolling, loadPolling, openTransport, pickTransport } from './transports/choice.js';
+import { openWebSocket } from './transports/websocket.js';
 import type { Transport, TransportHandlers, WebSocketConstructorLike } from './types.js';
-import { createUpgrader, type ProbeResult } from './upgrade.js';
+import type { ProbeResult, Upgrader } from './upgrade.js';
 import { resolveUrls } from './urls.js';
 import { watchHeartbeat } from './watchdog.js';
 
@@ -39,6 +40,7 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
   let connections = 0;
   let lastFrameAt = 0;
   let drainDelay: number | undefined; // the hub said when to come back (drain before a restart)
+  let upgrader: Upgrader | undefined; // made by the first polling connection
 
   const send = (message: ClientMessage) => {
     if (!transport) return;
@@ -53,7 +55,7 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
   /** Drops the current transport and all per-connection state; its late callbacks are ignored from now on. */
   const teardown = (reason: string) => {
     generation++;
-    upgrader.cancel();
+    upgrader?.cancel();
     transport?.close(CloseCode.Normal, reason); // apps may not send 1006 or the hub's codes
     transport = null;
     timers.clearAll();
@@ -94,7 +96,6 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
     Object.assign(probe.handlers, handlers(generation));
     received(generation, probe.welcome, probe.bytes);
   };
-  const upgrader = createUpgrader(ctx, auth, WS, urls.ws, () => generation, adopt);
 
   function open(): void {
     timers.clear('retry');
@@ -164,7 +165,17 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
     });
     if (upgraded) ctx.events.emit('connected', { transport: 'websocket' });
     up();
-    upgrader.plan(transport?.name);
+    if (transport?.name === 'polling') {
+      // The upgrader is in the polling chunk, loaded by now since it opened this connection.
+      upgrader ??= loadedPolling()!.createUpgrader(
+        ctx,
+        auth,
+        WS && ((h) => openWebSocket(urls.ws, WS, h)),
+        () => generation,
+        adopt,
+      );
+      upgrader.plan();
+    }
   };
 
   const received = (gen: number, m: ServerMessage, bytes: number) => {

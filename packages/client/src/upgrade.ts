@@ -2,14 +2,7 @@ import { CloseCode, type WelcomeMessage } from '@herald/protocol';
 import type { TokenSource } from './auth.js';
 import type { ClientContext } from './context.js';
 import { closedText, helloMessage } from './handshake.js';
-import { openWebSocket } from './transports/websocket.js';
-import type {
-  Environment,
-  Transport,
-  TransportHandlers,
-  TransportName,
-  WebSocketConstructorLike,
-} from './types.js';
+import type { Environment, Transport, TransportHandlers } from './types.js';
 
 /** What a probe hands over once the hub said `welcome`: the open socket and the handlers it calls. */
 export interface ProbeResult {
@@ -20,15 +13,17 @@ export interface ProbeResult {
   readonly bytes: number;
 }
 
+/** Opens the WebSocket reporting to `handlers` (the connection knows its URL and constructor). */
+export type OpenSocket = (handlers: TransportHandlers) => Transport;
+
 /**
- * Opens a WebSocket in the background (the client keeps polling meanwhile) and completes the `herald.v1`
+ * Opens a WebSocket with `open` in the background (the client keeps polling meanwhile) and completes the `herald.v1`
  * handshake. Calls `ready` once on `welcome`, or `failed` once if the socket closes, cannot be opened or
  * takes over `timeoutMs`; a failed probe leaves nothing open. Returns a cancel that closes a probe still
  * under way without calling either callback.
  */
 export function probeWebSocket(
-  url: string,
-  WS: WebSocketConstructorLike,
+  open: OpenSocket,
   token: string | undefined,
   timeoutMs: number,
   env: Pick<Environment, 'setTimeout' | 'clearTimeout'>,
@@ -63,7 +58,7 @@ export function probeWebSocket(
   };
   const timer = env.setTimeout(() => fail('timed out'), timeoutMs);
   try {
-    transport = openWebSocket(url, WS, handlers);
+    transport = open(handlers);
   } catch (error) {
     fail('could not open the socket', error);
   }
@@ -72,22 +67,22 @@ export function probeWebSocket(
 
 /** Background tries of the WebSocket while the client polls. */
 export interface Upgrader {
-  /** Plans the next try, every `upgradeIntervalMs`, when the connection is `name` = polling. */
-  plan(name: TransportName | undefined): void;
+  /** Plans the next try, in `upgradeIntervalMs`: the connection is up on polling. */
+  plan(): void;
   /** Closes a try under way (its polling connection is gone). */
   cancel(): void;
 }
 
 /**
- * Tries the WebSocket `WS` (none: never) behind the polling connection of generation `generation()`. On
+ * Tries the WebSocket (`open`; none: never) behind the polling connection of generation `generation()`. On
  * `welcome` it hands the socket to `adopt`, which replaces polling with it; a failure changes nothing and
- * plans the next try. A try whose generation ended meanwhile is dropped.
+ * plans the next try. A try whose generation ended meanwhile is dropped. It runs only behind a polling
+ * connection, so it ships in the lazily loaded polling chunk (`transports/polling.ts` exports it).
  */
 export function createUpgrader(
   ctx: ClientContext,
   tokens: TokenSource,
-  WS: WebSocketConstructorLike | undefined,
-  url: string,
+  open: OpenSocket | undefined,
   generation: () => number,
   adopt: (result: ProbeResult) => void,
 ): Upgrader {
@@ -106,8 +101,7 @@ export function createUpgrader(
       (next) => {
         if (gen !== generation()) return;
         cancel = probeWebSocket(
-          url,
-          WS!, // probes are planned only with a WebSocket
+          open!, // probes are planned only with a WebSocket
           next,
           ctx.connectTimeoutMs,
           env,
@@ -122,8 +116,8 @@ export function createUpgrader(
     );
   };
   return {
-    plan(name) {
-      if (interval > 0 && name === 'polling' && WS) later();
+    plan() {
+      if (interval > 0 && open) later();
     },
     cancel() {
       cancel?.();

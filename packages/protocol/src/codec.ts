@@ -95,6 +95,30 @@ const SERVER_TYPES: ReadonlySet<string> = new Set([
   'pong',
 ]);
 
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** What a hub message of type `m.type` lacks of the fields the client reads unchecked, if anything. */
+function missingServerFields(m: Record<string, unknown>): string | undefined {
+  switch (m.type) {
+    case 'events':
+      return Array.isArray(m.events) &&
+        m.events.every((e) => isRecord(e) && isString(e.channel) && isSeq(e.seq) && isString(e.id))
+        ? undefined
+        : 'events: an array of envelopes {channel, seq, id, ts, type, data}';
+    case 'subscribed':
+      return isString(m.epoch) && isSeq(m.lastSeq) ? undefined : 'epoch and lastSeq';
+    case 'snapshot':
+      return isString(m.channel) && isString(m.epoch) && isSeq(m.seq) && 'state' in m
+        ? undefined
+        : 'channel, epoch, seq and state';
+    case 'ack':
+      return isSeq(m.seq) && isString(m.rid) ? undefined : 'rid and seq';
+    case 'error':
+      return isString(m.code) ? undefined : 'a code';
+  }
+  return undefined;
+}
+
 /** Validates an already-decoded value as a hub message (shape checks the client relies on). */
 export function validateServerMessage(m: Record<string, unknown>): ParseResult<ServerMessage> {
   if (!SERVER_TYPES.has(m.type as string)) {
@@ -103,29 +127,10 @@ export function validateServerMessage(m: Record<string, unknown>): ParseResult<S
       error: { code: ErrorCode.UnknownType, message: `unknown message type "${String(m.type)}"` },
     };
   }
-  if (m.type === 'events') {
-    if (!Array.isArray(m.events)) return { ok: false, error: bad('events.events must be an array') };
-    for (const e of m.events) {
-      if (!isRecord(e) || typeof e.channel !== 'string' || !isSeq(e.seq) || typeof e.id !== 'string') {
-        return {
-          ok: false,
-          error: bad('events.events[] must be envelopes {channel, seq, id, ts, type, data}'),
-        };
-      }
-    }
-  } else if (m.type === 'subscribed' && (typeof m.epoch !== 'string' || !isSeq(m.lastSeq))) {
-    return { ok: false, error: bad('subscribed needs epoch and lastSeq') };
-  } else if (
-    m.type === 'snapshot' &&
-    (typeof m.channel !== 'string' || typeof m.epoch !== 'string' || !isSeq(m.seq) || !('state' in m))
-  ) {
-    return { ok: false, error: bad('snapshot needs channel, epoch, seq and state') };
-  } else if (m.type === 'ack' && (!isSeq(m.seq) || typeof m.rid !== 'string')) {
-    return { ok: false, error: bad('ack needs rid and seq') };
-  } else if (m.type === 'error' && typeof m.code !== 'string') {
-    return { ok: false, error: bad('error needs a code') };
-  }
-  return { ok: true, message: m as unknown as ServerMessage };
+  const missing = missingServerFields(m);
+  return missing
+    ? { ok: false, error: bad(`${m.type} needs ${missing}`) }
+    : { ok: true, message: m as unknown as ServerMessage };
 }
 
 /** Parses and validates a frame the hub sent. Never throws. */

@@ -34,6 +34,9 @@ export function loadPolling(): Promise<PollingModule> {
   return polling;
 }
 
+/** The polling fallback if it is loaded: always, once a polling connection is open. */
+export const loadedPolling = (): PollingModule | undefined => loaded;
+
 /**
  * Opens transport `name` reporting to `handlers`: the WebSocket `WS` at `urls.ws`, or polling at `urls.http`
  * (at once when its module is loaded, else once it is, unless `current()` is false by then: the attempt was

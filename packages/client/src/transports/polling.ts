@@ -17,6 +17,9 @@ import {
 import type { Counters } from '../stats.js';
 import type { Environment, Transport, TransportHandlers } from '../types.js';
 
+// The WebSocket upgrade runs only behind a polling connection: it ships in this chunk, not in the core.
+export { createUpgrader } from '../upgrade.js';
+
 /** One subscribed channel: its `subscribe` message and how far polling got. */
 interface Poll extends SubscribeMessage {
   /** Last seq fetched; undefined until the first answer. */
