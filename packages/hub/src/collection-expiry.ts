@@ -12,6 +12,7 @@ import {
   parsePointer,
   type StateOp,
 } from '@herald/protocol';
+import { carriesState } from './store/state-fold.js';
 import type { AppendResult, ChannelState, EventStore } from './store/types.js';
 
 /**
@@ -112,10 +113,15 @@ export class CollectionExpiry {
    */
   watch(store: EventStore): EventStore {
     return {
-      append: async (channel, inputs): Promise<AppendResult> => {
-        const result = await store.append(channel, inputs);
-        this.observeEvents(channel, result.stored);
-        return result;
+      // Only events with state operations can set an expiry: the rest pass straight through, with no
+      // extra step on the publish path.
+      append: (channel, inputs): Promise<AppendResult> => {
+        const appended = store.append(channel, inputs);
+        if (!carriesState(inputs)) return appended;
+        return appended.then((result) => {
+          this.observeEvents(channel, result.stored);
+          return result;
+        });
       },
       read: (channel, afterSeq, limit) => store.read(channel, afterSeq, limit),
       info: (channel) => store.info(channel),

@@ -103,7 +103,9 @@ export class Publisher {
 
   /**
    * Appends start at once (so stores can group-commit), but announcements for a channel go out in call
-   * order, which is seq order, so subscribers never see a channel's events reordered.
+   * order, which is seq order, so subscribers never see a channel's events reordered. Only a channel with
+   * an announcement still pending keeps a tail; each publish costs a callback on its append and one that forgets
+   * the tail (no async function, and no extra link when the channel has nothing pending).
    */
   private append(channel: string, events: readonly PublishInput[]): Promise<AppendResult> {
     const { store, broker, metrics } = this.deps;
@@ -114,18 +116,19 @@ export class Publisher {
       return Promise.reject(err);
     }
     const previous = this.tails.get(channel);
-    const announced = (previous === undefined ? appended : previous.then(() => appended)).then(
-      async (result) => {
-        metrics.eventsPublished += result.stored.length;
-        if (result.stored.length > 0) await broker.publish(channel, result.stored);
-        return result;
-      },
-    );
-    const tail = announced.catch(() => undefined);
-    this.tails.set(channel, tail);
-    void tail.then(() => {
-      if (this.tails.get(channel) === tail) this.tails.delete(channel);
-    });
+    // A failed earlier publish must not fail this one: wait for it either way.
+    const after = () => appended;
+    const announce = (result: AppendResult): AppendResult | Promise<AppendResult> => {
+      metrics.eventsPublished += result.stored.length;
+      if (result.stored.length === 0) return result;
+      return broker.publish(channel, result.stored).then(() => result);
+    };
+    const announced = (previous === undefined ? appended : previous.then(after, after)).then(announce);
+    this.tails.set(channel, announced);
+    const forget = (): void => {
+      if (this.tails.get(channel) === announced) this.tails.delete(channel);
+    };
+    announced.then(forget, forget);
     return announced;
   }
 }

@@ -248,8 +248,9 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
   const stopTimer = startTrimTimer(() => store.trim(), options.trimIntervalMs ?? DEFAULT_TRIM_INTERVAL_MS);
 
   const store: EventStore = {
-    async append(channel: string, inputs: readonly PublishInput[]): Promise<AppendResult> {
-      assertOpen();
+    // Not async: the group commit's own promise is the answer, without one more promise to adopt it.
+    append(channel: string, inputs: readonly PublishInput[]): Promise<AppendResult> {
+      if (closed) return Promise.reject(closedError('sqlite store'));
       return appends.submit({ channel, inputs });
     },
 
