@@ -35,8 +35,8 @@ carry state operations (LYRICS streamed token by token into \`outputs/lyrics\`, 
 progress). A viewer that opens the page now needs the run's current state: by a snapshot (\`GET /state\`, or
 WebSocket \`subscribe {snapshot: true}\`), or by replaying every event (HTTP history pages of 1,000, or
 WebSocket \`since: {seq: 0}\`) and folding them with \`applyStateOps\`. Bytes are what the viewer receives
-(HTTP bodies, WebSocket message payloads); time runs from the request until it holds the state, median and
-minimum of ${r.repetitions} repetitions after a warm-up. "state equal": the viewer's state is the hub's.
+(HTTP bodies, WebSocket message payloads); time runs from the first request (or opening the socket) until it
+holds the state, median and minimum of ${r.repetitions} repetitions after a warm-up. "state equal": the viewer's state is the hub's.
 
 ${renderLateJoiner(r)}
 `;
