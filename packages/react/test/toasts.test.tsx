@@ -1,4 +1,7 @@
 // @vitest-environment jsdom
+
+import { getChannelStateStore } from '@herald/client/store';
+import { jobOps } from '@herald/protocol';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,12 +10,15 @@ import { useChannelEvents } from '../src/hooks/use-channel-events.js';
 import { type ToastMessage, useConnectionToasts } from '../src/hooks/use-connection-toasts.js';
 import { createToastStore, type ToastStore } from '../src/toast-store.js';
 import { type Fixture, startFixture, waitFor } from './helpers.js';
+import { type StateFixture, startStateFixture } from './state-fixture.js';
 
 let fx: Fixture | undefined;
+let sx: StateFixture | undefined;
 afterEach(async () => {
   cleanup();
   await fx?.close();
-  fx = undefined;
+  await sx?.close();
+  fx = sx = undefined;
 });
 
 function Toasts({ notify, channel }: { notify: (t: ToastMessage) => void; channel?: string }) {
@@ -42,20 +48,47 @@ describe('useConnectionToasts', () => {
     expect(toasts[0]?.title).toBe('Connection lost');
   });
 
-  it('notifies run completion and fatal failure on the given channel', async () => {
-    fx = await startFixture();
+  it('notifies the end of the job on the given channel once, and nothing for a job done before mount', async () => {
+    sx = await startStateFixture();
     const toasts: ToastMessage[] = [];
+    const Wrapper = sx.wrapper;
+    const client = sx.client;
+    const storeOf = (channel: string) => getChannelStateStore(client, channel);
+    const live = (channel: string) => storeOf(channel).getSnapshot().status === 'live';
+    await sx.publish('job:done-before', [...jobOps.create(), ...jobOps.complete()]);
     render(
-      <fx.wrapper>
-        <Toasts notify={(t) => toasts.push(t)} channel="run:t1" />
-      </fx.wrapper>,
+      <Wrapper>
+        <Toasts notify={(t) => toasts.push(t)} channel="job:done-before" />
+      </Wrapper>,
     );
-    await waitFor(() => fx?.hub.stats().subscriptions === 2);
-    await fx.hub.publish('run:t1', [
-      { type: 'run.completed', data: { run_id: 't1', status: 'succeeded', duration_ms: 10 } },
-      { type: 'error', data: { code: 'rate', message: 'slow down', recoverable: true } },
-      { type: 'error', data: { code: 'crash', message: 'Encoder crashed', recoverable: false } },
-    ]);
+    await waitFor(() => live('job:done-before'));
+    cleanup();
+    await waitFor(() => sx?.hub.stats().subscriptions === 0);
+
+    const seen = (channel: string) =>
+      render(
+        <Wrapper>
+          <Toasts notify={(t) => toasts.push(t)} channel={channel} />
+        </Wrapper>,
+      );
+    await sx.publish('job:t1', [...jobOps.create(), ...jobOps.start()]);
+    seen('job:t1');
+    await waitFor(() => live('job:t1')); // the hook has seen the job running
+    await sx.publish('job:t1', jobOps.progress(0.5));
+    await sx.publish('job:t1', jobOps.complete({ ok: true }));
+    await waitFor(() => toasts.length === 1);
+    await sx.publish('job:t1', jobOps.metadata('after', 1)); // still done: no second toast
+    await waitFor(() => storeOf('job:t1').getSnapshot().seq === 4);
+    cleanup();
+    await waitFor(() => sx?.hub.stats().subscriptions === 0);
+
+    await sx.publish('job:t2', [...jobOps.create(), ...jobOps.start()]);
+    seen('job:t2');
+    await waitFor(() => live('job:t2'));
+    await sx.publish(
+      'job:t2',
+      jobOps.fail({ code: 'ENCODER', message: 'Encoder crashed', recoverable: false }),
+    );
     await waitFor(() => toasts.length === 2);
     expect(toasts).toEqual([
       { kind: 'run-completed', title: 'Run completed' },

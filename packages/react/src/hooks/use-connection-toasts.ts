@@ -1,8 +1,9 @@
 import type { ConnectionStatus } from '@herald/client';
-import { useEffect } from 'react';
+import type { JobState } from '@herald/protocol';
+import { useEffect, useRef } from 'react';
 import { useHeraldClient } from '../context.js';
 import { useLatest } from '../internal/use-latest.js';
-import { useEvent } from './use-event.js';
+import { useJob } from './use-job.js';
 
 /** What a connection or run toast is about. */
 export type ToastKind = 'lost' | 'restored' | 'failing' | 'run-completed' | 'run-failed';
@@ -22,17 +23,25 @@ export interface ConnectionToastsOptions {
    */
   readonly failingAfterAttempts?: number;
   /**
-   * A run or job channel whose completion (`run.completed`, `completed`) and fatal failure (`error` with
-   * `recoverable: false`) also produce toasts. @default null
+   * A job channel (the job vocabulary of PROTOCOL.md, as `useJob` reads it) whose end, seen while the
+   * component is mounted, also produces a toast: `run-completed` when it completes, `run-failed` (with the
+   * job error's message) when it fails or is cancelled. A job already done on mount produces none.
+   * @default null
    */
   readonly channel?: string | null;
 }
 
-const RUN_EVENTS = ['run.completed', 'completed', 'error'] as const;
+/** The toast for a job that just ended. */
+function jobEndToast(job: JobState): ToastMessage {
+  if (job.status === 'completed') return { kind: 'run-completed', title: 'Run completed' };
+  if (job.status === 'cancelled') return { kind: 'run-failed', title: 'Run cancelled' };
+  const message = job.error?.message;
+  return { kind: 'run-failed', title: 'Run failed', ...(message ? { description: message } : {}) };
+}
 
 /**
  * Calls `notify` when the connection is lost, when it is restored, when reconnecting keeps failing, and
- * (with `channel`) when a run completes or fails. Library-agnostic: pass sonner's `toast`, your design
+ * (with `channel`) when the job on that channel completes, fails or is cancelled. Library-agnostic: pass sonner's `toast`, your design
  * system's, or {@link toast} for the built-in {@link Toaster}.
  */
 export function useConnectionToasts(
@@ -74,26 +83,18 @@ export function useConnectionToasts(
     return client.on('status', onStatus);
   }, [client, failingAfter, latest]);
 
-  useEvent(options.channel ?? null, RUN_EVENTS, (event) => {
-    const data =
-      typeof event.data === 'object' && event.data !== null ? (event.data as Record<string, unknown>) : {};
-    if (event.type === 'error') {
-      if (data.recoverable === true) return;
-      const message = typeof data.message === 'string' ? data.message : undefined;
-      latest.current({
-        kind: 'run-failed',
-        title: 'Run failed',
-        ...(message ? { description: message } : {}),
-      });
-      return;
+  // A job's end is a toast only when this component saw it running: not on mount, not on a reload.
+  const channel = options.channel ?? null;
+  const job = useJob(channel);
+  const wasRunning = useRef<string | null>(null);
+  useEffect(() => {
+    if (channel === null || job.loading) return;
+    if (!job.isDone) wasRunning.current = channel;
+    else if (wasRunning.current === channel) {
+      wasRunning.current = null;
+      latest.current(jobEndToast(job.job));
     }
-    const failed = event.type === 'run.completed' && data.status === 'failed';
-    latest.current(
-      failed
-        ? { kind: 'run-failed', title: 'Run failed' }
-        : { kind: 'run-completed', title: 'Run completed' },
-    );
-  });
+  }, [channel, job, latest]);
 }
 
 function describe(status: ConnectionStatus, fallback: string): { description: string } {
