@@ -58,7 +58,7 @@ function LastEvent({ channel }: { channel: string }) {
 
 function Live({ runId }: { runId: string }) {
   const channel = `run:${runId}`;
-  useConnectionToasts(toast, { channel });
+  useConnectionToasts(toast); // connection toasts; the run's end is JobProgress's onDone below
   return (
     <>
       <ConnectionStatus />
