@@ -46,15 +46,9 @@ async function recordFrames(page: Page): Promise<void> {
   });
 }
 
-/**
- * The frames drawn once the job showed anything: the first must be the whole run so far. (A frame of the
- * empty document, `queued` with nothing, can come first while the client's state store counts itself live
- * at seq 0 before a history replay shared with the event log arrives; that is reported to the client, and
- * it is never a partial run.)
- */
+/** Every frame drawn once the job was no longer loading: the first must be the whole run so far. */
 async function framesWithJob(page: Page): Promise<Frame[]> {
-  const frames = (await page.evaluate(() => window.__frames)) ?? [];
-  return frames.filter((f) => !(f.status === 'queued' && f.completed === 0 && f.lyrics === null));
+  return (await page.evaluate(() => window.__frames)) ?? [];
 }
 
 // Issue 10: reloading a run page mid-run shows the full state at once, from the snapshot.
