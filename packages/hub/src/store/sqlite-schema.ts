@@ -96,14 +96,20 @@ export interface Statements {
 /** Every statement the store runs, prepared once. */
 export function prepareStatements(db: Database.Database): Statements {
   return {
+    // A channel's last seq is its newest row's, or the stored last_seq when it is larger (all rows trimmed):
+    // appends do not update channels.last_seq (see sqlite.ts, `deleteBefore`).
     selectChannel: db.prepare<[string], { epoch: string; last_seq: number }>(
-      'SELECT epoch, last_seq FROM channels WHERE name = ?',
+      'SELECT epoch, MAX(last_seq, IFNULL((SELECT MAX(seq) FROM events WHERE channel = name), 0)) AS last_seq ' +
+        'FROM channels WHERE name = ?',
     ),
     insertChannel: db.prepare<[string, string]>(
       'INSERT INTO channels (name, epoch, last_seq) VALUES (?, ?, 0)',
     ),
     updateLastSeq: db.prepare<[number, string]>('UPDATE channels SET last_seq = ? WHERE name = ?'),
-    allChannels: db.prepare<[], { name: string; last_seq: number }>('SELECT name, last_seq FROM channels'),
+    allChannels: db.prepare<[], { name: string; last_seq: number }>(
+      'SELECT name, MAX(last_seq, IFNULL((SELECT MAX(seq) FROM events WHERE channel = name), 0)) AS last_seq ' +
+        'FROM channels',
+    ),
     minSeq: db.prepare<[string], number | null>('SELECT MIN(seq) FROM events WHERE channel = ?').pluck(),
     insertEvent: db.prepare<[string, number, string, string, string, string, string | null]>(
       'INSERT INTO events (channel, seq, id, ts, type, data, state) VALUES (?, ?, ?, ?, ?, ?, ?) ' +

@@ -55,6 +55,64 @@ describe('sqlite store', () => {
     }
   });
 
+  // Appends do not write channels.last_seq; these open a second connection while the first is still open,
+  // which is what a crashed process leaves behind (nothing ran at close).
+  describe('last seq without a clean close', () => {
+    it('comes from the newest row', async () => {
+      const dir = await tempDir();
+      const first = createSqliteStore({ dir });
+      await first.append('c', [{ type: 't', data: 1 }]);
+      await first.append('c', [
+        { type: 't', data: 2 },
+        { type: 't', data: 3 },
+      ]);
+      const second = createSqliteStore({ dir });
+      try {
+        expect(await second.info('c')).toMatchObject({ lastSeq: 3, firstSeq: 1 });
+      } finally {
+        await second.close();
+        await first.close();
+      }
+    });
+
+    it('survives a trim that removed every row (cached and uncached channels)', async () => {
+      const dir = await tempDir();
+      let clock = Date.parse('2026-01-01T00:00:00.000Z');
+      const now = () => clock;
+      const first = createSqliteStore({ dir, now, retention: { maxAgeMs: 1000 } });
+      await first.append('cached', [
+        { type: 't', data: 1 },
+        { type: 't', data: 2 },
+      ]);
+      await first.append('other', [
+        { type: 't', data: 1 },
+        { type: 't', data: 2 },
+        { type: 't', data: 3 },
+      ]);
+      clock += 5000;
+      await first.trim(); // both channels are in first's cache
+      const second = createSqliteStore({ dir, now, retention: { maxAgeMs: 1000 } });
+      await first.append('later', [
+        { type: 't', data: 1 },
+        { type: 't', data: 2 },
+      ]);
+      clock += 5000;
+      await second.trim(); // 'later' is not in second's cache: the trim finds its last seq on disk
+      const third = createSqliteStore({ dir, now });
+      try {
+        expect(await third.info('cached')).toMatchObject({ lastSeq: 2, firstSeq: 3 });
+        expect(await third.info('other')).toMatchObject({ lastSeq: 3, firstSeq: 4 });
+        expect(await third.info('later')).toMatchObject({ lastSeq: 2, firstSeq: 3 });
+        const next = await third.append('later', [{ type: 't', data: 3 }]);
+        expect(next.results).toMatchObject([{ seq: 3, duplicate: false }]);
+      } finally {
+        await third.close();
+        await second.close();
+        await first.close();
+      }
+    });
+  });
+
   it('keeps epochs, seqs, history and ids across a restart on the same directory', async () => {
     const dir = await tempDir();
     const first = createSqliteStore({ dir });
