@@ -50,6 +50,15 @@ export class SendQueue {
   /** Writes the whole queue to `socket` and empties it. Returns the bytes sent. */
   writeTo(socket: HubSocket, packs: PackCache): number {
     const items = this.items;
+    if (items.length === 1) {
+      // A one-viewer channel's usual flush: one item, one write (the socket frames it in one go); no cork,
+      // no pack, none of the closures below.
+      const only = items.pop() as EncodedBatch | ControlFrame;
+      this.queuedBytes = 0;
+      const data = only instanceof ControlFrame ? only.data : this.framing.batch(only);
+      socket.send(data);
+      return data.length;
+    }
     this.clear();
     let sent = 0;
     const send = (data: string | Buffer): void => {
