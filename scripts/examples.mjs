@@ -540,7 +540,11 @@ async function main() {
           await waitFor(page, `[data-testid="last-event"][data-count="${published[1]}"]`, r.lastType);
           await waitFor(page, '.herald-job[data-status="completed"]');
           await waitFor(page, '.herald-job__step[data-step="REVIEW"][data-status="completed"]');
-          await waitFor(page, '.herald-job__step[data-step="VALIDATE"] .herald-job__step-attempt', 'attempt 2');
+          await waitFor(
+            page,
+            '.herald-job__step[data-step="VALIDATE"] .herald-job__step-attempt',
+            'attempt 2',
+          );
           await waitFor(page, '[data-testid="lyrics"]', r.lyrics);
           await waitFor(page, '[data-testid="artifacts"]', `${r.runId}.mp3`);
           await waitFor(page, '.herald-event-log', r.lastType);
