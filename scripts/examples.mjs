@@ -343,10 +343,9 @@ async function main() {
         '--port',
         '0',
         '--memory',
-        '--jwt-secret',
-        SECRET,
-        '--publisher-key',
-        PUBLISHER_KEY,
+        // `=` form: a random base64url secret may start with `-`, which would read as the next flag.
+        `--jwt-secret=${SECRET}`,
+        `--publisher-key=${PUBLISHER_KEY}`,
       ];
       ctx.hub = await startServer('herald serve', bin(ctx.hubDir, 'herald'), args, {
         cwd: ctx.hubDir,

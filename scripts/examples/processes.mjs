@@ -75,6 +75,11 @@ export function run(cmd, args, { cwd, env = cleanEnv(), timeoutMs = 120_000, inp
   });
 }
 
+/** The start and the end of a long output: a usage error says why in its first line, then prints help. */
+function excerpt(text) {
+  return text.length <= 2000 ? text : `${text.slice(0, 600)}\n…\n${text.slice(-1400)}`;
+}
+
 /**
  * Starts a server and waits until a line of its output matches `ready`. Resolves
  * `{ pid, match, output(), stop(), exited }` (`exited` resolves to `{ code, signal }`); rejects (after killing it) when it exits first or `timeoutMs` passes.
@@ -97,7 +102,7 @@ export function startServer(name, cmd, args, { cwd, env = cleanEnv(), ready, tim
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      stopProcess(child).then(() => reject(new Error(`${name}: ${why}\n${output.trim().slice(-2000)}`)));
+      stopProcess(child).then(() => reject(new Error(`${name}: ${why}\n${excerpt(output.trim())}`)));
     };
     const timer = setTimeout(() => fail(`not ready after ${timeoutMs / 1000} s`), timeoutMs);
     const onData = (d) => {
