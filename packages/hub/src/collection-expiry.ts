@@ -44,6 +44,9 @@ interface Due {
   readonly at: number;
 }
 
+/** The one map key of a channel's collection key (channel names cannot hold NUL). */
+const idOf = (channel: string, key: string): string => `${channel}\u0000${key}`;
+
 /** The expiring key an operation path names: `/expiresAt/<key>`, or undefined. */
 function expiryKeyOf(path: string): string | undefined {
   const tokens = parsePointer(path);
@@ -138,7 +141,7 @@ export class CollectionExpiry {
   /** Schedules `key` of `channel` at `at` (ms since the epoch), replacing an earlier time for it. */
   schedule(channel: string, key: string, at: number): void {
     if (this.closed) return;
-    const id = `${channel}\u0000${key}`;
+    const id = idOf(channel, key);
     if (this.latest.get(id) === at) return;
     if (!this.latest.has(id) && this.latest.size >= this.max) {
       this.deps.onFull?.(channel, key);
@@ -176,7 +179,7 @@ export class CollectionExpiry {
     const now = this.now();
     for (let top = this.heap[0]; top !== undefined && top.at <= now; top = this.heap[0]) {
       this.pop();
-      const id = `${top.channel}\u0000${top.key}`;
+      const id = idOf(top.channel, top.key);
       if (this.latest.get(id) !== top.at) continue; // rescheduled since
       this.latest.delete(id);
       this.expire(top);
@@ -203,7 +206,7 @@ export class CollectionExpiry {
   }
 
   private rebuild(): void {
-    const live = this.heap.filter((d) => this.latest.get(`${d.channel}\u0000${d.key}`) === d.at);
+    const live = this.heap.filter((d) => this.latest.get(idOf(d.channel, d.key)) === d.at);
     this.heap = [];
     for (const d of live) this.push(d);
   }

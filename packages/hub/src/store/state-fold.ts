@@ -20,9 +20,14 @@ export function resolveMaxStateBytes(value: number | undefined): number {
   return value;
 }
 
+/** An input's operations, or undefined when it carries none (an empty list is none). */
+function opsOf(input: PublishInput): readonly StateOp[] | undefined {
+  return input.state !== undefined && input.state.length > 0 ? input.state : undefined;
+}
+
 /** Whether any input carries state operations (stores skip all state work otherwise). */
 export function carriesState(inputs: readonly PublishInput[]): boolean {
-  return inputs.some((input) => input.state !== undefined && input.state.length > 0);
+  return inputs.some((input) => opsOf(input) !== undefined);
 }
 
 /**
@@ -31,8 +36,8 @@ export function carriesState(inputs: readonly PublishInput[]): boolean {
  * {@link HeraldError} of `stateInvalid`, naming event `index` of a batch of `batchSize`.
  */
 export function foldInput(doc: JsonValue, input: PublishInput, index: number, batchSize: number): JsonValue {
-  const ops = input.state;
-  if (ops === undefined || ops.length === 0) return doc;
+  const ops = opsOf(input);
+  if (ops === undefined) return doc;
   // Stores may be called directly (not through the publish path's validation): check the shape first.
   const failure = checkStateOps(ops);
   const result = failure === undefined ? applyStateOps(doc, ops) : { ok: false as const, error: failure };
@@ -56,12 +61,14 @@ export function encodeState(doc: JsonValue, maxBytes: number): string {
 
 /** The stored form of an input's operations: their JSON, or null when it carries none. */
 export function stateOpsJson(input: PublishInput): string | null {
-  return input.state === undefined || input.state.length === 0 ? null : JSON.stringify(input.state);
+  const ops = opsOf(input);
+  return ops === undefined ? null : JSON.stringify(ops);
 }
 
 /** The envelope field of an input's operations: present only when it carries some. */
 export function stateField(
   input: PublishInput,
 ): { readonly state: readonly StateOp[] } | Record<never, never> {
-  return input.state === undefined || input.state.length === 0 ? {} : { state: input.state };
+  const ops = opsOf(input);
+  return ops === undefined ? {} : { state: ops };
 }
