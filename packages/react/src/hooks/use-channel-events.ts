@@ -1,7 +1,8 @@
 import type { GapInfo } from '@herald/client';
 import { type ChannelStatus, DEFAULT_EVENT_LIMIT, IDLE_SNAPSHOT } from '@herald/client/store';
 import type { Envelope, HeraldError, JsonValue } from '@herald/protocol';
-import { useCallback, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { useSource } from '../internal/use-source.js';
 import { type StartPosition, useChannelStore } from './use-channel-store.js';
 
 /** Options of {@link useChannelEvents}. */
@@ -18,6 +19,12 @@ export interface UseChannelEventsOptions {
    * @default { seq: 0 }
    */
   readonly since?: StartPosition;
+  /**
+   * Re-render at most once per this many ms (for this hook), always ending on the latest events; `0`
+   * re-renders at most once per animation frame. Every event is still kept meanwhile, only drawn later.
+   * @default 0
+   */
+  readonly throttleMs?: number;
 }
 
 /** What {@link useChannelEvents} returns. */
@@ -34,11 +41,11 @@ export interface ChannelEventsResult<T = JsonValue> {
   clear(): void;
 }
 
-const noopSubscribe = () => () => {};
 const getIdle = () => IDLE_SNAPSHOT;
 
 /**
- * Events of `channel`, re-rendering at most once per animation frame however fast they arrive. Every
+ * Events of `channel`, re-rendering at most once per animation frame however fast they arrive (or once per
+ * `throttleMs`). Every
  * component reading the same channel shares one client subscription. A null channel subscribes to nothing.
  */
 export function useChannelEvents<T = JsonValue>(
@@ -48,11 +55,7 @@ export function useChannelEvents<T = JsonValue>(
   const limit = options.limit ?? DEFAULT_EVENT_LIMIT;
   const store = useChannelStore(channel, options.since);
   store?.ensureCapacity(limit);
-  const snapshot = useSyncExternalStore(
-    store?.subscribe ?? noopSubscribe,
-    store?.getSnapshot ?? getIdle,
-    store?.getSnapshot ?? getIdle,
-  );
+  const snapshot = useSource(store, getIdle, options.throttleMs);
   // Clearing is per hook: remember the newest event at the time and show only what came after it.
   const [clearedAt, setClearedAt] = useState<{ last: Envelope | undefined; gap: GapInfo | null } | null>(
     null,

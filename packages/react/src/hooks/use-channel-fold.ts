@@ -1,6 +1,7 @@
 import type { EventReducer } from '@herald/client/store';
 import type { Envelope, JsonValue } from '@herald/protocol';
-import { useMemo, useSyncExternalStore } from 'react';
+import { useMemo } from 'react';
+import { useSource } from '../internal/use-source.js';
 import { type StartPosition, useChannelStore } from './use-channel-store.js';
 
 /** Options of {@link useChannelFold}. */
@@ -17,9 +18,13 @@ export interface UseChannelFoldOptions {
    * @default { seq: 0 } (the retained history, then live events)
    */
   readonly since?: StartPosition;
+  /**
+   * Re-render at most once per this many ms (for this hook), always ending on the latest state; `0`
+   * re-renders at most once per animation frame. The fold itself still sees every event as it arrives.
+   * @default 0
+   */
+  readonly throttleMs?: number;
 }
-
-const noopSubscribe = () => () => {};
 
 /**
  * The state of `reducer` folded over every event of `channel`, from `initial`: an app with its own event
@@ -54,9 +59,5 @@ export function useChannelFold<S, T = JsonValue>(
     [store, reducer, initial, key],
   );
   const getIdle = useMemo(() => () => initial, [initial]);
-  return useSyncExternalStore(
-    fold?.subscribe ?? noopSubscribe,
-    fold?.getSnapshot ?? getIdle,
-    fold?.getSnapshot ?? getIdle,
-  );
+  return useSource(fold ?? null, getIdle, options.throttleMs);
 }

@@ -1,7 +1,7 @@
 import type { CollectionView, HeraldError, JsonValue } from '@herald/protocol';
 import { readCollection } from '@herald/protocol';
 import { useEffect, useMemo, useState } from 'react';
-import { useStateSnapshot, useStateStore } from './use-channel-state.js';
+import { type UseChannelStateOptions, useStateSnapshot, useStateStore } from './use-channel-state.js';
 
 /** What {@link useCollection} returns. */
 export interface CollectionResult<T = JsonValue> extends CollectionView<T> {
@@ -15,10 +15,13 @@ export interface CollectionResult<T = JsonValue> extends CollectionView<T> {
  * The keyed collection on `channel` (PROTOCOL.md, "Collections"; written with `collectionOps`): one entry
  * per key, in the order keys were first set, for a list of runs or jobs that gets a snapshot and then
  * per-key updates. Entries whose TTL passed disappear on time, even before the hub's removal event: the
- * hook re-renders when the next expiry passes. Read by `readCollection` of `@herald/protocol`.
+ * hook re-renders when the next expiry passes. `options.throttleMs` caps how often updates re-render it. Read by `readCollection` of `@herald/protocol`.
  */
-export function useCollection<T = JsonValue>(channel: string | null): CollectionResult<T> {
-  const { state, status, error } = useStateSnapshot(useStateStore(channel));
+export function useCollection<T = JsonValue>(
+  channel: string | null,
+  options: UseChannelStateOptions = {},
+): CollectionResult<T> {
+  const { state, status, error } = useStateSnapshot(useStateStore(channel), options.throttleMs);
   // Bumped when the earliest entry expires, so the view is read again at the new time.
   const [tick, setTick] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `tick` is the clock that re-reads the view
