@@ -8,7 +8,7 @@ export interface ToastItem extends ToastMessage {
 
 /** A tiny external store of toasts, read by {@link Toaster}. */
 export interface ToastStore {
-  /** Shows a toast; returns its id. */
+  /** Shows a toast (replacing a shown one with the same `key`); returns its id. */
   notify(toast: ToastMessage): number;
   /** Removes a toast. */
   dismiss(id: number): void;
@@ -37,7 +37,9 @@ export function createToastStore(options: ToastStoreOptions = {}): ToastStore {
   return {
     notify(toast) {
       const id = nextId++;
-      emit([...toasts, { ...toast, id }].slice(-max));
+      // A toast about the same thing (same key) replaces the one still shown.
+      const others = toast.key === undefined ? toasts : toasts.filter((t) => t.key !== toast.key);
+      emit([...others, { ...toast, id }].slice(-max));
       return id;
     },
     dismiss(id) {

@@ -8,9 +8,11 @@ import {
 } from '@tanstack/react-virtual';
 import { type ReactNode, useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useChannelEvents } from '../hooks/use-channel-events.js';
+import { useUnseenCount } from '../hooks/use-unseen-count.js';
 import { cx } from './cx.js';
 import { isFailureEvent, matchesFilter } from './event-format.js';
 import { EventLogRow } from './event-log-row.js';
+import { NewItemsButton } from './new-items-button.js';
 
 /** Props of {@link EventLogView}, the presentational event log. */
 export interface EventLogViewProps {
@@ -30,6 +32,9 @@ export interface EventLogViewProps {
   readonly className?: string;
 }
 
+const jumpLabel = (count: number): string =>
+  count === 0 ? 'Jump to latest' : `Jump to latest · ${count} new ${count === 1 ? 'event' : 'events'}`;
+
 /** Props of {@link EventLog}. */
 export interface EventLogProps extends Omit<EventLogViewProps, 'events' | 'onClear' | 'status'> {
   /** Channel to show. */
@@ -42,7 +47,8 @@ export interface EventLogProps extends Omit<EventLogViewProps, 'events' | 'onCle
 
 /**
  * A live, virtualised log of a channel's events (newest last) with auto-scroll that pauses when you scroll
- * up, a "Jump to latest" button, per-row details, failure highlighting, a type/node filter and Clear.
+ * up, a "Jump to latest · 3 new events" button counting what arrived meanwhile, per-row details, failure
+ * highlighting, a type/node filter and Clear.
  */
 export function EventLog({ channel, limit, since, ...view }: EventLogProps): ReactNode {
   const { events, status, clear } = useChannelEvents(channel, {
@@ -113,6 +119,10 @@ export function EventLogView({
       return next;
     });
   }, []);
+
+  // Events (matching the filter) that arrived while the reader was scrolled up.
+  const visibleIds = useMemo(() => visible.map((e) => e.id), [visible]);
+  const unseen = useUnseenCount(visibleIds, !following);
 
   const jumpToLatest = (): void => {
     setFollowing(true);
@@ -215,11 +225,14 @@ export function EventLogView({
           </ol>
         )}
       </section>
-      {following ? null : (
-        <button type="button" className="herald-button herald-event-log__jump" onClick={jumpToLatest}>
-          <span aria-hidden="true">↓</span> Jump to latest
-        </button>
-      )}
+      <NewItemsButton
+        className="herald-event-log__jump"
+        count={unseen}
+        visible={!following}
+        direction="down"
+        label={jumpLabel}
+        onJump={jumpToLatest}
+      />
     </section>
   );
 }

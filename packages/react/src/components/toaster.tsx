@@ -1,5 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import type { ToastKind } from '../hooks/use-connection-toasts.js';
+import type { ToastLevel } from '../hooks/use-connection-toasts.js';
+import { toastLevel } from '../toast-adapter.js';
 import { type ToastItem, type ToastStore, toastStore } from '../toast-store.js';
 import { cx } from './cx.js';
 
@@ -15,12 +16,11 @@ export interface ToasterProps {
   readonly className?: string;
 }
 
-const ICONS: Readonly<Record<ToastKind, string>> = {
-  lost: '⚠',
-  restored: '✔',
-  failing: '✖',
-  'run-completed': '✔',
-  'run-failed': '✖',
+const ICONS: Readonly<Record<ToastLevel, string>> = {
+  info: 'ℹ',
+  success: '✔',
+  warning: '⚠',
+  error: '✖',
 };
 
 /** A minimal stack of dismissible toasts in a polite live region; use it when you have no toast library. */
@@ -57,17 +57,19 @@ function Toast({ item, duration, store }: ToastProps): ReactNode {
     const timer = setTimeout(onDismiss, duration);
     return () => clearTimeout(timer);
   }, [paused, duration, onDismiss]);
+  const level = toastLevel(item);
   return (
     <li
-      className={cx('herald-toast', `herald-toast--${item.kind}`)}
+      className={cx('herald-toast', `herald-toast--${item.kind}`, `herald-toast--${level}`)}
       data-kind={item.kind}
+      data-level={level}
       onMouseEnter={() => setPaused(true)}
       onMouseLeave={() => setPaused(false)}
       onFocus={() => setPaused(true)}
       onBlur={() => setPaused(false)}
     >
       <span className="herald-toast__icon" aria-hidden="true">
-        {ICONS[item.kind]}
+        {ICONS[level]}
       </span>
       <div className="herald-toast__body">
         <p className="herald-toast__title">{item.title}</p>

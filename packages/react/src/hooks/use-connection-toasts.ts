@@ -5,14 +5,29 @@ import { useHeraldClient } from '../context.js';
 import { useLatest } from '../internal/use-latest.js';
 import { useJob } from './use-job.js';
 
-/** What a connection or run toast is about. */
-export type ToastKind = 'lost' | 'restored' | 'failing' | 'run-completed' | 'run-failed';
+/** What a toast is about: the connection, a run's end, or an app event (`useEventToasts`). */
+export type ToastKind = 'lost' | 'restored' | 'failing' | 'run-completed' | 'run-failed' | 'event';
+
+/** How a toast library should present a toast (sonner's `toast.success`, `toast.error`, …). */
+export type ToastLevel = 'info' | 'success' | 'warning' | 'error';
 
 /** A notification for any toast library (or the built-in {@link Toaster}). */
 export interface ToastMessage {
   readonly kind: ToastKind;
   readonly title: string;
   readonly description?: string;
+  /**
+   * How to present it; `toastLevel` derives it from `kind` when absent (`lost` warning, `restored` and
+   * `run-completed` success, `failing` and `run-failed` error, `event` info).
+   * @default by kind
+   */
+  readonly level?: ToastLevel;
+  /**
+   * Identifies what the toast is about: a toast with the key of one still shown replaces it (the
+   * built-in store; sonner's `id`). `useEventToasts` uses the channel and event id.
+   * @default none
+   */
+  readonly key?: string;
 }
 
 /** Options of {@link useConnectionToasts}. */
