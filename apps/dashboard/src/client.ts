@@ -9,6 +9,12 @@ export function hubUrl(): string {
   return new URLSearchParams(window.location.search).get('hub') ?? window.location.origin;
 }
 
+/**
+ * Where the client persists its outbox (notes and posts queued while offline survive a reload); the
+ * activity feed reads the same storage to show those posts pending again after a reload.
+ */
+export const dashboardStorage = localStorageAdapter('herald-dashboard:');
+
 /** The dashboard's one client, created once outside React so StrictMode never opens a second socket. */
 export function createDashboardClient(): { client: HeraldClient; socket: CuttableSocket } {
   const socket = createCuttableSocket();
@@ -16,7 +22,7 @@ export function createDashboardClient(): { client: HeraldClient; socket: Cuttabl
     url: hubUrl(),
     WebSocket: socket.WebSocket,
     // Notes queued while offline survive a reload.
-    persistence: localStorageAdapter('herald-dashboard:'),
+    persistence: dashboardStorage,
     // Short waits keep the demo lively after the cut control's five seconds.
     backoff: { initialMs: 500, maxMs: 5_000 },
     lazy: false,

@@ -1,6 +1,6 @@
 import type { Envelope } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
-import { describeActivity } from '../src/lib/activity.js';
+import { activityKey, describeActivity, POST_TYPE } from '../src/lib/activity.js';
 
 const envelope = (type: string, data: Record<string, unknown>): Envelope =>
   ({
@@ -61,5 +61,30 @@ describe('describeActivity', () => {
       kind: 'other',
       summary: 'decision.created',
     });
+  });
+
+  it('describes a post from this dashboard, also before the hub has it (no seq, no time)', () => {
+    const post = describeActivity({
+      id: 'local-1',
+      seq: null,
+      ts: null,
+      type: POST_TYPE,
+      data: { tenant_id: 't1', activity_id: 'act_1', text: 'Kickoff went well', author_name: 'You' },
+    });
+    expect(post).toMatchObject({ kind: 'goal', summary: 'Kickoff went well', actor: 'You', seq: null });
+  });
+});
+
+describe('activityKey (the feed keyOf)', () => {
+  it('keys a creation by the entity it creates, every other event by its own id', () => {
+    const created = (type: string, data: Record<string, unknown>, id = 'e') =>
+      activityKey({ id, type, data: data as Envelope['data'] });
+    expect(created('goal.created', { goal_id: 'goal_1' })).toBe('goal.created:goal_1');
+    // The same goal created here and echoed by the backend under another id: one key.
+    expect(created('goal.created', { goal_id: 'goal_1' }, 'other')).toBe('goal.created:goal_1');
+    expect(created('action.created', { action_id: 'act_9' })).toBe('action.created:act_9');
+    expect(created(POST_TYPE, { activity_id: 'act_1' })).toBe(`${POST_TYPE}:act_1`);
+    expect(created('goal.updated', { goal_id: 'goal_1' })).toBeNull();
+    expect(created('goal.created', {})).toBeNull();
   });
 });
