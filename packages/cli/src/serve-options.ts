@@ -179,6 +179,16 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
   option('refresh-before-ms', 'positive', 'refreshBeforeMs', 'ask for a new token this long before exp', {
     shown: '30000',
   }),
+  option('headers-timeout-ms', 'positive', 'headersTimeoutMs', 'time an HTTP request has for its headers', {
+    shown: '10000',
+  }),
+  option(
+    'request-timeout-ms',
+    'positive',
+    'requestTimeoutMs',
+    'time an HTTP request has for its headers and body (then 408)',
+    { shown: '30000' },
+  ),
   option(
     'drain-grace-ms',
     'int',

@@ -64,6 +64,8 @@ describe('herald --version and --help', () => {
       ['--publish-rate', 'HERALD_PUBLISH_RATE', 'limits.publishRatePerSec'],
       ['--retention-max-age-ms', 'HERALD_RETENTION_MAX_AGE_MS', 'retention.maxAgeMs'],
       ['--heartbeat-ms', 'HERALD_HEARTBEAT_MS', 'heartbeatMs'],
+      ['--headers-timeout-ms', 'HERALD_HEADERS_TIMEOUT_MS', 'headersTimeoutMs'],
+      ['--request-timeout-ms', 'HERALD_REQUEST_TIMEOUT_MS', 'requestTimeoutMs'],
       ['--log-format', 'HERALD_LOG_FORMAT', 'logFormat'],
       ['--postgres', 'HERALD_POSTGRES_URL', 'postgres'],
       ['--postgres-schema', 'HERALD_POSTGRES_SCHEMA', 'postgresSchema'],

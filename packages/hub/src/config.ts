@@ -122,6 +122,21 @@ export interface HubOptions {
    * @default 0
    */
   drainGraceMs?: number;
+  /**
+   * How long an HTTP request may take to send its headers, in ms (node:http `headersTimeout`). Past it the
+   * hub answers `408 ERR_REQUEST_TIMEOUT` and closes the connection. Applies to {@link startHub}'s own server;
+   * a hub mounted with `createHub` leaves it to the server it is mounted in.
+   * @default 10000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * How long an HTTP request may take to send its headers and its whole body, in ms (node:http
+   * `requestTimeout`), so a client dribbling its body cannot hold a connection for minutes. Past it the hub
+   * answers `408 ERR_REQUEST_TIMEOUT` and closes the connection. At least `headersTimeoutMs`. Answers and
+   * SSE streams are not limited by it. Applies to {@link startHub}'s own server, as `headersTimeoutMs`.
+   * @default 30000
+   */
+  requestTimeoutMs?: number;
   /** History retention per channel. @default 10000 events, 24 h */
   retention?: Partial<RetentionOptions>;
   /**
@@ -160,6 +175,8 @@ export interface ResolvedConfig {
   readonly handshakeTimeoutMs: number;
   readonly refreshBeforeMs: number;
   readonly drainGraceMs: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
   readonly retention: Partial<RetentionOptions>;
   readonly durability: Durability;
 }
@@ -182,6 +199,15 @@ function durabilityOf(value: Durability | undefined): Durability {
   return value;
 }
 
+/** `headersTimeoutMs` and `requestTimeoutMs`, checked together (node:http refuses headers > request). */
+function requestTimeouts(options: HubOptions): { headersTimeoutMs: number; requestTimeoutMs: number } {
+  const headersTimeoutMs = positive('headersTimeoutMs', options.headersTimeoutMs, 10_000);
+  const requestTimeoutMs = positive('requestTimeoutMs', options.requestTimeoutMs, 30_000);
+  if (headersTimeoutMs > requestTimeoutMs)
+    throw new RangeError('headersTimeoutMs must not be larger than requestTimeoutMs');
+  return { headersTimeoutMs, requestTimeoutMs };
+}
+
 /** Applies defaults and checks ranges. Throws a `RangeError` naming the bad option. */
 export function resolveConfig(options: HubOptions): ResolvedConfig {
   const port = options.port ?? 0;
@@ -199,6 +225,7 @@ export function resolveConfig(options: HubOptions): ResolvedConfig {
     handshakeTimeoutMs: positive('handshakeTimeoutMs', options.handshakeTimeoutMs, 10_000),
     refreshBeforeMs: positive('refreshBeforeMs', options.refreshBeforeMs, 30_000),
     drainGraceMs: nonNegative('drainGraceMs', options.drainGraceMs, 0),
+    ...requestTimeouts(options),
     retention: options.retention ?? {},
     durability: durabilityOf(options.durability),
   };

@@ -1,5 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { HubOptions } from './config.js';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ErrorCode } from '@herald/protocol';
+import type { HubOptions, ResolvedConfig } from './config.js';
+import { errorAnswer } from './http/errors.js';
+import { rawAnswer } from './http/raw-answer.js';
 import { openHub } from './hub.js';
 import type { HubControl } from './hub-api.js';
 
@@ -34,6 +38,39 @@ function urlHost(host: string): string {
  */
 const LISTEN_BACKLOG = 4096;
 
+/**
+ * How often node:http looks for requests past `headersTimeoutMs` / `requestTimeoutMs`. Its default, 30 s,
+ * would let a stalled request live that much longer than its timeout.
+ */
+function checkingIntervalMs(config: ResolvedConfig): number {
+  const shortest = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
+  return Math.min(1_000, Math.max(50, Math.floor(shortest / 4)));
+}
+
+const REQUEST_TIMEOUT_ANSWER = rawAnswer(
+  errorAnswer(ErrorCode.RequestTimeout, 'request headers or body not received in time'),
+);
+const BAD_REQUEST_ANSWER = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n';
+/** How long an answered bad socket may take to read its answer before it is destroyed. */
+const CLIENT_ERROR_GRACE_MS = 1_000;
+
+/**
+ * node:http's `clientError`: a malformed request (`400`), or one past `headersTimeoutMs` /
+ * `requestTimeoutMs` (`408 ERR_REQUEST_TIMEOUT`), answered only when no answer has begun on the socket
+ * (bytes in the middle of one would corrupt it), then the socket is destroyed: a client dribbling its body
+ * cannot keep it.
+ */
+function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const answer = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? REQUEST_TIMEOUT_ANSWER : BAD_REQUEST_ANSWER;
+  socket.end(answer, () => socket.destroy());
+  setTimeout(() => socket.destroy(), CLIENT_ERROR_GRACE_MS).unref();
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
@@ -54,12 +91,16 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const core = await openHub(options);
   const { config, logger } = core;
-  const server = createServer((req, res) => core.handleRequest(req, res));
+  const server = createServer(
+    {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: checkingIntervalMs(config),
+    },
+    (req, res) => core.handleRequest(req, res),
+  );
   server.keepAliveTimeout = 65_000;
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', onClientError);
   server.on('upgrade', (req, socket, head) => core.handleUpgrade(req, socket, head));
 
   let port: number;

@@ -1,4 +1,5 @@
 import { ErrorCode } from './codes.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import type { ClientMessage, ServerMessage } from './messages.js';
 import {
   bad,
@@ -61,7 +62,7 @@ export function validateClientMessage(m: Record<string, unknown>): ParseResult<C
   const check = Object.hasOwn(CLIENT_CHECKS, m.type as string)
     ? CLIENT_CHECKS[m.type as ClientMessage['type']]
     : undefined;
-  const rid = typeof m.rid === 'string' && m.rid.length <= 64 ? m.rid : undefined;
+  const rid = ridOf(m);
   if (!check) {
     const error = {
       code: ErrorCode.UnknownType,
@@ -74,10 +75,26 @@ export function validateClientMessage(m: Record<string, unknown>): ParseResult<C
   return { ok: true, message: m as unknown as ClientMessage };
 }
 
-/** Parses and validates a frame a client sent. Never throws. */
+/** The `rid` of a decoded message, when it has a well-formed one (error replies carry it). */
+function ridOf(m: Record<string, unknown>): string | undefined {
+  return typeof m.rid === 'string' && m.rid.length <= 64 ? m.rid : undefined;
+}
+
+/**
+ * Parses and validates a frame a client sent. Never throws. A frame nested deeper than
+ * {@link MAX_JSON_DEPTH} is refused with `ERR_TOO_DEEP` (and its `rid`, when it has one) before any
+ * validation walks it: `JSON.parse` copes with any depth, what would come after it may not. The hub's own
+ * frames need no such check, so {@link parseServerMessage} (the client's) skips it.
+ */
 export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
   const json = readJson(raw);
-  return json.ok ? validateClientMessage(json.message) : json;
+  if (!json.ok) return json;
+  if (exceedsJsonDepth(raw)) {
+    const error = { code: ErrorCode.TooDeep, message: `frame nests deeper than ${MAX_JSON_DEPTH} levels` };
+    const rid = ridOf(json.message);
+    return { ok: false, error: rid === undefined ? error : { ...error, rid } };
+  }
+  return validateClientMessage(json.message);
 }
 
 const SERVER_TYPES: ReadonlySet<string> = new Set([

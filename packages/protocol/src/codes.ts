@@ -99,6 +99,12 @@ const ERRORS = {
   UnsupportedMediaType: { code: 'ERR_UNSUPPORTED_MEDIA_TYPE', status: 415 },
   /** HTTP: a batch publish has more events than allowed. */
   BatchTooLarge: { code: 'ERR_BATCH_TOO_LARGE' },
+  /** The frame or body nests arrays and objects deeper than `MAX_JSON_DEPTH` (64) levels. */
+  TooDeep: { code: 'ERR_TOO_DEEP' },
+  /** HTTP: the request body is not valid UTF-8. */
+  BadEncoding: { code: 'ERR_BAD_ENCODING' },
+  /** HTTP: the request's headers or body did not arrive within the hub's timeouts. */
+  RequestTimeout: { code: 'ERR_REQUEST_TIMEOUT', status: 408, retryable: true },
   /** Client side: the operation timed out waiting for the hub. */
   Timeout: { code: 'ERR_TIMEOUT', retryable: true },
   /** Client side: the client was closed before the operation finished. */

@@ -64,6 +64,7 @@ export type {
 } from './job/types.js';
 export { FINAL_JOB_STATUSES } from './job/types.js';
 export { type JobStepView, type JobView, jobView, readJob } from './job/view.js';
+export { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 export type * from './messages.js';
 export { type HistoryExtent, planResume, type ResumePlan } from './resume.js';
 export {

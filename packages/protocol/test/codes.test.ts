@@ -25,6 +25,9 @@ describe('the error code table', () => {
     expect(httpStatus(ErrorCode.PayloadTooLarge)).toBe(413);
     expect(httpStatus(ErrorCode.BadChannel)).toBe(400);
     expect(httpStatus(ErrorCode.Timeout)).toBe(400);
+    expect(httpStatus(ErrorCode.TooDeep)).toBe(400);
+    expect(httpStatus(ErrorCode.BadEncoding)).toBe(400);
+    expect(httpStatus(ErrorCode.RequestTimeout)).toBe(408);
   });
 
   it('says which codes are worth retrying, and refuses unknown codes', () => {
@@ -40,6 +43,7 @@ describe('the error code table', () => {
         ErrorCode.HandshakeTimeout,
         ErrorCode.Timeout,
         ErrorCode.ConnectionLost,
+        ErrorCode.RequestTimeout,
       ].sort(),
     );
     expect(isRetryableError('ERR_NOPE')).toBe(false);

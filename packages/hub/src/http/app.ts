@@ -6,7 +6,6 @@ import { cors } from 'hono/cors';
 import { assertChannel } from '../channel-name.js';
 import type { HubContext } from '../context.js';
 import { type Gauges, renderMetrics } from '../metrics.js';
-import { parseSeqParam } from './body.js';
 import {
   CORS_ALLOW_HEADERS,
   CORS_ALLOW_METHODS,
@@ -15,8 +14,9 @@ import {
   CORS_MAX_AGE_S,
 } from './cors.js';
 import { errorResponse, toErrorResponse } from './errors.js';
+import { parseStreamQuery } from './query.js';
 import { authorizeRead } from './read-access.js';
-import { SseStream, wantsSnapshot } from './sse.js';
+import { SseStream } from './sse.js';
 import { registerStateRoute } from './state-route.js';
 import { serveSpa } from './static.js';
 
@@ -81,15 +81,16 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (ctx.isDraining()) throw new HeraldError(ErrorCode.ShuttingDown, 'hub is draining');
     const channel = channelParam(c);
     await authorizeRead(ctx, channel, c.req.header('authorization'), c.req.query('token'));
-    const lastEventId = c.req.header('last-event-id');
-    const raw = lastEventId !== undefined && lastEventId !== '' ? lastEventId : c.req.query('after');
-    const after = raw === undefined || raw === '' ? undefined : parseSeqParam('Last-Event-ID', raw, 0);
+    const { after, snapshot } = parseStreamQuery(
+      new URL(c.req.url).searchParams,
+      c.req.header('last-event-id'),
+    );
     const res = c.env.outgoing;
     const stream = new SseStream(ctx, channel, res, (s) => sseStreams.delete(s));
     sseStreams.add(stream);
     // Written straight to the node response (its buffer is the stream's backpressure), so the CORS
     // headers the middleware would add to a returned Response are sent here.
-    stream.start(after, CORS_HEADERS, wantsSnapshot(c.req.query('snapshot')));
+    stream.start(after, CORS_HEADERS, snapshot);
     return RESPONSE_ALREADY_SENT;
   });
   app.all('/v1/channels/:channel/stream', methodNotAllowed('GET, HEAD'));

@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
-import { ErrorCode, HeraldError } from '@herald/protocol';
+import { ErrorCode, exceedsJsonDepth, HeraldError, MAX_JSON_DEPTH } from '@herald/protocol';
 
 /** Whether a `Content-Type` header value is JSON (`application/json` or `application/*+json`). */
 export function isJsonContentType(value: string | undefined | null): boolean {
@@ -15,10 +16,18 @@ const tooLarge = (maxBytes: number): HeraldError =>
 const aborted = (): HeraldError =>
   new HeraldError(ErrorCode.BadMessage, 'request aborted before its body ended');
 
-/** Parses a whole body as JSON; throws `ERR_BAD_JSON`. */
-function parseJson(body: Buffer): unknown {
+/**
+ * Parses a whole body as JSON. Throws `ERR_BAD_ENCODING` for bytes that are not UTF-8 (decoding would
+ * replace them silently, where a WebSocket text frame is closed with 1007), `ERR_TOO_DEEP` past
+ * {@link MAX_JSON_DEPTH} levels (checked on the text, before parsing) and `ERR_BAD_JSON`.
+ */
+function parseJsonBody(body: Buffer): unknown {
+  if (!isUtf8(body)) throw new HeraldError(ErrorCode.BadEncoding, 'body is not valid UTF-8');
+  const text = body.toString('utf8');
+  if (exceedsJsonDepth(text))
+    throw new HeraldError(ErrorCode.TooDeep, `body nests deeper than ${MAX_JSON_DEPTH} levels`);
   try {
-    return JSON.parse(body.toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw new HeraldError(ErrorCode.BadJson, 'body is not valid JSON');
   }
@@ -27,7 +36,7 @@ function parseJson(body: Buffer): unknown {
 /**
  * Reads and parses a JSON request body from Node's own stream, enforcing `maxBytes` while reading (a
  * lying or absent `Content-Length` cannot make the hub buffer more: past the limit the rest is discarded).
- * Rejects with `ERR_UNSUPPORTED_MEDIA_TYPE`, `ERR_PAYLOAD_TOO_LARGE` or `ERR_BAD_JSON`, and with
+ * Rejects with `ERR_UNSUPPORTED_MEDIA_TYPE`, `ERR_PAYLOAD_TOO_LARGE` or the codes of {@link parseJsonBody}, and with
  * `ERR_BAD_MESSAGE` when the client aborts before the body ends (nobody is left to read that answer).
  */
 export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
@@ -60,7 +69,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
     const onEnd = (): void => {
       done();
       try {
-        resolve(parseJson(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
+        resolve(parseJsonBody(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
       } catch (err) {
         reject(err);
       }
@@ -74,14 +83,4 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
     req.on('error', onAbort);
     req.on('close', onAbort);
   });
-}
-
-/** Parses a non-negative integer query value (`after`, `limit`, `Last-Event-ID`); throws `ERR_BAD_POSITION`. */
-export function parseSeqParam(name: string, raw: string | undefined | null, fallback: number): number {
-  if (raw === undefined || raw === null || raw === '') return fallback;
-  const n = /^\d{1,16}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(n)) {
-    throw new HeraldError(ErrorCode.BadPosition, `${name} must be a non-negative integer`);
-  }
-  return n;
 }

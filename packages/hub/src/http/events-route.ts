@@ -1,20 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  DEFAULT_HISTORY_LIMIT,
   ErrorCode,
   HeraldError,
   type HistoryPageBody,
   historyPage,
-  MAX_HISTORY_LIMIT,
   type PublishResponseBody,
   publishResult,
 } from '@herald/protocol';
 import { bearer } from '../auth/authenticator.js';
 import { assertChannel } from '../channel-name.js';
 import type { HubContext } from '../context.js';
-import { parseSeqParam, readJsonBody } from './body.js';
+import { readJsonBody } from './body.js';
 import { errorAnswer, toErrorAnswer } from './errors.js';
 import { sendError, sendJson, sendPreflight } from './node-reply.js';
+import { parseHistoryQuery } from './query.js';
 import { authorizeRead } from './read-access.js';
 
 const PREFIX = '/v1/channels/';
@@ -74,11 +73,7 @@ export function createEventsRoute(ctx: HubContext): (req: IncomingMessage, res: 
   ): Promise<void> {
     assertChannel(channel);
     await authorizeRead(ctx, channel, req.headers.authorization, query.get('token'));
-    const after = parseSeqParam('after', query.get('after'), 0);
-    const limit = parseSeqParam('limit', query.get('limit'), DEFAULT_HISTORY_LIMIT);
-    if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
-      throw new HeraldError(ErrorCode.BadPosition, `limit must be 1-${MAX_HISTORY_LIMIT}`);
-    }
+    const { after, limit } = parseHistoryQuery(query);
     const { info, events } = await ctx.store.read(channel, after, limit);
     const page: HistoryPageBody = historyPage(channel, info, events);
     sendJson(res, 200, JSON.stringify(page));

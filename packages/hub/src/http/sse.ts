@@ -24,11 +24,6 @@ function formatSse(envelopes: readonly Envelope[], encoded: readonly string[]): 
 
 const formatBatch = (batch: EncodedBatch): string => formatSse(batch.envelopes, batch.encoded);
 
-/** Whether a `?snapshot=` query value asks for the channel's state first (`1` or `true`). */
-export function wantsSnapshot(value: string | undefined): boolean {
-  return value === '1' || value === 'true';
-}
-
 /**
  * The snapshot as an SSE event: `event: snapshot`, the WebSocket `snapshot` message as data, and its seq as
  * the `id:`, so an EventSource that reconnects sends it as Last-Event-ID and resumes right after it.

@@ -22,6 +22,16 @@ import type { HubSocket, PeerFraming } from './socket.js';
 const REPLAY_SLICE_BYTES = 32 * 1024;
 /** How long a closed slow consumer gets to read its close frame before the socket is destroyed. */
 const SLOW_CLOSE_GRACE_MS = 5_000;
+/**
+ * Reply bytes (answers to the client's own frames: errors, acks, `subscribed`…) a peer may hold before it
+ * stops reading its client. Replies never count toward `maxBufferedBytes`: a client that pipelines
+ * thousands of refused requests while it reads is not a slow consumer, and cutting it would only make it
+ * send them again. What bounds them instead is input: past this budget the peer pauses the socket's
+ * reading until its output drained to the low-water mark, so the client's own TCP window holds its next
+ * requests. A client that sends and never reads thus costs about this budget plus the replies to the
+ * frames already read (one socket read), until its unread pong closes it with 4001.
+ */
+const REPLY_BUDGET_BYTES = 128 * 1024;
 
 /**
  * Called once a subscription's resume position is known, before anything is replayed. `snapshot` says
@@ -57,6 +67,13 @@ export class Peer implements Flushable, SubscriptionSink {
    * socket drained (a state may be as large as the limit itself).
    */
   private exemptBytes = 0;
+  /**
+   * Reply bytes queued or written that may still wait in the socket's buffer (an upper bound: clamped to
+   * everything held, see {@link Peer.repliesHeld}). Exempt from the send-buffer limit.
+   */
+  private replyBytes = 0;
+  /** Whether reading from the client is paused because too many replies wait ({@link REPLY_BUDGET_BYTES}). */
+  private inputPaused = false;
   private closed = false;
 
   /**
@@ -207,6 +224,47 @@ export class Peer implements Flushable, SubscriptionSink {
   }
 
   /**
+   * Queues a reply to the client's own frames, in order with event batches. Replies do not count toward
+   * the send-buffer limit; past {@link REPLY_BUDGET_BYTES} of them the peer stops reading its client until
+   * its output drained, so they stay bounded without cutting a client that reads.
+   */
+  sendReply(data: string): void {
+    if (this.closed) return;
+    this.queue.pushControl(data);
+    this.replyBytes += data.length;
+    this.ctx.scheduler.mark(this);
+    if (
+      !this.inputPaused &&
+      this.replyBytes > REPLY_BUDGET_BYTES &&
+      this.repliesHeld(this.socket.bufferedAmount) > REPLY_BUDGET_BYTES
+    )
+      void this.pauseInputUntilDrained();
+  }
+
+  /**
+   * Reply bytes that may still be queued or in the socket's buffer: never more than everything held there,
+   * so the count falls back to 0 whenever the output is empty.
+   */
+  private repliesHeld(socketBytes: number): number {
+    const held = this.queue.bytes + socketBytes;
+    if (this.replyBytes > held) this.replyBytes = held;
+    return this.replyBytes;
+  }
+
+  private async pauseInputUntilDrained(): Promise<void> {
+    const { socket } = this;
+    if (socket.pauseInput === undefined) return;
+    this.inputPaused = true;
+    socket.pauseInput();
+    await this.writable();
+    this.repliesHeld(socket.bufferedAmount);
+    // cleanup() resumes a peer that closed meanwhile, so it can read the client's close frame.
+    if (!this.inputPaused) return;
+    this.inputPaused = false;
+    socket.resumeInput?.();
+  }
+
+  /**
    * Writes a frame that may be as large as the send-buffer limit (a snapshot) right away, after what is
    * queued: its bytes are exempt from the limit until the socket drains, so a big state does not make the
    * peer look like a slow consumer.
@@ -224,8 +282,8 @@ export class Peer implements Flushable, SubscriptionSink {
     if (this.closed) return;
     this.queue.pushEvents(batch);
     this.ctx.metrics.eventsDelivered += batch.envelopes.length;
-    // Hot path: only the hub's own bytes here; the socket's buffer is added once per flush.
-    if (this.heldBytes > this.ctx.config.limits.maxBufferedBytes) this.slowConsumer();
+    // Hot path: only the hub's own bytes here (replies exempt); the socket's buffer is added once per flush.
+    if (this.heldBytes - this.replyBytes > this.ctx.config.limits.maxBufferedBytes) this.slowConsumer();
     else this.ctx.scheduler.mark(this);
   }
 
@@ -247,8 +305,10 @@ export class Peer implements Flushable, SubscriptionSink {
   }
 
   private overLimit(): boolean {
-    const socketBytes = Math.max(0, this.socket.bufferedAmount - this.exemptBytes);
-    return this.heldBytes + socketBytes > this.ctx.config.limits.maxBufferedBytes;
+    const buffered = this.socket.bufferedAmount;
+    const socketBytes = Math.max(0, buffered - this.exemptBytes);
+    const replies = this.repliesHeld(buffered);
+    return this.heldBytes + socketBytes - replies > this.ctx.config.limits.maxBufferedBytes;
   }
 
   private lowWater(): number {
@@ -337,6 +397,11 @@ export class Peer implements Flushable, SubscriptionSink {
     for (const sub of [...this.subs.values()]) this.drop(sub);
     this.queue.clear();
     this.pendingBytes = 0;
+    this.replyBytes = 0;
+    if (this.inputPaused) {
+      this.inputPaused = false;
+      this.socket.resumeInput?.();
+    }
     this.ctx.scheduler.forget(this);
     this.onClosed();
   }

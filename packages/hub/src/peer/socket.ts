@@ -21,6 +21,13 @@ export interface HubSocket {
   onceDrained?(fn: () => void): void;
   /** Destroys the socket at once. */
   terminate(): void;
+  /**
+   * Stops reading frames from the client (TCP backpressure then holds the rest on its side); a few already
+   * read may still arrive. Optional: a transport without input (SSE) has nothing to pause.
+   */
+  pauseInput?(): void;
+  /** Reads frames again after {@link HubSocket.pauseInput}. */
+  resumeInput?(): void;
 }
 
 /** How a transport encodes event batches into frames (control frames arrive already encoded). */

@@ -2,8 +2,10 @@ import {
   applyStateOps,
   checkStateOps,
   ErrorCode,
+  exceedsJsonDepth,
   HeraldError,
   type JsonValue,
+  MAX_JSON_DEPTH,
   type PublishInput,
   type StateOp,
   stateInvalid,
@@ -46,9 +48,29 @@ export function foldInput(doc: JsonValue, input: PublishInput, index: number, ba
   throw new HeraldError(code, message);
 }
 
-/** The JSON of a state document, refused with `ERR_STATE_TOO_LARGE` past `maxBytes` UTF-8 bytes. */
+const tooDeep = (): HeraldError =>
+  new HeraldError(ErrorCode.TooDeep, `channel state would nest deeper than ${MAX_JSON_DEPTH} levels`);
+
+/**
+ * `JSON.stringify` of a state document. Copies within one publish can nest it thousands of levels deep
+ * before it is encoded (each `copy` of the root into a path adds that path's levels): the stack overflow
+ * that follows is that input's `ERR_TOO_DEEP`, not a hub failure.
+ */
+function stringifyState(doc: JsonValue): string {
+  try {
+    return JSON.stringify(doc);
+  } catch (err) {
+    if (err instanceof RangeError && /call stack/i.test(err.message)) throw tooDeep();
+    throw err;
+  }
+}
+
+/**
+ * The JSON of a state document, refused with `ERR_STATE_TOO_LARGE` past `maxBytes` UTF-8 bytes and with
+ * `ERR_TOO_DEEP` past `MAX_JSON_DEPTH` levels (so every stored state can be sent in a frame).
+ */
 export function encodeState(doc: JsonValue, maxBytes: number): string {
-  const json = JSON.stringify(doc);
+  const json = stringifyState(doc);
   // UTF-8 takes at least one byte per UTF-16 unit, so only a long string needs counting.
   if (json.length > maxBytes || (json.length * 3 > maxBytes && Buffer.byteLength(json) > maxBytes)) {
     throw new HeraldError(
@@ -56,6 +78,7 @@ export function encodeState(doc: JsonValue, maxBytes: number): string {
       `channel state would be ${Buffer.byteLength(json)} bytes, over the limit of ${maxBytes}`,
     );
   }
+  if (exceedsJsonDepth(json)) throw tooDeep();
   return json;
 }
 

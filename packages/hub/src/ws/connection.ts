@@ -28,6 +28,7 @@ const GARBAGE: ReadonlySet<string> = new Set([
   ErrorCode.FrameTooLarge,
   ErrorCode.BadChannel,
   ErrorCode.BadPosition,
+  ErrorCode.TooDeep,
 ]);
 
 /** `events` frames: one batch is its shared frame; a backlog is packed once per flush round. */
@@ -206,9 +207,14 @@ export class Connection {
 
   // ---- output -----------------------------------------------------------------------------------
 
-  /** Queues a control message, in order with event batches. */
+  /**
+   * Queues a control message, in order with event batches. Each one answers a frame of the client's
+   * (`subscribed`, `ack`, `error`, `pong`…) or is one of a few per connection (`welcome`,
+   * `refresh_required`, `drain`), so all go out as replies: they never count toward the slow-consumer
+   * limit, and while too many wait the hub stops reading the socket instead ({@link Peer.sendReply}).
+   */
   sendControl(message: ServerMessage): void {
-    this.peer.send(JSON.stringify(message));
+    this.peer.sendReply(JSON.stringify(message));
   }
 
   /** Answers an error; garbage input spends the error budget and may close the connection with 4029. */

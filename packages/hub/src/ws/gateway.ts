@@ -56,6 +56,16 @@ class WsHubSocket implements HubSocket {
   terminate(): void {
     this.ws.terminate();
   }
+
+  /** @inheritdoc */
+  pauseInput(): void {
+    this.ws.pause();
+  }
+
+  /** @inheritdoc */
+  resumeInput(): void {
+    this.ws.resume();
+  }
 }
 
 function toBuffer(data: RawData): Buffer {

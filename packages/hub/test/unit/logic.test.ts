@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decideOpenDevHub, HubConfigError, isLoopbackHost } from '../../src/auth/dev-hub.js';
 import { resolveConfig } from '../../src/config.js';
 import { EncodedBatch, splitBatch } from '../../src/encoded-batch.js';
-import { parseSeqParam } from '../../src/http/body.js';
+import { parseSeqParam } from '../../src/http/query.js';
 import { ErrorBudget } from '../../src/limits/error-budget.js';
 import { TokenBucket } from '../../src/limits/token-bucket.js';
 

@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH } from '../json-depth.js';
 import { isRecord } from '../validate.js';
 import type { StateFailure } from './apply.js';
 import { STATE_OP_NAMES, type StateOp, type StateOpName } from './ops.js';
@@ -8,6 +9,15 @@ export const MAX_STATE_OPS = 1000;
 const NEEDS_VALUE: ReadonlySet<StateOpName> = new Set(['add', 'replace', 'test', 'append', 'increment']);
 const NEEDS_FROM: ReadonlySet<StateOpName> = new Set(['move', 'copy']);
 
+/** Whether a JSON Pointer has more tokens than a document may have levels (one `/` per token). */
+function tooDeep(pointer: string): boolean {
+  let tokens = 0;
+  for (let i = pointer.indexOf('/'); i !== -1; i = pointer.indexOf('/', i + 1)) {
+    if (++tokens > MAX_JSON_DEPTH) return true;
+  }
+  return false;
+}
+
 function checkOne(v: unknown): string | undefined {
   if (!isRecord(v)) return 'must be an object {op, path, ...}';
   const name = v.op as StateOpName;
@@ -15,6 +25,9 @@ function checkOne(v: unknown): string | undefined {
     return `op must be one of ${STATE_OP_NAMES.join(', ')}`;
   if (typeof v.path !== 'string') return 'path must be a string (a JSON Pointer)';
   if (NEEDS_FROM.has(name) && typeof v.from !== 'string') return `${name} needs from (a JSON Pointer)`;
+  // Operations walk their path recursively; no state is deeper than this anyway.
+  if (tooDeep(v.path) || (typeof v.from === 'string' && tooDeep(v.from)))
+    return `path is deeper than ${MAX_JSON_DEPTH} levels`;
   if (NEEDS_VALUE.has(name) && (!('value' in v) || v.value === undefined)) return `${name} needs a value`;
   if (name === 'increment' && !Number.isFinite(v.value)) return 'increment needs a finite number value';
   for (const key of Object.keys(v)) {
