@@ -3,9 +3,11 @@ import {
   DURABILITY_LEVELS,
   type HubOptions,
   type LimitOptions,
+  type PublisherKey,
   type RetentionOptions,
 } from '@herald/hub';
 import { usage } from './errors.js';
+import { checkPublisherKeys } from './publisher-keys.js';
 
 /** How a `herald serve` setting is written and checked. */
 export type OptionKind =
@@ -16,6 +18,7 @@ export type OptionKind =
   | 'url'
   | 'bool'
   | 'list'
+  | 'keys'
   | 'level'
   | 'format'
   | 'durability';
@@ -136,10 +139,41 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
   option('jwks', 'url', 'auth.jwksUrl', 'URL of a JSON Web Key Set that signs connection tokens', {
     env: ['HERALD_JWKS_URL'],
   }),
-  option('publisher-key', 'list', 'auth.publisherKeys', 'API key for HTTP publishers (repeatable)', {
-    env: ['HERALD_PUBLISHER_KEYS'],
-  }),
+  option(
+    'publisher-key',
+    'keys',
+    'auth.publisherKeys',
+    'API key for HTTP publishers (repeatable); KEY=run:*,job:* limits it to those channels',
+    { env: ['HERALD_PUBLISHER_KEYS'], arg: 'KEY[=PATTERNS]' },
+  ),
   option('allow-non-expiring-tokens', 'bool', 'auth.allowNonExpiringTokens', 'accept tokens without exp'),
+  option('audience', 'list', 'auth.audience', 'token aud must name one of these (repeatable or a,b)', {
+    arg: 'AUD',
+  }),
+  option('issuer', 'list', 'auth.issuer', 'token iss must be one of these (repeatable or a,b)', {
+    arg: 'ISS',
+  }),
+  option('clock-tolerance-sec', 'int', 'auth.clockToleranceSec', 'clock skew allowed on token exp/nbf', {
+    shown: '5',
+  }),
+  option(
+    'session-cookie',
+    'string',
+    'auth.sessionCookie',
+    'cookie carrying the connection token on WebSocket and SSE (needs --allowed-origin)',
+    { arg: 'NAME' },
+  ),
+  option(
+    'allowed-origin',
+    'list',
+    'allowedOrigins',
+    'browser origin allowed to connect and call /v1 (repeatable or a,b; * for any)',
+    {
+      env: ['HERALD_ALLOWED_ORIGINS'],
+      shown: 'loopback origins without auth, any origin with auth',
+      arg: 'ORIGIN',
+    },
+  ),
   option('max-frame-bytes', 'positive', 'limits.maxFrameBytes', 'largest WebSocket frame', {
     shown: '65536',
   }),
@@ -214,7 +248,7 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
 ];
 
 /** A checked setting value. */
-export type SettingValue = string | number | boolean | readonly string[];
+export type SettingValue = string | number | boolean | readonly string[] | readonly PublisherKey[];
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -240,11 +274,18 @@ export function checkValue(opt: ServeOption, raw: unknown, source: string): Sett
       if (raw === 'false' || raw === '0' || raw === '') return false;
       return fail('true or false');
     case 'list': {
-      const items = typeof raw === 'string' ? raw.split(',') : raw;
+      const items = typeof raw === 'string' ? [raw] : raw;
       if (!Array.isArray(items) || !items.every((k) => typeof k === 'string'))
         return fail('a list of strings');
-      return items.map((k: string) => k.trim()).filter(Boolean);
+      // Repeated flags, an array in the file, and commas anywhere: `--allowed-origin a,b` is two.
+      return items.flatMap((k: string) => k.split(',').map((v) => v.trim())).filter(Boolean);
     }
+    case 'keys':
+      try {
+        return checkPublisherKeys(raw);
+      } catch (err) {
+        return fail((err as Error).message);
+      }
     case 'url':
       return typeof raw === 'string' && URL.canParse(raw) ? raw : fail('a URL');
     case 'level':
@@ -264,7 +305,10 @@ export function checkValue(opt: ServeOption, raw: unknown, source: string): Sett
 export const SERVE_PARSE_OPTIONS = Object.fromEntries(
   SERVE_OPTIONS.map((o) => [
     o.flag,
-    { type: o.kind === 'bool' ? ('boolean' as const) : ('string' as const), multiple: o.kind === 'list' },
+    {
+      type: o.kind === 'bool' ? ('boolean' as const) : ('string' as const),
+      multiple: o.kind === 'list' || o.kind === 'keys',
+    },
   ]),
 );
 

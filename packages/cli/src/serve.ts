@@ -106,7 +106,8 @@ export async function serve(argv: readonly string[], out: (line: string) => void
   logger.info({ store: 'kind' in store ? store.kind : 'instance' }, `store: ${describeStore(store)}`);
   const shown = hub.host.includes(':') ? `[${hub.host}]` : hub.host;
   out(`listening on http://${shown}:${hub.port}${hub.openDevHub ? ' (open dev hub: no auth)' : ''}`);
-  const publisherKey = options.auth?.publisherKeys?.[0];
+  // The simulator publishes to every scenario's channels: an unscoped key.
+  const publisherKey = options.auth?.publisherKeys?.find((k): k is string => typeof k === 'string');
   const simulator = demo?.startSimulator(hub.url, publisherKey) ?? null;
 
   return onShutdownSignal(

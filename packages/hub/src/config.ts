@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { resolveAccessOptions } from './auth/access-options.js';
 import { DEFAULT_DURABILITY, type Durability, isDurability } from './durability.js';
 import type { StoreSpec } from './store/create-store.js';
 import type { Broker, EventStore, RetentionOptions } from './store/types.js';
@@ -11,14 +12,54 @@ export interface AuthOptions {
   jwtSecret?: string;
   /** URL of a JSON Web Key Set that signs connection tokens. */
   jwksUrl?: string;
-  /** Opaque API keys for backend publishers (`Authorization: Bearer <key>`). They may publish anywhere. */
-  publisherKeys?: readonly string[];
+  /**
+   * Opaque API keys for backend publishers (`Authorization: Bearer <key>`). A plain string may publish to
+   * and read every channel; `{ key, channels }` only the channels its patterns match (`run:*`), for both.
+   */
+  publisherKeys?: readonly PublisherKey[];
   /**
    * Accept connection tokens without an `exp` claim.
    * @default false
    */
   allowNonExpiringTokens?: boolean;
+  /**
+   * Audiences a connection token must name in `aud` (one of them); a token without a matching `aud` is
+   * refused with `ERR_UNAUTHORIZED` (close 4401, HTTP 401), its message naming the claim.
+   * @default none (`aud` is not checked)
+   */
+  audience?: string | readonly string[];
+  /**
+   * Issuers a connection token's `iss` must be one of; another or none is refused with `ERR_UNAUTHORIZED`,
+   * its message naming the claim.
+   * @default none (`iss` is not checked)
+   */
+  issuer?: string | readonly string[];
+  /**
+   * Clock skew allowed when checking a token's `exp`, `nbf` and `iat`, in seconds. A token at most this far
+   * past its `exp` is still accepted, and a connection it opens is honoured until `exp` plus this tolerance.
+   * @default 5
+   */
+  clockToleranceSec?: number;
+  /**
+   * Name of a cookie that carries a connection token on the WebSocket upgrade and on HTTP reads (SSE,
+   * history, state), so a browser need not put a token in a URL or a frame. A token in `hello` (or in
+   * `Authorization` / `?token=`) wins over the cookie. Requires {@link HubOptions.allowedOrigins}: the hub
+   * refuses to start with a cookie and no allow-list.
+   * @default none
+   */
+  sessionCookie?: string;
 }
+
+/** A publisher key limited to the channels its patterns match (`run:*`), for publishing and reading. */
+export interface ScopedPublisherKey {
+  /** The key itself. */
+  readonly key: string;
+  /** Channel patterns (as in token claims: `*` matches any run of characters) the key may use. */
+  readonly channels: readonly string[];
+}
+
+/** A publisher key: a plain key for every channel, or one scoped to channel patterns. */
+export type PublisherKey = string | ScopedPublisherKey;
 
 /** Per-connection and per-request limits. Each one has a documented error code. */
 export interface LimitOptions {
@@ -96,6 +137,15 @@ export interface HubOptions {
   broker?: Broker;
   /** Authentication. @default none (allowed only on loopback, as an open dev hub) */
   auth?: AuthOptions;
+  /**
+   * Browser origins (`https://app.example.com`, or `*` for any) allowed to open WebSockets and call
+   * `/v1/*`: a request whose `Origin` is not listed is refused with `403 ERR_ORIGIN_NOT_ALLOWED`, and CORS
+   * answers name only listed origins. Requests without an `Origin` header (non-browser clients) are always
+   * allowed. A list replaces the default.
+   * @default loopback origins only (`http(s)://localhost`, `127.0.0.1`, `[::1]`, any port) on an open dev
+   * hub; any origin on a hub with auth (its credentials are bearer tokens a foreign page does not hold)
+   */
+  allowedOrigins?: readonly string[];
   /** Limits; each one defaults as documented on {@link LimitOptions}. */
   limits?: Partial<LimitOptions>;
   /**
@@ -179,6 +229,8 @@ export interface ResolvedConfig {
   readonly requestTimeoutMs: number;
   readonly retention: Partial<RetentionOptions>;
   readonly durability: Durability;
+  /** {@link HubOptions.allowedOrigins} normalized, or `null` for the default. */
+  readonly allowedOrigins: readonly string[] | null;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -228,5 +280,6 @@ export function resolveConfig(options: HubOptions): ResolvedConfig {
     ...requestTimeouts(options),
     retention: options.retention ?? {},
     durability: durabilityOf(options.durability),
+    allowedOrigins: resolveAccessOptions(options),
   };
 }

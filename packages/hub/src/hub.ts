@@ -12,6 +12,7 @@ import type { HubContext } from './context.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { createApp } from './http/app.js';
 import { createEventsRoute } from './http/events-route.js';
+import { screenOrigin } from './http/origin-check.js';
 import type { SseStream } from './http/sse.js';
 import type { HubStats, MountableHub } from './hub-api.js';
 import { createLogger } from './logger.js';
@@ -139,7 +140,7 @@ export class HubRuntime implements MountableHub {
       store: watched,
       registry,
       scheduler: new FlushScheduler(onError),
-      auth: new Authenticator(parts.openDevHub, options.auth),
+      auth: new Authenticator(parts.openDevHub, options.auth, config.allowedOrigins),
       metrics,
       logger,
       publisher: new Publisher({ config, store: watched, broker, registry, metrics, isDraining }),
@@ -172,6 +173,7 @@ export class HubRuntime implements MountableHub {
 
   /** @inheritdoc */
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (screenOrigin(this.ctx, req, res)) return;
     if (!this.eventsRoute(req, res)) void this.listener(req, res);
   }
 

@@ -2,12 +2,16 @@
  * The Herald hub: WebSocket + HTTP event streaming with durable, resumable per-channel history.
  * @packageDocumentation
  */
+export { isChannelPattern } from './auth/api-keys.js';
 export { HubConfigError, isLoopbackHost } from './auth/dev-hub.js';
+export { DEFAULT_CLOCK_TOLERANCE_SEC } from './auth/jwt.js';
 export {
   type AuthOptions,
   DEFAULT_LIMITS,
   type HubOptions,
   type LimitOptions,
+  type PublisherKey,
+  type ScopedPublisherKey,
   type StoreSpec,
 } from './config.js';
 export { DEFAULT_DURABILITY, DURABILITY_LEVELS, type Durability } from './durability.js';

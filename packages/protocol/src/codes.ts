@@ -71,12 +71,17 @@ const ERRORS = {
   RateLimited: { code: 'ERR_RATE_LIMITED', status: 429, retryable: true },
   /** A message other than `hello` arrived before the handshake finished. */
   HelloRequired: { code: 'ERR_HELLO_REQUIRED', close: CloseCode.ProtocolError },
-  /** The token or API key is missing, malformed or has a bad signature. */
+  /**
+   * The token or API key is missing, malformed or has a bad signature, or the token's `aud` or `iss` is not
+   * one the hub accepts (`auth.audience`, `auth.issuer`; the message says which).
+   */
   Unauthorized: { code: 'ERR_UNAUTHORIZED', status: 401, close: CloseCode.Unauthorized },
   /** The token has expired; fetch a new one. */
   TokenExpired: { code: 'ERR_TOKEN_EXPIRED', status: 401, retryable: true, close: CloseCode.TokenExpired },
   /** The credentials are valid but do not allow this channel or action. */
   Forbidden: { code: 'ERR_FORBIDDEN', status: 403, close: CloseCode.Forbidden },
+  /** HTTP: the request's `Origin` is not in the hub's allow-list (WebSocket upgrade or `/v1/*` request). */
+  OriginNotAllowed: { code: 'ERR_ORIGIN_NOT_ALLOWED', status: 403 },
   /** The client speaks a protocol version the hub does not. */
   ProtocolVersion: { code: 'ERR_PROTOCOL_VERSION', close: CloseCode.UnsupportedProtocol },
   /** No `hello` arrived within the handshake timeout. */

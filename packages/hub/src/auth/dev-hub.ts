@@ -1,4 +1,5 @@
 import type { AuthOptions } from '../config.js';
+import { keyValue } from './api-keys.js';
 
 /** Whether `host` binds only the loopback interface. */
 export function isLoopbackHost(host: string): boolean {
@@ -9,7 +10,7 @@ export function isLoopbackHost(host: string): boolean {
 /** Whether any authentication is configured. */
 export function hasAuth(auth: AuthOptions | undefined): boolean {
   return Boolean(
-    auth?.jwtSecret || auth?.jwksUrl || (auth?.publisherKeys?.some((k) => k.length > 0) ?? false),
+    auth?.jwtSecret || auth?.jwksUrl || (auth?.publisherKeys?.some((k) => keyValue(k).length > 0) ?? false),
   );
 }
 

@@ -1,8 +1,18 @@
 import { ErrorCode, HeraldError } from '@herald/protocol';
-import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  type JWTPayload,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from 'jose';
 import type { Principal } from './principal.js';
 
-/** Verifies connection tokens; rejects with a {@link HeraldError} (`ERR_UNAUTHORIZED` or `ERR_TOKEN_EXPIRED`). */
+/**
+ * Verifies connection tokens; rejects with a {@link HeraldError} (`ERR_UNAUTHORIZED`, also for a wrong `aud`
+ * or `iss`, or `ERR_TOKEN_EXPIRED`).
+ */
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
 /** Options of {@link createJwtVerifier}. */
@@ -13,7 +23,16 @@ export interface JwtVerifierOptions {
   readonly jwksUrl?: string | undefined;
   /** Accept tokens without `exp`. @default false */
   readonly allowNonExpiring?: boolean | undefined;
+  /** Accepted `aud` values (one must match). @default none: not checked */
+  readonly audience?: string | readonly string[] | undefined;
+  /** Accepted `iss` values. @default none: not checked */
+  readonly issuer?: string | readonly string[] | undefined;
+  /** Clock skew allowed on `exp`, `nbf` and `iat`, in seconds. @default 5 */
+  readonly clockToleranceSec?: number | undefined;
 }
+
+/** The default of {@link JwtVerifierOptions.clockToleranceSec}: enough for clocks on NTP, small enough to matter. */
+export const DEFAULT_CLOCK_TOLERANCE_SEC = 5;
 
 function patterns(value: unknown, claim: string): readonly string[] {
   if (value === undefined) return [];
@@ -23,7 +42,17 @@ function patterns(value: unknown, claim: string): readonly string[] {
   return value as string[];
 }
 
-function toPrincipal(payload: JWTPayload, allowNonExpiring: boolean): Principal {
+/**
+ * When the hub stops honouring a token, in ms: its `exp`, or, for a token accepted only thanks to the
+ * tolerance (already past `exp` by the hub's clock), `exp` plus the tolerance, so the connection it opens is
+ * not closed the moment it is accepted.
+ */
+function deadline(expSec: number, toleranceSec: number, now: number): number {
+  const exp = expSec * 1000;
+  return exp > now ? exp : exp + toleranceSec * 1000;
+}
+
+function toPrincipal(payload: JWTPayload, allowNonExpiring: boolean, toleranceSec: number): Principal {
   if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
     throw new HeraldError(ErrorCode.Unauthorized, 'token has no sub');
   }
@@ -32,7 +61,7 @@ function toPrincipal(payload: JWTPayload, allowNonExpiring: boolean): Principal 
   return {
     kind: 'token',
     sub: payload.sub,
-    exp: payload.exp === undefined ? null : payload.exp * 1000,
+    exp: payload.exp === undefined ? null : deadline(payload.exp, toleranceSec, Date.now()),
     subChannels: patterns(payload.sub_channels, 'sub_channels'),
     pubChannels: patterns(payload.pub_channels, 'pub_channels'),
   };
@@ -41,6 +70,16 @@ function toPrincipal(payload: JWTPayload, allowNonExpiring: boolean): Principal 
 function classify(err: unknown): HeraldError {
   if (err instanceof HeraldError) return err;
   if (err instanceof errors.JWTExpired) return new HeraldError(ErrorCode.TokenExpired, 'token expired');
+  // A token for another audience or from another issuer is a bad credential like a bad signature: the
+  // message says which claim (the client's answer, a new token, is the same).
+  if (err instanceof errors.JWTClaimValidationFailed && (err.claim === 'aud' || err.claim === 'iss')) {
+    const wanted = err.claim === 'aud' ? 'auth.audience' : 'auth.issuer';
+    const message =
+      err.reason === 'missing'
+        ? `token has no ${err.claim}`
+        : `token ${err.claim} is not in the hub's ${wanted}`;
+    return new HeraldError(ErrorCode.Unauthorized, message);
+  }
   if (err instanceof errors.JWKSTimeout) return new HeraldError(ErrorCode.Internal, 'JWKS fetch timed out');
   if (err instanceof errors.JOSEError) return new HeraldError(ErrorCode.Unauthorized, 'invalid token');
   // Network failure fetching the JWKS: not the caller's fault, so retryable.
@@ -49,13 +88,20 @@ function classify(err: unknown): HeraldError {
 
 /**
  * Builds a verifier for HS256 (secret) and/or JWKS tokens. Claims: `sub` (required), `exp` (required unless
- * allowed), `sub_channels` and `pub_channels` (patterns; a missing claim allows nothing).
+ * allowed), `aud` and `iss` (when the options name them), `sub_channels` and `pub_channels` (patterns; a
+ * missing claim allows nothing).
  */
 export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
   const secret = options.secret ? new TextEncoder().encode(options.secret) : undefined;
   const jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
   const allowNonExpiring = options.allowNonExpiring ?? false;
-  const required = allowNonExpiring ? ['sub'] : ['sub', 'exp'];
+  const toleranceSec = options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
+  const checks: JWTVerifyOptions = {
+    requiredClaims: allowNonExpiring ? ['sub'] : ['sub', 'exp'],
+    clockTolerance: toleranceSec,
+    ...(options.audience === undefined ? {} : { audience: [options.audience].flat() }),
+    ...(options.issuer === undefined ? {} : { issuer: [options.issuer].flat() }),
+  };
   return async (token) => {
     try {
       let alg: string | undefined;
@@ -65,15 +111,12 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         throw new HeraldError(ErrorCode.Unauthorized, 'malformed token');
       }
       if (alg === 'HS256' && secret) {
-        const { payload } = await jwtVerify(token, secret, {
-          algorithms: ['HS256'],
-          requiredClaims: required,
-        });
-        return toPrincipal(payload, allowNonExpiring);
+        const { payload } = await jwtVerify(token, secret, { ...checks, algorithms: ['HS256'] });
+        return toPrincipal(payload, allowNonExpiring, toleranceSec);
       }
       if (jwks && alg !== undefined && !alg.startsWith('HS')) {
-        const { payload } = await jwtVerify(token, jwks, { requiredClaims: required });
-        return toPrincipal(payload, allowNonExpiring);
+        const { payload } = await jwtVerify(token, jwks, checks);
+        return toPrincipal(payload, allowNonExpiring, toleranceSec);
       }
       throw new HeraldError(ErrorCode.Unauthorized, 'token algorithm not accepted');
     } catch (err) {

@@ -25,9 +25,12 @@ export const OPEN_PRINCIPAL: Principal = Object.freeze({
   pubChannels: EVERYTHING,
 });
 
-/** A principal for a publisher key holder (a trusted backend: it may read and publish anywhere). */
-export function keyPrincipal(keyId: string): Principal {
-  return { kind: 'key', sub: keyId, exp: null, subChannels: EVERYTHING, pubChannels: EVERYTHING };
+/**
+ * A principal for a publisher key holder (a trusted backend): it may read and publish on the key's channel
+ * patterns, every channel for a key without a scope.
+ */
+export function keyPrincipal(keyId: string, channels: readonly string[] = EVERYTHING): Principal {
+  return { kind: 'key', sub: keyId, exp: null, subChannels: channels, pubChannels: channels };
 }
 
 /** Whether `p` may subscribe to (or read the history of) `channel`. */

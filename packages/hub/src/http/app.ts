@@ -2,17 +2,10 @@ import { ErrorCode, HeraldError } from '@herald/protocol';
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { type Context, Hono } from 'hono';
-import { cors } from 'hono/cors';
 import { assertChannel } from '../channel-name.js';
 import type { HubContext } from '../context.js';
 import { type Gauges, renderMetrics } from '../metrics.js';
-import {
-  CORS_ALLOW_HEADERS,
-  CORS_ALLOW_METHODS,
-  CORS_EXPOSE_HEADERS,
-  CORS_HEADERS,
-  CORS_MAX_AGE_S,
-} from './cors.js';
+import { CORS_HEADERS } from './cors.js';
 import { errorResponse, toErrorResponse } from './errors.js';
 import { parseStreamQuery } from './query.js';
 import { authorizeRead } from './read-access.js';
@@ -55,17 +48,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     ctx.metrics.httpRequests++;
     await next();
   });
-  app.use(
-    '/v1/*',
-    cors({
-      origin: '*',
-      allowMethods: [...CORS_ALLOW_METHODS],
-      allowHeaders: [...CORS_ALLOW_HEADERS],
-      exposeHeaders: [...CORS_EXPOSE_HEADERS],
-      maxAge: CORS_MAX_AGE_S,
-    }),
-  );
-
+  // CORS and the Origin allow-list of /v1/* are applied before this app, on Node's response (origin-check.ts).
   app.get('/healthz', (c) =>
     ctx.isDraining() ? c.json({ status: 'draining' }, 503) : c.json({ status: 'ok' }, 200),
   );
@@ -80,7 +63,13 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.get('/v1/channels/:channel/stream', async (c) => {
     if (ctx.isDraining()) throw new HeraldError(ErrorCode.ShuttingDown, 'hub is draining');
     const channel = channelParam(c);
-    await authorizeRead(ctx, channel, c.req.header('authorization'), c.req.query('token'));
+    await authorizeRead(
+      ctx,
+      channel,
+      c.req.header('authorization'),
+      c.req.query('token'),
+      c.req.header('cookie'),
+    );
     const { after, snapshot } = parseStreamQuery(
       new URL(c.req.url).searchParams,
       c.req.header('last-event-id'),
@@ -88,8 +77,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const res = c.env.outgoing;
     const stream = new SseStream(ctx, channel, res, (s) => sseStreams.delete(s));
     sseStreams.add(stream);
-    // Written straight to the node response (its buffer is the stream's backpressure), so the CORS
-    // headers the middleware would add to a returned Response are sent here.
+    // Written straight to the node response (its buffer is the stream's backpressure); the origin check
+    // already set the per-origin CORS headers on it, and writeHead adds these to them.
     stream.start(after, CORS_HEADERS, snapshot);
     return RESPONSE_ALREADY_SENT;
   });

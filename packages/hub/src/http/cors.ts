@@ -1,7 +1,7 @@
 /**
- * The API's CORS policy, the one home of its header values (the Hono middleware, the Node fast path and
- * SSE all read them). Credentials are bearer tokens, never cookies, so any origin may call the API
- * (dashboards on another port).
+ * The API's CORS header values, the one home of them (the Node fast path, the Hono routes and SSE all send
+ * them). Which origins are answered, and with what `Access-Control-Allow-Origin`, is the hub's
+ * `OriginPolicy` (auth/origins.ts), applied to every `/v1/*` request in origin-check.ts before any route.
  */
 
 /** Methods a preflight allows. */
@@ -13,9 +13,11 @@ export const CORS_EXPOSE_HEADERS: readonly string[] = ['Retry-After'];
 /** How long a browser may cache a preflight, in seconds. */
 export const CORS_MAX_AGE_S = 600;
 
-/** Headers every `/v1/*` answer carries. */
+/**
+ * Headers every `/v1/*` answer carries. `Access-Control-Allow-Origin` is not among them: origin-check.ts
+ * sets it per request, for allowed origins only.
+ */
 export const CORS_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'access-control-allow-origin': '*',
   'access-control-expose-headers': CORS_EXPOSE_HEADERS.join(','),
 });
 

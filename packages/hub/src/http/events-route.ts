@@ -72,7 +72,7 @@ export function createEventsRoute(ctx: HubContext): (req: IncomingMessage, res: 
     query: URLSearchParams,
   ): Promise<void> {
     assertChannel(channel);
-    await authorizeRead(ctx, channel, req.headers.authorization, query.get('token'));
+    await authorizeRead(ctx, channel, req.headers.authorization, query.get('token'), req.headers.cookie);
     const { after, limit } = parseHistoryQuery(query);
     const { info, events } = await ctx.store.read(channel, after, limit);
     const page: HistoryPageBody = historyPage(channel, info, events);

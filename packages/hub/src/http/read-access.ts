@@ -4,17 +4,19 @@ import { canSubscribe, type Principal } from '../auth/principal.js';
 import type { HubContext } from '../context.js';
 
 /**
- * Who may read a channel over HTTP (history, polling, SSE): the `Authorization: Bearer` credential, else a
- * `?token=` query value (EventSource cannot set headers). Rejects with the credential's error or
- * `ERR_FORBIDDEN`.
+ * Who may read a channel over HTTP (history, polling, SSE, state): the `Authorization: Bearer` credential,
+ * else a `?token=` query value (EventSource cannot set headers), else the session cookie when the hub has
+ * one (`cookie` is the `Cookie` header). Rejects with the credential's error or `ERR_FORBIDDEN`.
  */
 export async function authorizeRead(
   ctx: HubContext,
   channel: string,
   authorization: string | undefined | null,
   tokenQuery: string | undefined | null,
+  cookie?: string | undefined | null,
 ): Promise<Principal> {
-  const principal = await ctx.auth.authenticate(bearer(authorization) ?? tokenQuery);
+  const explicit = bearer(authorization) ?? (tokenQuery || undefined);
+  const principal = await ctx.auth.authenticate(explicit ?? ctx.auth.sessionToken(cookie));
   if (!canSubscribe(principal, channel))
     throw new HeraldError(ErrorCode.Forbidden, `not allowed to read ${channel}`);
   return principal;

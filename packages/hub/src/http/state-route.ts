@@ -23,7 +23,13 @@ export function registerStateRoute(app: Hono<Env>, ctx: HubContext): void {
   app.get('/v1/channels/:channel/state', async (c) => {
     const channel = c.req.param('channel') ?? '';
     assertChannel(channel);
-    await authorizeRead(ctx, channel, c.req.header('authorization'), c.req.query('token'));
+    await authorizeRead(
+      ctx,
+      channel,
+      c.req.header('authorization'),
+      c.req.query('token'),
+      c.req.header('cookie'),
+    );
     const body = await readStateBody(ctx, channel);
     c.header('cache-control', 'no-store');
     return c.json(body, 200);

@@ -64,12 +64,21 @@ export class Connection {
     socket: HubSocket,
     private readonly handle: MessageHandler,
     onGone: (conn: Connection) => void,
+    /** The session cookie's token from the upgrade request; `hello` uses it when it carries no token. */
+    private cookieToken?: string | undefined,
   ) {
     this.peer = new Peer(ctx, socket, WS_FRAMING, () => {
       this.state = 'closed';
       this.early = null;
       onGone(this);
     });
+  }
+
+  /** The session cookie's token, handed out once (to `hello`) so the connection does not keep holding it. */
+  takeCookieToken(): string | undefined {
+    const token = this.cookieToken;
+    this.cookieToken = undefined;
+    return token;
   }
 
   /** Hub-assigned id (sent in `welcome`, used in logs). */

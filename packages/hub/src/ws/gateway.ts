@@ -1,8 +1,9 @@
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CloseCode, ErrorCode, SUBPROTOCOL } from '@herald/protocol';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { HubContext } from '../context.js';
+import { type ErrorAnswer, errorAnswer } from '../http/errors.js';
 import { onceDrained } from '../peer/drain.js';
 import type { HubSocket } from '../peer/socket.js';
 import { Connection } from './connection.js';
@@ -78,6 +79,14 @@ function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/** Refuses an upgrade with an HTTP error answer, its code in the JSON body as on every HTTP route. */
+function refuseWith(socket: Duplex, answer: ErrorAnswer): void {
+  const head = [`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`, 'Connection: close'];
+  for (const [name, value] of Object.entries(answer.headers)) head.push(`${name}: ${value}`);
+  head.push(`Content-Length: ${Buffer.byteLength(answer.body)}`);
+  socket.end(`${head.join('\r\n')}\r\n\r\n${answer.body}`);
+}
+
 /** The WebSocket side of the hub: upgrade handling and the live connections. */
 export class WsGateway {
   /** Live connections (removed as soon as they close). */
@@ -107,8 +116,9 @@ export class WsGateway {
   };
 
   /**
-   * Handles an HTTP upgrade request: `/v1/ws` becomes a connection; other paths are answered `404`, and
-   * every upgrade `503` while the hub drains.
+   * Handles an HTTP upgrade request: `/v1/ws` becomes a connection; other paths are answered `404`, an
+   * `Origin` outside the allow-list `403 ERR_ORIGIN_NOT_ALLOWED`, and every upgrade `503` while the hub
+   * drains. The session cookie's token, if any, is kept for a `hello` without one.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
@@ -117,19 +127,29 @@ export class WsGateway {
       refuse(socket, '404 Not Found');
       return;
     }
+    const { origin, cookie } = req.headers;
+    if (!this.ctx.auth.origins.allows(origin)) {
+      this.ctx.metrics.error(ErrorCode.OriginNotAllowed);
+      refuseWith(
+        socket,
+        errorAnswer(ErrorCode.OriginNotAllowed, `origin ${String(origin).slice(0, 200)} is not allowed`),
+      );
+      return;
+    }
     if (this.ctx.isDraining()) {
       refuse(socket, '503 Service Unavailable');
       return;
     }
     try {
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+      const cookieToken = this.ctx.auth.sessionToken(cookie);
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, cookieToken));
     } catch (err) {
       this.ctx.logger.warn({ err }, 'upgrade failed');
       socket.destroy();
     }
   }
 
-  private accept(ws: WebSocket): void {
+  private accept(ws: WebSocket, cookieToken: string | undefined): void {
     this.sockets.add(ws);
     ws.on('error', this.onSocketError);
     if (ws.protocol !== SUBPROTOCOL) {
@@ -138,7 +158,7 @@ export class WsGateway {
       ws.close(CloseCode.UnsupportedProtocol, `subprotocol ${SUBPROTOCOL} required`);
       return;
     }
-    const conn = new Connection(this.ctx, new WsHubSocket(ws), handleMessage, this.onGone);
+    const conn = new Connection(this.ctx, new WsHubSocket(ws), handleMessage, this.onGone, cookieToken);
     this.connections.add(conn);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       try {

@@ -24,7 +24,9 @@ function request(conn: Connection, rid: string | undefined, work: () => Promise<
 
 async function hello(conn: Connection, msg: HelloMessage): Promise<void> {
   try {
-    const principal = await conn.ctx.auth.authenticate(msg.token);
+    // An explicit token wins over the session cookie: it is what the app chose for this connection.
+    const cookieToken = conn.takeCookieToken();
+    const principal = await conn.ctx.auth.authenticate(msg.token || cookieToken);
     conn.accept(principal, msg.requestId);
   } catch (err) {
     const code = err instanceof HeraldError ? err.code : ErrorCode.Internal;
