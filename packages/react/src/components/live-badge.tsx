@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { StartPosition } from '../hooks/use-channel-store.js';
 import { type LiveSource, type LiveState, useLiveStatus } from '../hooks/use-live-status.js';
 import { cx } from './cx.js';
 
@@ -8,6 +9,8 @@ export interface LiveBadgeProps {
   readonly channel?: string | null;
   /** Which of the channel's stores to read (the one the widget reads). @default 'events' */
   readonly source?: LiveSource;
+  /** With `source: 'events'`, the `since` of the widget's `useChannelEvents`. @default { seq: 0 } */
+  readonly since?: StartPosition;
   /**
    * What is live, read by screen readers before the state ("Activity feed: Live"); also the tooltip.
    * @default none
@@ -40,12 +43,17 @@ const ICONS: Readonly<Record<LiveState, string>> = { live: '●', stale: '◐', 
 export function LiveBadge({
   channel = null,
   source = 'events',
+  since,
   name,
   labels,
   pulseMs,
   className,
 }: LiveBadgeProps): ReactNode {
-  const live = useLiveStatus(channel, { source, ...(pulseMs === undefined ? {} : { pulseMs }) });
+  const live = useLiveStatus(channel, {
+    source,
+    ...(since === undefined ? {} : { since }),
+    ...(pulseMs === undefined ? {} : { pulseMs }),
+  });
   const text = labels?.[live.state] ?? DEFAULT_LIVE_LABELS[live.state];
   return (
     <span

@@ -3,7 +3,7 @@ import { type ChannelStatus, IDLE_SNAPSHOT, IDLE_STATE } from '@herald/client/st
 import { useEffect, useRef, useState } from 'react';
 import { useSource } from '../internal/use-source.js';
 import { useStateStore } from './use-channel-state.js';
-import { useChannelStore } from './use-channel-store.js';
+import { type StartPosition, useChannelStore } from './use-channel-store.js';
 import { useConnectionStatus } from './use-connection-status.js';
 
 /**
@@ -24,6 +24,11 @@ export interface UseLiveStatusOptions {
    * @default 'events'
    */
   readonly source?: LiveSource;
+  /**
+   * With `source: 'events'`, the start the widget's own `useChannelEvents` uses, so both read one store.
+   * @default { seq: 0 } (as `useChannelEvents`)
+   */
+  readonly since?: StartPosition;
   /**
    * How long `pulse` stays true after an update, in ms.
    * @default 1200
@@ -59,7 +64,7 @@ export function useLiveStatus(channel: string | null, options: UseLiveStatusOpti
   const source = options.source ?? 'events';
   const pulseMs = options.pulseMs ?? 1200;
   const connection = useConnectionStatus();
-  const eventStore = useChannelStore(source === 'events' ? channel : null);
+  const eventStore = useChannelStore(source === 'events' ? channel : null, options.since);
   const stateStore = useStateStore(source === 'state' ? channel : null);
   const events = useSource(eventStore, idleEvents);
   const state = useSource(stateStore, idleState);
@@ -75,11 +80,12 @@ export function useLiveStatus(channel: string | null, options: UseLiveStatusOpti
   }, [eventStore]);
 
   // State: a seq that moves on after the first snapshot (which is the state as it was, not an update).
-  const lastSeq = useRef<number | null>(null);
+  const lastSeq = useRef<{ store: unknown; seq: number } | null>(null);
   useEffect(() => {
     if (stateStore === null || state.status !== 'live') return;
-    if (lastSeq.current !== null && state.seq > lastSeq.current) setUpdatedAt(Date.now());
-    lastSeq.current = state.seq;
+    const last = lastSeq.current;
+    if (last !== null && last.store === stateStore && state.seq > last.seq) setUpdatedAt(Date.now());
+    lastSeq.current = { store: stateStore, seq: state.seq };
   }, [stateStore, state.status, state.seq]);
 
   const [, setTick] = useState(0);
