@@ -13,6 +13,7 @@ import { FlushScheduler } from './flush-scheduler.js';
 import { createApp } from './http/app.js';
 import { createEventsRoute } from './http/events-route.js';
 import { screenOrigin } from './http/origin-check.js';
+import { observeRequest } from './http/request-metrics.js';
 import type { SseStream } from './http/sse.js';
 import type { HubStats, MountableHub } from './hub-api.js';
 import { createLogger } from './logger.js';
@@ -173,6 +174,7 @@ export class HubRuntime implements MountableHub {
 
   /** @inheritdoc */
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    observeRequest(this.ctx.metrics, req, res);
     if (screenOrigin(this.ctx, req, res)) return;
     if (!this.eventsRoute(req, res)) void this.listener(req, res);
   }

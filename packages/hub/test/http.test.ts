@@ -106,9 +106,10 @@ describe('history, health and metrics', () => {
       expect(text).toMatch(/^herald_errors_total\{code="ERR_BAD_JSON"\} [1-9]\d*$/m);
       expect(Number(/^herald_events_delivered_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
       expect(Number(/^herald_events_published_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
-      // Every sample line is `name{labels} value`.
+      // Every sample line is `name{label="value",…} value` (a route label's value holds braces).
       for (const line of text.trim().split('\n')) {
-        if (!line.startsWith('#')) expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? \d+(\.\d+)?$/);
+        if (!line.startsWith('#'))
+          expect(line).toMatch(/^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? \d+(\.\d+)?$/);
       }
     } finally {
       c.close();

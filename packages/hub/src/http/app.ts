@@ -6,7 +6,7 @@ import { assertChannel } from '../channel-name.js';
 import type { HubContext } from '../context.js';
 import { type Gauges, renderMetrics } from '../metrics.js';
 import { CORS_HEADERS } from './cors.js';
-import { errorResponse, toErrorResponse } from './errors.js';
+import { answerResponse, errorResponse, toErrorAnswer } from './errors.js';
 import { parseStreamQuery } from './query.js';
 import { authorizeRead } from './read-access.js';
 import { SseStream } from './sse.js';
@@ -32,8 +32,15 @@ function channelParam(c: Context<Env>): string {
   return channel;
 }
 
-function methodNotAllowed(allow: string): (c: Context<Env>) => Response {
-  return () => errorResponse(ErrorCode.MethodNotAllowed, 'method not allowed', { allow });
+/** An error answer of the Hono routes, counted in `herald_errors_total` as every transport's are. */
+function refusal(
+  ctx: HubContext,
+  code: ErrorCode,
+  message: string,
+  headers?: Record<string, string>,
+): Response {
+  ctx.metrics.error(code);
+  return errorResponse(code, message, headers);
 }
 
 /**
@@ -43,11 +50,9 @@ function methodNotAllowed(allow: string): (c: Context<Env>) => Response {
 export function createApp(deps: AppDeps): Hono<Env> {
   const { ctx, sseStreams } = deps;
   const app = new Hono<Env>();
+  const methodNotAllowed = (allow: string) => () =>
+    refusal(ctx, ErrorCode.MethodNotAllowed, 'method not allowed', { allow });
 
-  app.use(async (_c, next) => {
-    ctx.metrics.httpRequests++;
-    await next();
-  });
   // CORS and the Origin allow-list of /v1/* are applied before this app, on Node's response (origin-check.ts).
   app.get('/healthz', (c) =>
     ctx.isDraining() ? c.json({ status: 'draining' }, 503) : c.json({ status: 'ok' }, 200),
@@ -87,13 +92,17 @@ export function createApp(deps: AppDeps): Hono<Env> {
   registerStateRoute(app, ctx);
 
   app.get('/v1/ws', () =>
-    errorResponse(ErrorCode.BadMessage, 'WebSocket upgrade with subprotocol herald.v1 required'),
+    refusal(ctx, ErrorCode.BadMessage, 'WebSocket upgrade with subprotocol herald.v1 required'),
   );
   app.all('/v1/ws', methodNotAllowed('GET'));
 
   if (deps.staticDir !== undefined) serveSpa(app, deps.staticDir);
 
-  app.notFound(() => errorResponse(ErrorCode.NotFound, 'no such route'));
-  app.onError((err) => toErrorResponse(err, (e) => ctx.logger.error({ err: e }, 'http request failed')));
+  app.notFound(() => refusal(ctx, ErrorCode.NotFound, 'no such route'));
+  app.onError((err) => {
+    const answer = toErrorAnswer(err, (e) => ctx.logger.error({ err: e }, 'http request failed'));
+    ctx.metrics.error(answer.code);
+    return answerResponse(answer);
+  });
   return app;
 }

@@ -9,6 +9,8 @@ import { RateLimitedError } from '../limits/publish-limiter.js';
 
 /** An error answer before it is written: status, headers and JSON text. Both HTTP layers send these. */
 export interface ErrorAnswer {
+  /** The error's code, as in the body (counted in `herald_errors_total`). */
+  readonly code: ErrorCode;
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: string;
@@ -23,7 +25,12 @@ export const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 /** `{error:{code,message,retryable}}` with the code's status from the protocol's table. */
 export function errorAnswer(code: ErrorCode, message: string, headers?: Record<string, string>): ErrorAnswer {
   const body: ErrorResponseBody = { error: { code, message, retryable: isRetryableError(code) } };
-  return { status: httpStatus(code), headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+  return {
+    code,
+    status: httpStatus(code),
+    headers: { ...JSON_HEADERS, ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 /** Extra headers an error answer carries: a Bearer challenge for credential errors, `Retry-After` for 429. */
@@ -42,16 +49,12 @@ export function toErrorAnswer(err: unknown, onUnexpected: (err: unknown) => void
   return errorAnswer(ErrorCode.Internal, 'internal error');
 }
 
-function asResponse(answer: ErrorAnswer): Response {
+/** An error answer as a web `Response` (the Hono routes). */
+export function answerResponse(answer: ErrorAnswer): Response {
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
 
 /** {@link errorAnswer} as a web `Response` (the Hono routes). */
 export function errorResponse(code: ErrorCode, message: string, headers?: Record<string, string>): Response {
-  return asResponse(errorAnswer(code, message, headers));
-}
-
-/** {@link toErrorAnswer} as a web `Response` (the Hono routes). */
-export function toErrorResponse(err: unknown, onUnexpected: (err: unknown) => void): Response {
-  return asResponse(toErrorAnswer(err, onUnexpected));
+  return answerResponse(errorAnswer(code, message, headers));
 }

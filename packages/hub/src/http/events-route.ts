@@ -11,7 +11,7 @@ import { bearer } from '../auth/authenticator.js';
 import { assertChannel } from '../channel-name.js';
 import type { HubContext } from '../context.js';
 import { readJsonBody } from './body.js';
-import { errorAnswer, toErrorAnswer } from './errors.js';
+import { type ErrorAnswer, errorAnswer, toErrorAnswer } from './errors.js';
 import { sendError, sendJson, sendPreflight } from './node-reply.js';
 import { parseHistoryQuery } from './query.js';
 import { authorizeRead } from './read-access.js';
@@ -42,8 +42,13 @@ function channelOf(path: string): string | null {
  */
 export function createEventsRoute(ctx: HubContext): (req: IncomingMessage, res: ServerResponse) => boolean {
   const onUnexpected = (err: unknown): void => ctx.logger.error({ err }, 'http request failed');
+  /** Sends an error answer and counts its code. */
+  const refuse = (res: ServerResponse, answer: ErrorAnswer, closeConnection = false): void => {
+    ctx.metrics.error(answer.code);
+    sendError(res, answer, closeConnection);
+  };
   const fail = (res: ServerResponse, err: unknown): void => {
-    sendError(
+    refuse(
       res,
       toErrorAnswer(err, onUnexpected),
       err instanceof HeraldError && err.code === ErrorCode.PayloadTooLarge,
@@ -84,7 +89,6 @@ export function createEventsRoute(ctx: HubContext): (req: IncomingMessage, res: 
     const q = url.indexOf('?');
     const channel = channelOf(q === -1 ? url : url.slice(0, q));
     if (channel === null) return false;
-    ctx.metrics.httpRequests++;
     let done: Promise<void>;
     switch (req.method) {
       case 'POST':
@@ -98,7 +102,7 @@ export function createEventsRoute(ctx: HubContext): (req: IncomingMessage, res: 
         sendPreflight(res);
         return true;
       default:
-        sendError(res, errorAnswer(ErrorCode.MethodNotAllowed, 'method not allowed', ALLOW));
+        refuse(res, errorAnswer(ErrorCode.MethodNotAllowed, 'method not allowed', ALLOW));
         return true;
     }
     done.catch((err: unknown) => fail(res, err));

@@ -147,6 +147,7 @@ export class SseStream {
    * `event: error` first, so the client learns why rather than reconnecting in a loop.
    */
   private fail(err: unknown): void {
+    this.ctx.metrics.error(err instanceof HeraldError ? err.code : ErrorCode.Internal);
     if (err instanceof HeraldError && err.code !== ErrorCode.Internal) {
       const body = { code: err.code, message: err.message, retryable: err.retryable };
       this.peer.send(`event: error\ndata: ${JSON.stringify(body)}\n\n`);

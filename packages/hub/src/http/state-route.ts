@@ -34,7 +34,8 @@ export function registerStateRoute(app: Hono<Env>, ctx: HubContext): void {
     c.header('cache-control', 'no-store');
     return c.json(body, 200);
   });
-  app.all('/v1/channels/:channel/state', () =>
-    errorResponse(ErrorCode.MethodNotAllowed, 'method not allowed', { allow: 'GET, HEAD' }),
-  );
+  app.all('/v1/channels/:channel/state', () => {
+    ctx.metrics.error(ErrorCode.MethodNotAllowed);
+    return errorResponse(ErrorCode.MethodNotAllowed, 'method not allowed', { allow: 'GET, HEAD' });
+  });
 }
