@@ -11,6 +11,7 @@ import { bundle } from './scenarios/bundle.js';
 import { channels } from './scenarios/channels.js';
 import { clientCost } from './scenarios/client-cost.js';
 import type { ScenarioOptions } from './scenarios/common.js';
+import { compression } from './scenarios/compression.js';
 import { fanout } from './scenarios/fanout.js';
 import { httpPublish } from './scenarios/http-publish.js';
 import { idle } from './scenarios/idle.js';
@@ -28,6 +29,7 @@ const SCENARIOS: Record<string, (o: ScenarioOptions) => Promise<unknown>> = {
   'http-publish': httpPublish,
   'per-run': perRun,
   'late-joiner': lateJoiner,
+  compression,
   bundle,
 };
 
@@ -41,6 +43,7 @@ const HUB_SCENARIOS = new Set([
   'http-publish',
   'per-run',
   'late-joiner',
+  'compression',
 ]);
 
 const { values } = parseArgs({

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { FanoutRow } from '../scenarios/fanout.js';
+import { compressionSection } from './report-compression.js';
 import { httpPublishSection } from './report-http-publish.js';
 import { lateJoinerSection } from './report-late-joiner.js';
 import { perRunSection } from './report-per-run.js';
@@ -415,6 +416,7 @@ export function renderReport(results: RunResults): string {
     httpPublishSection(results, verdicts),
     perRunSection(results, verdicts),
     lateJoinerSection(results, verdicts),
+    compressionSection(results, verdicts),
   ].filter(Boolean);
   return `## Where we stand
 

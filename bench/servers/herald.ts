@@ -18,6 +18,7 @@ export async function startHeraldServer(
   port = 0,
   store: HeraldStore = 'memory',
   durability: Durability = 'normal',
+  compression = false,
 ): Promise<BenchServer> {
   // Imported on demand so that the peers' server processes do not load the hub. run.ts passes a plain-JS
   // build of it (lib/build-hub.ts); without one, the TypeScript sources load through tsx.
@@ -32,6 +33,7 @@ export async function startHeraldServer(
     store: typeof store === 'object' ? store : dir ? { kind: 'sqlite', dir } : { kind: 'memory' },
     logger: false,
     durability,
+    compression,
     limits: { maxBufferedBytes: MAX_BUFFERED_BYTES },
   });
   let hub = await startHub(options(port));

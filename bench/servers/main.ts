@@ -25,7 +25,8 @@ function current(): BenchServer {
 
 async function start(config: ServerConfig): Promise<{ port: number }> {
   const port = config.port ?? 0;
-  if (config.system === 'herald') server = await startHeraldServer(port, config.store ?? 'memory');
+  if (config.system === 'herald')
+    server = await startHeraldServer(port, config.store ?? 'memory', 'normal', config.compression ?? false);
   else if (config.system === 'ws' || config.system === 'ws-cork')
     server = await startWsServer(port, config.system === 'ws-cork');
   else server = await startSocketIoServer(port, config.system === 'socketio-csr');

@@ -35,6 +35,8 @@ export interface ServerConfig {
   readonly store?: HeraldStore;
   /** Port to listen on; 0 lets the OS choose. @default 0 */
   readonly port?: number;
+  /** Herald only: the hub's permessage-deflate (`HubOptions.compression`). @default false */
+  readonly compression?: boolean;
 }
 
 /** One system's server side, as the scenarios drive it, all in the server process. */

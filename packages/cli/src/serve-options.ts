@@ -239,6 +239,13 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
     'normal: an ack survives a hub crash; full: also a power loss (fsync per commit, SQLite)',
     { shown: 'normal', arg: 'LEVEL' },
   ),
+  option(
+    'compression',
+    'bool',
+    'compression',
+    'permessage-deflate for WebSocket clients that offer it (frames ~10x smaller, more CPU)',
+    { shown: 'false' },
+  ),
   option('static', 'string', 'staticDir', 'serve this folder at / (SPA fallback)'),
   option('demo', 'bool', 'demo', 'serve the dashboard and run the simulator (Herald repository only)'),
   option('log-level', 'level', 'logLevel', 'fatal, error, warn, info, debug, trace or silent', {

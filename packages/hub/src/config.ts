@@ -3,6 +3,7 @@ import { resolveAccessOptions } from './auth/access-options.js';
 import { DEFAULT_DURABILITY, type Durability, isDurability } from './durability.js';
 import type { StoreSpec } from './store/create-store.js';
 import type { Broker, EventStore, RetentionOptions } from './store/types.js';
+import { type CompressionOptions, resolveCompression } from './ws/compression.js';
 
 export type { StoreSpec };
 
@@ -195,6 +196,16 @@ export interface HubOptions {
    * @default 'normal'
    */
   durability?: Durability;
+  /**
+   * permessage-deflate (RFC 7692) on WebSocket connections whose client offers it (browsers always do, the
+   * `ws` package by default): `true` with the defaults of {@link CompressionOptions}, or some of them.
+   * JSON frames shrink to a seventh (live, one event per frame) or a tenth (replay), at the cost of a zlib
+   * call per message per subscriber (each connection compresses its own copy) and zlib memory per
+   * connection; bench/README.md measures both. Off, an offer is answered without the extension and frames
+   * go plain. SSE and HTTP answers are not compressed by the hub (a proxy may).
+   * @default false
+   */
+  compression?: boolean | Partial<CompressionOptions>;
   /** When set, this folder is served at `/` (SPA fallback to index.html). */
   staticDir?: string;
   /**
@@ -229,6 +240,8 @@ export interface ResolvedConfig {
   readonly requestTimeoutMs: number;
   readonly retention: Partial<RetentionOptions>;
   readonly durability: Durability;
+  /** {@link HubOptions.compression} resolved, or `null` when it is off. */
+  readonly compression: Readonly<CompressionOptions> | null;
   /** {@link HubOptions.allowedOrigins} normalized, or `null` for the default. */
   readonly allowedOrigins: readonly string[] | null;
 }
@@ -280,6 +293,7 @@ export function resolveConfig(options: HubOptions): ResolvedConfig {
     ...requestTimeouts(options),
     retention: options.retention ?? {},
     durability: durabilityOf(options.durability),
+    compression: resolveCompression(options.compression),
     allowedOrigins: resolveAccessOptions(options),
   };
 }

@@ -52,3 +52,4 @@ export type {
   EventStore,
   RetentionOptions,
 } from './store/types.js';
+export { type CompressionOptions, DEFAULT_COMPRESSION } from './ws/compression.js';

@@ -6,12 +6,25 @@ import type { HubContext } from '../context.js';
 import { type ErrorAnswer, errorAnswer } from '../http/errors.js';
 import { onceDrained } from '../peer/drain.js';
 import type { HubSocket } from '../peer/socket.js';
+import { perMessageDeflateOf } from './compression.js';
 import { Connection } from './connection.js';
 import { handleMessage } from './handlers.js';
 
+/** Send options: text frames, deflated (when the connection negotiated it) or not. */
+const DEFLATE = Object.freeze({ binary: false });
+const PLAIN = Object.freeze({ binary: false, compress: false });
+
 /** Adapts a `ws` socket to the hub's {@link HubSocket}. A class, so each connection costs one small object. */
 class WsHubSocket implements HubSocket {
-  constructor(private readonly ws: WebSocket) {}
+  /**
+   * `compressFrom`: the length from which a message is deflated, when the connection negotiated
+   * permessage-deflate (`Infinity` with compression off). ws applies its own threshold only without
+   * context takeover, so the hub applies it here.
+   */
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly compressFrom: number,
+  ) {}
 
   /** @inheritdoc */
   get bufferedAmount(): number {
@@ -20,7 +33,7 @@ class WsHubSocket implements HubSocket {
 
   /** @inheritdoc */
   send(data: string | Buffer): void {
-    this.ws.send(data, { binary: false });
+    this.ws.send(data, data.length < this.compressFrom ? PLAIN : DEFLATE);
   }
 
   /** @inheritdoc */
@@ -93,15 +106,18 @@ export class WsGateway {
   readonly connections = new Set<Connection>();
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
+  private readonly compressFrom: number;
 
   constructor(private readonly ctx: HubContext) {
+    this.compressFrom = ctx.config.compression?.threshold ?? Number.POSITIVE_INFINITY;
     this.wss = new WebSocketServer({
       noServer: true,
       // The gateway tracks its own sockets; ws's extra Set would be a second copy per connection.
       clientTracking: false,
       // Frames up to 4× the limit are answered ERR_FRAME_TOO_LARGE; bigger ones make ws close with 1009.
       maxPayload: ctx.config.limits.maxFrameBytes * 4,
-      perMessageDeflate: false,
+      // Off unless HubOptions.compression: an offer is then answered without the extension.
+      perMessageDeflate: perMessageDeflateOf(ctx.config.compression),
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
   }
@@ -158,7 +174,13 @@ export class WsGateway {
       ws.close(CloseCode.UnsupportedProtocol, `subprotocol ${SUBPROTOCOL} required`);
       return;
     }
-    const conn = new Connection(this.ctx, new WsHubSocket(ws), handleMessage, this.onGone, cookieToken);
+    const conn = new Connection(
+      this.ctx,
+      new WsHubSocket(ws, this.compressFrom),
+      handleMessage,
+      this.onGone,
+      cookieToken,
+    );
     this.connections.add(conn);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       try {
