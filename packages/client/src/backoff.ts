@@ -5,7 +5,7 @@ export const DEFAULT_BACKOFF: BackoffOptions = {
   initialMs: 1000,
   maxMs: 30_000,
   factor: 2,
-  maxAttempts: Number.POSITIVE_INFINITY,
+  maxAttempts: Infinity,
   minUptimeMs: 5000,
 };
 

@@ -86,7 +86,7 @@ export function createClient(options: ClientOptions): HeraldClient {
       if (refused) throw refused;
       // The HTTP helpers live in the polling chunk, fetched only by apps that ask for state this way.
       const [polling, token] = await Promise.all([loadPolling(), auth.token ?? auth.get()]);
-      return polling.fetchState(resolveUrls(options.url).http, ctx.env, token, channel);
+      return polling.fetchState(connection.http(), ctx.env, token, channel);
     },
     on: events.on,
     stats: () => ({

@@ -26,7 +26,9 @@ import { watchHeartbeat } from './watchdog.js';
 export function createConnection(ctx: ClientContext, auth: Auth, hooks: ConnectionHooks): Connection {
   const { options, env, log, counters, store, timers } = ctx;
   const setState = store.setState;
-  const urls = resolveUrls(options.url);
+  const nodes = [options.url].flat();
+  let node = 0; // the hub node in use, in `nodes`
+  let urls = resolveUrls(nodes[0]!);
   const { message, up, down, unused } = hooks;
   const { fail, retry, connected, reset } = createReconnectPolicy(ctx, () => open());
   const allowed = options.transports ?? ['websocket', 'polling'];
@@ -70,6 +72,8 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
       // Fetch the fallback while backing off, so it is ready if the WebSocket keeps failing.
       if (allowed.includes('polling')) loadPolling().catch(() => undefined);
     }
+    // Each lost connection or failed attempt tries the next hub node, after the same backoff as ever.
+    urls = resolveUrls(nodes[++node % nodes.length]!);
     teardown(reason);
     const error = new HeraldError(closeError(code), `connection ${closedText(code, reason)}`, { cause });
     const action = closeAction(code);
@@ -198,6 +202,7 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
 
   return {
     send,
+    http: () => urls.http,
     wake() {
       timers.clear('idle');
       if (store.state === 'idle') open();

@@ -53,6 +53,8 @@ export interface ConnectionHooks {
  * connection after `idleTimeoutMs`.
  */
 export interface Connection extends Link {
+  /** The HTTP base URL of the hub node in use. */
+  http(): string;
   /** Retries now, skipping any backoff wait (also leaves `failed`). */
   reconnect(): void;
   /** Closes for good: transport, timers, online and visibility listeners. */

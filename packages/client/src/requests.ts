@@ -35,9 +35,9 @@ export function createRequests(): Requests {
     },
     rid,
     take(id) {
-      if (id === undefined) return undefined;
-      const request = pending.get(id);
-      pending.delete(id);
+      // No request has the key `undefined`: a message without a rid finds nothing.
+      const request = pending.get(id!);
+      pending.delete(id!);
       return request;
     },
     clear: () => pending.clear(),

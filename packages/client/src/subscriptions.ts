@@ -66,13 +66,13 @@ export function applySubscribed(track: ChannelTrack, m: SubscribedMessage): GapI
   track.live = true;
   const { channel, epoch, lastSeq, recovered } = m;
   track.info = { channel, epoch, lastSeq, recovered, snapshot: !!track.asked && !(since && recovered) };
-  if (m.recovered || !since) {
-    track.position = { epoch: m.epoch, seq: since && m.recovered ? since.seq : m.lastSeq };
+  if (recovered || !since) {
+    track.position = { epoch, seq: since && recovered ? since.seq : lastSeq };
     return null;
   }
   const last = track.position ?? (since.epoch === undefined ? null : { epoch: since.epoch, seq: since.seq });
-  track.position = { epoch: m.epoch, seq: m.lastSeq };
-  return { channel: m.channel, last, epoch: m.epoch, lastSeq: m.lastSeq };
+  track.position = { epoch, seq: lastSeq };
+  return { channel, last, epoch, lastSeq };
 }
 
 /**

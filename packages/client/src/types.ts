@@ -122,12 +122,27 @@ export interface OutboxOptions {
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
-  /** Hub base URL (`http://host:port`) or WebSocket URL (`ws://host:port/v1/ws`). */
-  url: string;
+  /**
+   * Hub base URL (`http://host:port`) or WebSocket URL (`ws://host:port/v1/ws`), or several hub nodes
+   * sharing one store, as a list: `['https://a.example.com', 'https://b.example.com']`. The client starts
+   * with the first; each failed attempt and each lost connection moves to the next (in turn, wrapping
+   * around) after the usual {@link ClientOptions.backoff} delay, so there is one reconnect policy whatever
+   * the number of nodes, and a draining node's clients move on to the others. Polling, HTTP publishes and
+   * `fetchState` use the node in use. Positions are per channel, not per node, so a subscription resumes
+   * on the next node with nothing lost or repeated (the nodes must share one store: Redis, PostgreSQL or
+   * NATS JetStream).
+   */
+  url: string | readonly string[];
   /** Returns a connection token. Called at every connect and on `refresh_required`. @default none (open hub) */
   getToken?: () => string | null | undefined | Promise<string | null | undefined>;
   /**
    * WebSocket implementation. Without one (and without `globalThis.WebSocket`) the client polls over HTTP.
+   *
+   * Compression is the implementation's: browsers always offer permessage-deflate, and so does the `ws`
+   * package unless told otherwise; a hub started with `compression` then deflates its frames (about ten
+   * times fewer bytes for JSON events), and one without answers plain. The client has no option of its
+   * own for it. To turn it off with `ws`, pass
+   * `class extends WebSocket { constructor(u: string, p?: string | string[]) { super(u, p, { perMessageDeflate: false }); } }`.
    * @default globalThis.WebSocket; in Node, the package's Node entry falls back to the `ws` package if installed
    */
   WebSocket?: WebSocketConstructorLike;

@@ -1,7 +1,24 @@
-import type { Envelope } from '@herald/protocol';
+import type { Envelope, HistoryExtent } from '@herald/protocol';
 import { EncodedBatch } from './encoded-batch.js';
 import { replayRange } from './replay.js';
 import type { EventStore } from './store/types.js';
+
+/** A broker batch waiting its turn, with the epoch it was stored in (undefined: the broker named none). */
+interface Pending {
+  readonly envelopes: readonly Envelope[];
+  readonly epoch: string | undefined;
+}
+
+/** What a {@link ChannelSequencer} hands on: batches in order, and the resets between two histories. */
+export interface SequencerOutput {
+  /** A batch that follows the last one with no gap, of `epoch` (null while the epoch is unknown). */
+  deliver(batch: EncodedBatch, epoch: string | null): void;
+  /**
+   * The channel's history was reset: it is now `to.epoch` (`from` was the one delivered so far, null when
+   * unknown). Called after the batches of the new history that were already stored were delivered.
+   */
+  reset(from: string | null, to: HistoryExtent): void;
+}
 
 /**
  * Makes one channel's live feed on this node gapless, ordered and duplicate-free, whatever the broker
@@ -11,46 +28,59 @@ import type { EventStore } from './store/types.js';
  *
  * This is what lets the broker stay at-most-once (Redis pub/sub): a message lost between nodes, or two
  * nodes' announcements crossing, cost a store read instead of a hole in every subscriber's stream.
+ *
+ * Seqs are only comparable within one epoch. A batch of another epoch than the one delivered so far is
+ * checked against the store: if the store's history is still the known one, the batch is from an older
+ * history (it crossed the reset) and is dropped; otherwise the history was reset (Redis came back empty, a
+ * key was deleted). Then the sequencer delivers the new history from its first retained seq (read from the
+ * store), tells `reset`, and goes on in the new epoch. Never a silent mix of two histories.
  */
 export class ChannelSequencer {
   /** Seq of the last envelope delivered; `null` until known (then the next batch is taken as is). */
   private last: number | null = null;
-  private readonly queue: (readonly Envelope[])[] = [];
+  /** The epoch `last` belongs to; `null` until known (then the next batch's is taken). */
+  private epoch: string | null = null;
+  private readonly queue: Pending[] = [];
   /** True while starting or draining `queue`: new batches must queue so order holds. */
   private busy = true;
   private stopped = false;
 
   /**
-   * Starts tracking from the store's current `lastSeq`: events already stored reach new subscribers
+   * Starts tracking from the store's current position: events already stored reach new subscribers
    * through their own replay, not through the live feed. The store is asked synchronously, before any
    * subscriber asks it for its replay position, so no event falls between the two.
    */
   constructor(
     private readonly channel: string,
     private readonly store: EventStore,
-    private readonly deliver: (batch: EncodedBatch) => void,
+    private readonly output: SequencerOutput,
     private readonly onError: (err: unknown) => void,
   ) {
     void this.start();
   }
 
-  /** Accepts a broker batch (ascending seqs) and delivers it, after whatever it shows to be missing. */
-  push(envelopes: readonly Envelope[]): void {
+  /** Accepts a broker batch (ascending seqs) of `epoch`; delivers it after whatever it shows to be missing. */
+  push(envelopes: readonly Envelope[], epoch?: string): void {
     if (this.stopped || envelopes.length === 0) return;
     if (!this.busy) {
-      const fresh = this.fresh(envelopes);
-      if (fresh === null) return;
-      // The hot path: the next seq, nothing queued: deliver synchronously.
-      if (this.last === null || fresh[0]?.seq === this.last + 1) {
-        this.emit(new EncodedBatch(this.channel, fresh));
-        return;
+      if (this.ofKnownEpoch(epoch)) {
+        const fresh = this.fresh(envelopes);
+        if (fresh === null) return;
+        // The hot path: the next seq, nothing queued: deliver synchronously.
+        if (this.last === null || fresh[0]?.seq === this.last + 1) {
+          this.adopt(epoch);
+          this.emit(new EncodedBatch(this.channel, fresh));
+          return;
+        }
+        this.queue.push({ envelopes: fresh, epoch });
+      } else {
+        this.queue.push({ envelopes, epoch });
       }
-      this.queue.push(fresh);
       this.busy = true;
       void this.pump();
       return;
     }
-    this.queue.push(envelopes);
+    this.queue.push({ envelopes, epoch });
   }
 
   /** Stops delivering and forgets queued batches (the channel has no local subscriber left). */
@@ -61,7 +91,9 @@ export class ChannelSequencer {
 
   private async start(): Promise<void> {
     try {
-      this.last = (await this.store.info(this.channel)).lastSeq;
+      const info = await this.store.info(this.channel);
+      this.last = info.lastSeq;
+      this.epoch = info.epoch;
     } catch (err) {
       // Without a position, trust the next batch; later gaps are still filled.
       this.onError(err);
@@ -71,13 +103,18 @@ export class ChannelSequencer {
 
   private async pump(): Promise<void> {
     try {
-      for (let batch = this.queue.shift(); batch !== undefined; batch = this.queue.shift()) {
+      for (let item = this.queue.shift(); item !== undefined; item = this.queue.shift()) {
         if (this.stopped) return;
-        const first = batch[0]?.seq;
+        if (!this.ofKnownEpoch(item.epoch) && !(await this.changeEpoch(item.epoch))) continue;
+        if (this.stopped) return;
+        const first = item.envelopes[0]?.seq;
         if (this.last !== null && first !== undefined && first > this.last + 1) await this.fill(first - 1);
         if (this.stopped) return;
-        const fresh = this.fresh(batch);
-        if (fresh !== null) this.emit(new EncodedBatch(this.channel, fresh));
+        const fresh = this.fresh(item.envelopes);
+        if (fresh !== null) {
+          this.adopt(item.epoch);
+          this.emit(new EncodedBatch(this.channel, fresh));
+        }
       }
     } catch (err) {
       this.onError(err);
@@ -86,15 +123,57 @@ export class ChannelSequencer {
     }
   }
 
+  /** Whether a batch of `epoch` continues what was delivered (an unnamed or still unknown epoch does). */
+  private ofKnownEpoch(epoch: string | undefined): boolean {
+    return epoch === undefined || this.epoch === null || epoch === this.epoch;
+  }
+
+  /** Takes the epoch of the first batch when the store could not tell it at start. */
+  private adopt(epoch: string | undefined): void {
+    if (this.epoch === null && epoch !== undefined) this.epoch = epoch;
+  }
+
+  /**
+   * A batch of `epoch` arrived while `this.epoch` was delivered: asks the store which history is current.
+   * The known one: the batch is older (it crossed a reset) and is dropped. Another: the history was reset;
+   * the new one is delivered from its first retained seq, subscribers are told, and the batch goes on if it
+   * is of the new history. Returns whether the batch is to be delivered.
+   */
+  private async changeEpoch(epoch: string | undefined): Promise<boolean> {
+    let info: HistoryExtent;
+    try {
+      info = await this.store.info(this.channel);
+    } catch (err) {
+      // Which history is current cannot be told: drop the batch; the next one asks again.
+      this.onError(err);
+      return false;
+    }
+    if (this.stopped || info.epoch === this.epoch) return false;
+    const from = this.epoch;
+    this.epoch = info.epoch;
+    this.last = info.firstSeq - 1;
+    await this.fill(info.lastSeq);
+    if (this.stopped) return false;
+    this.output.reset(from, info);
+    return epoch === info.epoch;
+  }
+
   /** Reads and delivers `(last, upTo]` from the store. A range the store no longer holds stays a hole. */
   private async fill(upTo: number): Promise<void> {
     const from = this.last ?? upTo;
     try {
-      await replayRange(this.store, this.channel, from, upTo, (batch) => {
-        if (this.stopped) return false;
-        this.emit(batch);
-        return true;
-      });
+      await replayRange(
+        this.store,
+        this.channel,
+        from,
+        upTo,
+        (batch) => {
+          if (this.stopped) return false;
+          this.emit(batch);
+          return true;
+        },
+        this.epoch ?? undefined,
+      );
     } catch (err) {
       this.onError(err);
     }
@@ -117,6 +196,6 @@ export class ChannelSequencer {
 
   private emit(batch: EncodedBatch): void {
     this.last = batch.lastSeq;
-    this.deliver(batch);
+    this.output.deliver(batch, this.epoch);
   }
 }

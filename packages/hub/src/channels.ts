@@ -1,13 +1,32 @@
-import type { Envelope } from '@herald/protocol';
+import type { Envelope, HistoryExtent } from '@herald/protocol';
 import { ChannelSequencer } from './channel-sequencer.js';
 import type { EncodedBatch } from './encoded-batch.js';
 import type { EventStore } from './store/types.js';
 
 /** Something that receives a channel's live events: a WebSocket subscription or an SSE stream. */
 export interface ChannelSubscriber {
-  /** Called once per broadcast with the shared, already-encoded batch. Must not throw. */
-  deliver(batch: EncodedBatch): void;
+  /**
+   * Called once per broadcast with the shared, already-encoded batch of history `epoch` (null while the
+   * node does not know it). Must not throw.
+   */
+  deliver(batch: EncodedBatch, epoch: string | null): void;
+  /**
+   * The channel's history was reset: from now on batches are of `epoch`, whose seqs start again. A
+   * subscriber still in another epoch must never mix the two. Must not throw.
+   */
+  historyReset(epoch: string): void;
 }
+
+/**
+ * Called once per node and channel when the channel's history is found reset (`from`, null when unknown,
+ * to `to.epoch`), with the number of local subscribers told.
+ */
+export type HistoryResetListener = (
+  channel: string,
+  from: string | null,
+  to: HistoryExtent,
+  subscribers: number,
+) => void;
 
 interface ChannelEntry {
   readonly subs: Set<ChannelSubscriber>;
@@ -18,7 +37,8 @@ interface ChannelEntry {
  * The node's local channel → subscribers index and the fan-out. Each broadcast encodes its envelopes once,
  * whatever the number of subscribers. A channel with local subscribers has a {@link ChannelSequencer}, so
  * its subscribers get every seq once, in order, even when the broker loses or reorders messages; the
- * sequencer (and its memory) goes when the last local subscriber does.
+ * sequencer (and its memory) goes when the last local subscriber does. A history reset the sequencer finds
+ * reaches every local subscriber of the channel ({@link ChannelSubscriber.historyReset}).
  */
 export class ChannelRegistry {
   private readonly channels = new Map<string, ChannelEntry>();
@@ -27,10 +47,12 @@ export class ChannelRegistry {
   /**
    * @param store where missing seqs are read from.
    * @param onError reports a subscriber that threw, or a store read that failed.
+   * @param onReset told of each history reset found (for the log and the metric).
    */
   constructor(
     private readonly store: EventStore,
     private readonly onError: (err: unknown) => void,
+    private readonly onReset: HistoryResetListener = () => {},
   ) {}
 
   /**
@@ -44,7 +66,10 @@ export class ChannelRegistry {
       const sequencer = new ChannelSequencer(
         channel,
         this.store,
-        (batch) => this.fanOut(subs, batch),
+        {
+          deliver: (batch, epoch) => this.fanOut(subs, batch, epoch),
+          reset: (from, to) => this.resetAll(channel, subs, from, to),
+        },
         this.onError,
       );
       entry = { subs, sequencer };
@@ -68,9 +93,9 @@ export class ChannelRegistry {
     }
   }
 
-  /** Takes newly stored envelopes of one channel (in seq order) from the broker. */
-  broadcast(channel: string, envelopes: readonly Envelope[]): void {
-    this.channels.get(channel)?.sequencer.push(envelopes);
+  /** Takes newly stored envelopes of one channel (in seq order, of `epoch` when named) from the broker. */
+  broadcast(channel: string, envelopes: readonly Envelope[], epoch?: string): void {
+    this.channels.get(channel)?.sequencer.push(envelopes, epoch);
   }
 
   /** Stops every channel's sequencer (the hub is closing; pending store reads deliver nothing). */
@@ -88,12 +113,30 @@ export class ChannelRegistry {
     return this.channels.size;
   }
 
-  private fanOut(subs: ReadonlySet<ChannelSubscriber>, batch: EncodedBatch): void {
+  private fanOut(subs: ReadonlySet<ChannelSubscriber>, batch: EncodedBatch, epoch: string | null): void {
     for (const sub of subs) {
       try {
-        sub.deliver(batch);
+        sub.deliver(batch, epoch);
       } catch (err) {
         // One broken subscriber must never stop the others from receiving.
+        this.onError(err);
+      }
+    }
+  }
+
+  private resetAll(
+    channel: string,
+    subs: ReadonlySet<ChannelSubscriber>,
+    from: string | null,
+    to: HistoryExtent,
+  ): void {
+    // A copy: subscribers leave (a closed connection) or start again (an SSE stream) while being told.
+    const told = [...subs];
+    this.onReset(channel, from, to, told.length);
+    for (const sub of told) {
+      try {
+        sub.historyReset(to.epoch);
+      } catch (err) {
         this.onError(err);
       }
     }

@@ -126,7 +126,13 @@ export class HubRuntime implements MountableHub {
     this.logger = logger;
     const onError = (err: unknown): void => logger.error({ err }, 'hub internal error');
     const metrics = new HubMetrics();
-    const registry = new ChannelRegistry(store, onError);
+    const registry = new ChannelRegistry(store, onError, (channel, from, to, subscribers) => {
+      metrics.historyResets++;
+      logger.warn(
+        { channel, from, epoch: to.epoch, lastSeq: to.lastSeq, subscribers },
+        'channel history reset (new epoch): local subscribers are told, never given both histories as one',
+      );
+    });
     const isDraining = (): boolean => this.draining;
     this.expiry = new CollectionExpiry({
       publish: (channel, events) => this.ctx.publisher.publishTrusted(channel, events),

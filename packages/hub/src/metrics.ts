@@ -14,6 +14,8 @@ export class HubMetrics {
   slowConsumerDisconnects = 0;
   /** Connections closed for missing a pong. */
   pingTimeouts = 0;
+  /** Channel histories found reset (a new epoch), once per channel with local subscribers. */
+  historyResets = 0;
   /** Errors answered to peers on every transport, by code. */
   readonly errors = new Map<string, number>();
   /** HTTP answers, by route template and status (keys made by {@link httpKey}). */
@@ -95,6 +97,12 @@ export function renderMetrics(m: HubMetrics, g: Gauges): string {
       m.slowConsumerDisconnects,
     ],
     ['herald_ping_timeouts_total', 'counter', 'Peers cut for a missed pong.', m.pingTimeouts],
+    [
+      'herald_history_resets_total',
+      'counter',
+      'Channel histories this node found reset (a new epoch, such as Redis restarted empty), per channel.',
+      m.historyResets,
+    ],
   ];
   const lines: string[] = [];
   for (const [name, type, help, value] of plain) family(lines, name, type, help, [['', value]]);

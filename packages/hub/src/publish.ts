@@ -47,8 +47,8 @@ export class Publisher {
 
   constructor(private readonly deps: PublisherDeps) {
     this.limiter = new PublishLimiter(deps.config.limits);
-    this.stopFanOut = deps.broker.onEnvelopes((channel, envelopes) =>
-      deps.registry.broadcast(channel, envelopes),
+    this.stopFanOut = deps.broker.onEnvelopes((channel, envelopes, epoch) =>
+      deps.registry.broadcast(channel, envelopes, epoch),
     );
   }
 
@@ -121,7 +121,7 @@ export class Publisher {
     const announce = (result: AppendResult): AppendResult | Promise<AppendResult> => {
       metrics.eventsPublished += result.stored.length;
       if (result.stored.length === 0) return result;
-      return broker.publish(channel, result.stored).then(() => result);
+      return broker.publish(channel, result.stored, result.epoch).then(() => result);
     };
     const announced = (previous === undefined ? appended : previous.then(after, after)).then(announce);
     this.tails.set(channel, announced);

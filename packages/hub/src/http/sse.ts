@@ -33,10 +33,24 @@ function formatSnapshot(channel: string, { epoch, seq, state }: ChannelState): s
   return `id: ${seq}\nevent: snapshot\ndata: ${JSON.stringify(message)}\n\n`;
 }
 
+/**
+ * `event: gap`: the position cannot be resumed, and the events of `epoch` after `lastSeq` follow. Sent when a
+ * stream starts from such a position, and in band when the channel's history is reset under a live stream
+ * (then `lastSeq` is where the new history is replayed from, 0 while it keeps its first seq): a
+ * reconnecting EventSource sends only a seq, so the stream goes on rather than ending. `id: <lastSeq>`
+ * makes an EventSource that reconnects before the next event resume from there, not from a seq of the
+ * history that is gone.
+ */
+function formatGap(channel: string, epoch: string, lastSeq: number): string {
+  const gap = { channel, epoch, lastSeq, recovered: false };
+  return `id: ${lastSeq}\nevent: gap\ndata: ${JSON.stringify(gap)}\n\n`;
+}
+
 /** SSE has no frames: a backlog of batches is simply their events one after another. */
 const SSE_FRAMING: PeerFraming = {
   batch: formatBatch,
   pack: (batches) => batches.map(formatBatch).join(''),
+  reset: formatGap,
 };
 
 /** Adapts a `node:http` response to the hub's {@link HubSocket}. */
@@ -125,13 +139,7 @@ export class SseStream {
         (extent, plan, withSnapshot) => {
           this.peer.send('retry: 2000\n\n');
           if (!plan.recovered && !withSnapshot) {
-            const gap = {
-              channel: this.channel,
-              epoch: extent.epoch,
-              lastSeq: extent.lastSeq,
-              recovered: false,
-            };
-            this.peer.send(`event: gap\ndata: ${JSON.stringify(gap)}\n\n`);
+            this.peer.send(formatGap(this.channel, extent.epoch, extent.lastSeq));
           }
         },
         onSnapshot,

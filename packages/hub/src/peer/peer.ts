@@ -11,7 +11,7 @@ import {
 import type { HubContext } from '../context.js';
 import { type EncodedBatch, splitBatch } from '../encoded-batch.js';
 import type { Flushable } from '../flush-scheduler.js';
-import { replayRange } from '../replay.js';
+import { HistoryResetError, replayRange } from '../replay.js';
 import type { ChannelState } from '../store/types.js';
 import { PeerSubscription, type SubscriptionSink } from './peer-subscription.js';
 import { SendQueue } from './send-queue.js';
@@ -82,7 +82,7 @@ export class Peer implements Flushable, SubscriptionSink {
   constructor(
     private readonly ctx: HubContext,
     private readonly socket: HubSocket,
-    framing: PeerFraming,
+    private readonly framing: PeerFraming,
     private readonly onClosed: () => void,
   ) {
     this.queue = new SendQueue(framing);
@@ -122,7 +122,7 @@ export class Peer implements Flushable, SubscriptionSink {
       throw new HeraldError(ErrorCode.AlreadySubscribed, `already subscribed to ${channel}`);
     if (this.subs.size >= this.ctx.config.limits.maxChannelsPerConnection)
       throw new HeraldError(ErrorCode.TooManyChannels, 'too many channels on this connection');
-    const sub = new PeerSubscription(this, channel);
+    const sub = new PeerSubscription(this, channel, snapshot);
     this.subs.set(channel, sub);
     this.ctx.registry.add(channel, sub);
     return this.replayThenLive(sub, since, announce, snapshot);
@@ -167,7 +167,7 @@ export class Peer implements Flushable, SubscriptionSink {
         plan = { recovered: since === undefined, from: read.snapshot.seq };
         snapshotFrame = onSnapshot(read.snapshot);
       }
-      sub.startAfter(plan.from);
+      sub.startAfter(plan.from, extent.epoch);
       announce(extent, plan, snapshotFrame !== undefined);
       if (snapshotFrame !== undefined) {
         this.sendLarge(snapshotFrame);
@@ -175,29 +175,69 @@ export class Peer implements Flushable, SubscriptionSink {
         this.exemptBytes = 0;
         if (!sub.isActive) return;
       }
-      await replayRange(store, sub.channel, plan.from, extent.lastSeq, async (page) => {
+      const replay = async (page: EncodedBatch): Promise<boolean> => {
         for (const slice of splitBatch(page, REPLAY_SLICE_BYTES)) {
           if (!sub.isActive) return false;
           sub.forward(slice);
           await this.writable();
         }
         return sub.isActive;
-      });
+      };
+      await replayRange(store, sub.channel, plan.from, extent.lastSeq, replay, extent.epoch);
       sub.goLive();
     } catch (err) {
       if (!sub.isActive) return;
+      if (err instanceof HistoryResetError && this.framing.reset !== undefined) {
+        this.restartInPlace(sub, this.framing.reset);
+        return;
+      }
       this.drop(sub);
       if (err instanceof HeraldError && err.code === ErrorCode.BadPosition) {
-        // The announce already promised a full replay; closing makes the client resume and see the gap.
+        // The announce already promised a full replay; closing makes the client resume and see the gap
+        // (or, for a reset history, `recovered: false`: the epoch it resumes from is gone).
         this.ctx.logger.warn(
-          { channel: sub.channel },
-          'history trimmed during replay; closing so the client resumes',
+          { channel: sub.channel, reason: err.message },
+          'history changed during replay; closing so the client resumes',
         );
-        this.close(CloseCode.InternalError, 'history trimmed during replay');
+        this.close(CloseCode.InternalError, 'history changed during replay');
         return;
       }
       throw err;
     }
+  }
+
+  /** @inheritdoc */
+  historyReset(sub: PeerSubscription): void {
+    if (this.closed || this.subs.get(sub.channel) !== sub) return;
+    if (this.framing.reset !== undefined) {
+      this.restartInPlace(sub, this.framing.reset);
+      return;
+    }
+    // The client resumes from its last position; that epoch is gone, so it is answered `recovered: false`
+    // and raises its gap, then goes on in the new history. Other channels resume with nothing missing.
+    this.close(CloseCode.InternalError, 'history reset');
+  }
+
+  /**
+   * Subscribes `old`'s channel again on this peer from the start of its current history, for a transport
+   * that tells a reset in band (SSE, whose reconnect position carries no epoch, so a close could mix two
+   * histories). The transport's reset frame goes first, unless a snapshot of the new history replaces it.
+   */
+  private restartInPlace(old: PeerSubscription, reset: NonNullable<PeerFraming['reset']>): void {
+    const { channel, snapshot } = old;
+    this.drop(old);
+    const sub = new PeerSubscription(this, channel, snapshot);
+    this.subs.set(channel, sub);
+    this.ctx.registry.add(channel, sub);
+    const announce: AnnounceFn = (extent, plan, withSnapshot) => {
+      if (!withSnapshot) this.send(reset(channel, extent.epoch, plan.from));
+    };
+    this.replayThenLive(sub, snapshot === undefined ? { seq: 0 } : undefined, announce, snapshot).catch(
+      (err: unknown) => {
+        this.ctx.logger.warn({ err, channel }, 'replay after a history reset failed; closing');
+        this.close(CloseCode.InternalError, 'replay failed');
+      },
+    );
   }
 
   /** Ends the subscription to `channel`. Returns false when there was none. */

@@ -36,4 +36,10 @@ export interface PeerFraming {
   batch(batch: EncodedBatch): string | Buffer;
   /** Several batches, in order, as one frame; `packs` shares the encoding between peers of one flush round. */
   pack(batches: readonly EncodedBatch[], packs: PackCache): string | Buffer;
+  /**
+   * The frame telling the subscriber in band that `channel`'s history was reset and that the events of
+   * `epoch` after `fromSeq` follow. A transport without it is closed instead (1011), so its client resumes
+   * and sees `recovered: false`; one whose reconnect position carries no epoch (SSE) needs it.
+   */
+  reset?(channel: string, epoch: string, fromSeq: number): string;
 }

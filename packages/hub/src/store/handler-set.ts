@@ -1,7 +1,10 @@
 import type { Envelope } from '@herald/protocol';
 
-/** Signature of the fan-out callback a hub node registers on a {@link Broker}. */
-export type EnvelopeHandler = (channel: string, envelopes: readonly Envelope[]) => void;
+/**
+ * Signature of the fan-out callback a hub node registers on a {@link Broker}: a channel's newly stored
+ * envelopes and the epoch they were stored in (absent from brokers that predate epochs).
+ */
+export type EnvelopeHandler = (channel: string, envelopes: readonly Envelope[], epoch?: string) => void;
 
 /** The handlers registered on a broker. */
 export interface HandlerSet {
@@ -11,7 +14,7 @@ export interface HandlerSet {
    * Calls every handler, even when some throw; then throws the first error (or an `AggregateError` for
    * several), so one faulty handler neither starves the others nor vanishes.
    */
-  deliver(channel: string, envelopes: readonly Envelope[]): void;
+  deliver(channel: string, envelopes: readonly Envelope[], epoch?: string): void;
   /** Removes every handler. */
   clear(): void;
 }
@@ -31,11 +34,11 @@ export function createHandlerSet(): HandlerSet {
         if (i >= 0) handlers = [...handlers.slice(0, i), ...handlers.slice(i + 1)];
       };
     },
-    deliver(channel, envelopes) {
+    deliver(channel, envelopes, epoch) {
       const errors: unknown[] = [];
       for (const handler of handlers) {
         try {
-          handler(channel, envelopes);
+          handler(channel, envelopes, epoch);
         } catch (error) {
           errors.push(error);
         }
@@ -56,11 +59,11 @@ export function createHandlerSet(): HandlerSet {
 export function reportingDelivery(
   handlers: HandlerSet,
   onError: (error: unknown) => void,
-): (channel: string, envelopes: readonly Envelope[]) => void {
-  return (channel, envelopes) => {
+): (channel: string, envelopes: readonly Envelope[], epoch?: string) => void {
+  return (channel, envelopes, epoch) => {
     if (envelopes.length === 0) return;
     try {
-      handlers.deliver(channel, envelopes);
+      handlers.deliver(channel, envelopes, epoch);
     } catch (error) {
       onError(error);
     }

@@ -11,9 +11,9 @@ export function createLocalBroker(): Broker {
   const handlers = createHandlerSet();
   let closed = false;
   return {
-    async publish(channel: string, envelopes: readonly Envelope[]): Promise<void> {
+    async publish(channel: string, envelopes: readonly Envelope[], epoch?: string): Promise<void> {
       if (closed) throw closedError('local broker');
-      if (envelopes.length > 0) handlers.deliver(channel, envelopes);
+      if (envelopes.length > 0) handlers.deliver(channel, envelopes, epoch);
     },
     onEnvelopes(handler: EnvelopeHandler): () => void {
       return handlers.add(handler);

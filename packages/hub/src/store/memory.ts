@@ -139,7 +139,7 @@ export function createMemoryStore(
       ch.lastSeq = seq;
       ch.state = state;
       trimByCount(ch);
-      return { results, stored };
+      return { results, stored, epoch };
     },
 
     async read(channel: string, afterSeq: number, limit: number) {

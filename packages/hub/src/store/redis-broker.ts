@@ -35,7 +35,9 @@ export interface RedisBroker extends Broker {
  * other nodes, which deliver it to theirs, in the order Redis relayed them. Pub/sub is at-most-once, and
  * two nodes' announcements of one channel may cross: the broker does not repair either. The hub's
  * per-channel fan-out does (`ChannelSequencer`): it reads any seq it did not receive from the shared store
- * and drops repeats, so subscribers still get every seq once, in order. Handler errors are reported to
+ * and drops repeats, so subscribers still get every seq once, in order. Each message carries the epoch of
+ * the envelopes, so a history that Redis lost (a restart without persistence, a deleted key) and that
+ * started again at seq 1 is seen as a reset, not as repeats. Handler errors are reported to
  * `onError`; they do not reject `publish`.
  */
 export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
@@ -56,7 +58,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     if (channel !== topic || closed) return;
     try {
       const other = readAnnouncement(nodeId, raw);
-      if (other) deliver(other.channel, other.envelopes);
+      if (other) deliver(other.channel, other.envelopes, other.epoch);
     } catch (error) {
       onError(error);
     }
@@ -66,11 +68,11 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   subscribed.catch(() => {});
 
   return {
-    async publish(channel: string, envelopes: readonly Envelope[]): Promise<void> {
+    async publish(channel: string, envelopes: readonly Envelope[], epoch?: string): Promise<void> {
       if (closed) throw closedError('redis broker');
       if (envelopes.length === 0) return;
-      const sent = publisher.publish(topic, encodeAnnouncement(nodeId, channel, envelopes));
-      deliver(channel, envelopes);
+      const sent = publisher.publish(topic, encodeAnnouncement(nodeId, channel, envelopes, epoch));
+      deliver(channel, envelopes, epoch);
       await sent;
     },
     onEnvelopes(handler: EnvelopeHandler): () => void {

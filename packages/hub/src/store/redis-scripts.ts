@@ -17,9 +17,14 @@ import type { Redis } from 'ioredis';
  */
 
 // Shared Lua: create the channel on first sight, and trim a stream prefix (forgetting its ids).
+// A new epoch starts empty: when the meta hash is gone but other keys of the channel are left (a partial
+// DEL, an eviction), they are dropped, or the old stream would refuse seqs from 1 and the old state would
+// pass for the new history's. (They are named from the meta key, P<C>:m, so every script can do it.)
 const PRELUDE = `
 local function ensure(meta, channels, channel, epoch)
   if redis.call('HSETNX', meta, 'epoch', epoch) == 1 then
+    local base = string.sub(meta, 1, -2)
+    redis.call('DEL', base .. 'i', base .. 'e', base .. 's')
     redis.call('HSET', meta, 'last', 0, 'first', 1)
     redis.call('SADD', channels, channel)
   end
@@ -48,17 +53,18 @@ end
 
 /**
  * KEYS: meta, ids, stream, channels, state. ARGV: channel, new epoch, ts, maxCount, slack, expected
- * position ("" for none, else "<last>:<first>"), new state JSON ("" to leave it), then (id, type, data,
- * state ops or "") per event. Returns one integer per event: the new seq, or minus the original seq for a
- * duplicate; or the string "moved" (nothing written) when the position is not the expected one, since the
- * state was folded from that position (an unchanged last and first also mean unchanged duplicates).
+ * position ("" for none, else "<epoch>:<last>:<first>"), new state JSON ("" to leave it), then (id, type,
+ * data, state ops or "") per event. Returns the channel's epoch, then one integer per event: the new seq,
+ * or minus the original seq for a duplicate; or the string "moved" (nothing written) when the position is
+ * not the expected one, since the state was folded from that position (an unchanged epoch, last and first
+ * also mean unchanged duplicates; the epoch, because a history Redis lost starts again at the same seqs).
  */
 const APPEND = `${PRELUDE}
 local meta, ids, ev = KEYS[1], KEYS[2], KEYS[3]
-local _, last, first = ensure(meta, KEYS[4], ARGV[1], ARGV[2])
+local epoch, last, first = ensure(meta, KEYS[4], ARGV[1], ARGV[2])
 local ts, maxCount, slack = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-if ARGV[6] ~= '' and ARGV[6] ~= string.format('%d:%d', last, first) then return 'moved' end
-local out = {}
+if ARGV[6] ~= '' and ARGV[6] ~= string.format('%s:%d:%d', epoch, last, first) then return 'moved' end
+local out = { epoch }
 for i = 8, #ARGV, 4 do
   local id = ARGV[i]
   local existing = tonumber(redis.call('HGET', ids, id))

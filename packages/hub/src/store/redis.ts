@@ -68,6 +68,7 @@ const STATE_ATTEMPTS = 20;
 
 /** The condition of a conditional append: the position the state was folded at, and the new state. */
 interface Expected {
+  readonly epoch: string;
   readonly last: number;
   readonly first: number;
   /** The new state JSON, or "" when the events leave it unchanged. */
@@ -129,7 +130,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       ts,
       limits.maxCount,
       slack,
-      expected === undefined ? '' : `${expected.last}:${expected.first}`,
+      expected === undefined ? '' : `${expected.epoch}:${expected.last}:${expected.first}`,
       expected?.stateJson ?? '',
     ];
     for (const [i, input] of inputs.entries()) {
@@ -141,7 +142,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
     }
     const reply = await scripts.append.run(redis, [k.meta, k.ids, k.events, channelsKey, k.state], args);
     if (reply === 'moved') return null;
-    const seqs = reply as number[];
+    const [epoch, ...seqs] = reply as [string, ...number[]];
     const results: AppendedEvent[] = [];
     const stored: Envelope[] = [];
     for (const [i, input] of inputs.entries()) {
@@ -163,7 +164,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
         results.push({ id, seq, duplicate: false });
       }
     }
-    return { results, stored };
+    return { results, stored, epoch };
   }
 
   /** Reads, folds (in JS, with applyStateOps) and writes if nothing moved meanwhile; retries otherwise. */
@@ -173,7 +174,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
     ids: readonly string[],
   ): Promise<AppendResult> {
     for (let attempt = 1; attempt <= STATE_ATTEMPTS; attempt++) {
-      const [, last, first, stateJson, ...retained] = await peek(channel, ids);
+      const [epoch, last, first, stateJson, ...retained] = await peek(channel, ids);
       const before: JsonValue = stateJson === '' ? EMPTY_STATE : (JSON.parse(stateJson) as JsonValue);
       let doc = before;
       const seen = new Set<string>();
@@ -184,7 +185,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
         doc = foldInput(doc, input, i, inputs.length);
       }
       const next = doc === before ? '' : encodeState(doc, maxStateBytes);
-      const result = await appendOnce(channel, inputs, ids, { last, first, stateJson: next });
+      const result = await appendOnce(channel, inputs, ids, { epoch, last, first, stateJson: next });
       if (result !== null) return result;
       // Another node appended in between: back off a little (jittered) and fold again.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * attempt * 2));

@@ -228,7 +228,7 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
       const windowStart = countWindowStart(limits, state.lastSeq);
       if (windowStart - state.storedFirst >= slack) deleteBefore(channel, state, windowStart);
     }
-    return { results, stored };
+    return { results, stored, epoch: state.epoch };
   }
 
   const trimTx = db.transaction((cutoff: string) => {

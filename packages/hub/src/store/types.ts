@@ -24,6 +24,11 @@ export interface AppendResult {
   readonly results: readonly AppendedEvent[];
   /** The envelopes that were newly stored, in seq order: these are what subscribers receive. */
   readonly stored: readonly Envelope[];
+  /**
+   * The epoch of the history the events were stored in. It travels with them on the broker, so every
+   * node tells a reset history (seqs starting again at 1) from duplicates of the one it knows.
+   */
+  readonly epoch: string;
 }
 
 /** History retention; both limits apply. */
@@ -80,11 +85,16 @@ export interface EventStore {
 /**
  * Delivers newly stored envelopes to every hub node's local subscribers. A single node uses the in-process
  * broker; a multi-node deployment uses a networked one (Redis pub/sub) with the same shape.
+ *
+ * `epoch` is the history the envelopes belong to ({@link AppendResult.epoch}); a broker hands it to its
+ * handlers with the envelopes. It is optional only so that brokers written before epochs keep working: a
+ * batch without one is taken to be of the epoch its receiver knows, so such a broker cannot make a history
+ * reset seen before the hub's own resume checks do.
  */
 export interface Broker {
-  /** Announces envelopes newly stored in `channel` (in seq order). */
-  publish(channel: string, envelopes: readonly Envelope[]): Promise<void>;
+  /** Announces envelopes newly stored in `channel` (in seq order) under `epoch`. */
+  publish(channel: string, envelopes: readonly Envelope[], epoch?: string): Promise<void>;
   /** Registers the node's local fan-out. Returns a function that removes it. */
-  onEnvelopes(handler: (channel: string, envelopes: readonly Envelope[]) => void): () => void;
+  onEnvelopes(handler: (channel: string, envelopes: readonly Envelope[], epoch?: string) => void): () => void;
   close(): Promise<void>;
 }

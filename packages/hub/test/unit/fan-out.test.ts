@@ -12,6 +12,7 @@ class Collector implements ChannelSubscriber {
   deliver(batch: EncodedBatch): void {
     this.batches.push(batch.envelopes.map((e) => e.seq));
   }
+  historyReset(): void {}
   get seqs(): number[] {
     return this.batches.flat();
   }
@@ -166,6 +167,7 @@ describe('gap-filling fan-out (ChannelRegistry + ChannelSequencer)', () => {
       deliver: () => {
         throw new Error('broken subscriber');
       },
+      historyReset: () => {},
     });
     registry.add('c', good);
     await settle();

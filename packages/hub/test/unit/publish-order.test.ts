@@ -29,7 +29,8 @@ function manualStore() {
               type: input.type,
               data: input.data ?? null,
             }));
-            resolve({ results: stored.map((e) => ({ id: e.id, seq: e.seq, duplicate: false })), stored });
+            const results = stored.map((e) => ({ id: e.id, seq: e.seq, duplicate: false }));
+            resolve({ results, stored, epoch: 'e1' });
           },
         });
       });

@@ -30,6 +30,7 @@ interface Pending {
  * duplicate window JetStream answers with the original's seq; past it the expectation fails and the
  * original is looked up. An id whose event was trimmed is stored anew (under a fresh `Nats-Msg-Id`, as
  * the window may still hold the old one). Publishes are pipelined in input order on one connection.
+ * `epoch` is the stream's, as the store last saw it (the result carries it).
  */
 export async function appendToStream(
   s: NatsSession,
@@ -37,6 +38,7 @@ export async function appendToStream(
   channel: string,
   ts: string,
   inputs: readonly PublishInput[],
+  epoch: string,
 ): Promise<AppendResult> {
   const stream = streamName(naming, channel);
   const results: (AppendedEvent | undefined)[] = new Array(inputs.length);
@@ -94,7 +96,7 @@ export async function appendToStream(
     if (original !== undefined) results[index] = { id: original.id, seq: original.seq, duplicate: true };
   }
   stored.sort((a, b) => a.seq - b.seq);
-  return { results: results as AppendedEvent[], stored };
+  return { results: results as AppendedEvent[], stored, epoch };
 
   /** The id's subject already holds an event (past the window): answer as a duplicate of it. */
   async function conflict(error: unknown, p: Pending): Promise<Ack | null> {

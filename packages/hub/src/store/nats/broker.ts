@@ -59,7 +59,8 @@ export function createNatsBroker(options: NatsBrokerOptions): NatsBroker {
     for (let attempt = 0; attempt < 10 && !closed; attempt++) {
       try {
         for (const { channel, lastSeq } of await store.changedSince(since)) {
-          deliver(channel, (await store.read(channel, lastSeq - 1, 1)).events);
+          const { info, events } = await store.read(channel, lastSeq - 1, 1);
+          deliver(channel, events, info.epoch);
         }
         return;
       } catch (error) {
@@ -75,7 +76,7 @@ export function createNatsBroker(options: NatsBrokerOptions): NatsBroker {
         if (error !== null || closed) return;
         try {
           const other = readAnnouncement(nodeId, msg.string());
-          if (other) deliver(other.channel, other.envelopes);
+          if (other) deliver(other.channel, other.envelopes, other.epoch);
         } catch (e) {
           onError(e);
         }
@@ -97,11 +98,11 @@ export function createNatsBroker(options: NatsBrokerOptions): NatsBroker {
   subscribed.catch(() => {});
 
   return {
-    async publish(channel: string, envelopes: readonly Envelope[]): Promise<void> {
+    async publish(channel: string, envelopes: readonly Envelope[], epoch?: string): Promise<void> {
       if (closed) throw closedError('nats broker');
       if (envelopes.length === 0) return;
-      deliver(channel, envelopes);
-      const body = encodeAnnouncement(nodeId, channel, envelopes, MAX_MESSAGE_BYTES);
+      deliver(channel, envelopes, epoch);
+      const body = encodeAnnouncement(nodeId, channel, envelopes, epoch, MAX_MESSAGE_BYTES);
       const { nc } = await session.get();
       nc.publish(subject, body);
     },

@@ -1,5 +1,5 @@
 import { type Envelope, ErrorCode, HeraldError, type PublishInput } from '@herald/protocol';
-import type { StoredMsg } from '@nats-io/jetstream';
+import type { StoredMsg, StreamInfo } from '@nats-io/jetstream';
 import { storedEnvelope } from '../../envelope-json.js';
 import { createIsoClock } from '../clock.js';
 import { closedError } from '../ids.js';
@@ -91,21 +91,24 @@ export function createNatsStore(options: NatsStoreOptions): NatsStore {
   };
   const session = lazySession(options.servers, 'herald-store');
   /** Channels whose stream this store created or checked; forgotten when the stream turns out gone. */
-  const ensured = new Map<string, Promise<unknown>>();
+  const ensured = new Map<string, Promise<StreamInfo>>();
+  /** The newest seq this store stored per channel: a new seq not above it means the stream was made anew. */
+  const newestStored = new Map<string, number>();
   let closed = false;
 
   function assertOpen(): void {
     if (closed) throw closedError('nats store');
   }
 
-  async function ensure(s: NatsSession, channel: string): Promise<void> {
+  /** The channel's stream, created or checked once (its info as it was then: the epoch holds). */
+  async function ensure(s: NatsSession, channel: string): Promise<StreamInfo> {
     let pending = ensured.get(channel);
     if (pending === undefined) {
       pending = ensureStream(s, settings, channel);
       ensured.set(channel, pending);
       pending.catch(() => ensured.delete(channel));
     }
-    await pending;
+    return pending;
   }
 
   /** Runs `work` on the channel's stream, recreating it once if it was deleted behind this store's back. */
@@ -136,7 +139,20 @@ export function createNatsStore(options: NatsStoreOptions): NatsStore {
       assertOpen();
       if (carriesState(inputs)) throw stateUnsupported();
       const ts = isoNow();
-      return onStream(channel, (s) => appendToStream(s, naming, channel, ts, inputs));
+      return onStream(channel, async (s) => {
+        const before = newestStored.get(channel) ?? 0;
+        const { epoch } = channelInfo(await ensure(s, channel));
+        const result = await appendToStream(s, naming, channel, ts, inputs, epoch);
+        const first = result.stored[0]?.seq;
+        const last = result.stored.at(-1)?.seq;
+        if (first === undefined || last === undefined) return result;
+        newestStored.set(channel, Math.max(last, newestStored.get(channel) ?? 0));
+        if (first > before) return result;
+        // Seqs went back: another node made the stream anew after it was deleted. Its epoch is another.
+        ensured.delete(channel);
+        newestStored.set(channel, last);
+        return { ...result, epoch: channelInfo(await ensure(s, channel)).epoch };
+      });
     },
 
     async state(): Promise<ChannelState> {

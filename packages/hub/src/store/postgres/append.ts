@@ -97,7 +97,7 @@ export async function appendLocked(
     const envelope = { channel, seq, id, ts: ctx.ts, type: input.type, data, ...stateField(input) };
     stored.push(attachDataJson(envelope, json));
   }
-  if (stored.length === 0) return { results, stored };
+  if (stored.length === 0) return { results, stored, epoch: row.epoch };
   if (doc !== before) await client.query(sql.saveState, [channel, encodeState(doc, ctx.maxStateBytes)]);
 
   await client.query(sql.insertEvents, [
@@ -122,7 +122,7 @@ export async function appendLocked(
   }
   const payload = JSON.stringify({ o: ctx.notify?.origin, c: channel, f: stored[0]?.seq, t: last });
   await client.query(sql.saveChannel, [channel, last, first, bytes, ctx.notify?.topic ?? null, payload]);
-  return { results, stored };
+  return { results, stored, epoch: row.epoch };
 }
 
 /** First seq that `maxBytes` lets the channel keep; the newest event is always kept. */

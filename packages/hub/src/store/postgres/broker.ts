@@ -81,10 +81,10 @@ export function createPostgresBroker(options: PostgresBrokerOptions): PostgresBr
         const { from, to } = entry;
         entry.from = to + 1;
         for (let after = from - 1; after < to && !closed; ) {
-          const { events } = await store.read(channel, after, Math.min(PAGE, to - after));
+          const { info, events } = await store.read(channel, after, Math.min(PAGE, to - after));
           const end = events[events.length - 1];
           if (end === undefined) break; // trimmed meanwhile: the sequencer reports the hole
-          deliver(channel, events);
+          deliver(channel, events, info.epoch);
           after = end.seq;
         }
       }
@@ -123,9 +123,9 @@ export function createPostgresBroker(options: PostgresBrokerOptions): PostgresBr
   });
 
   return {
-    async publish(channel: string, envelopes: readonly Envelope[]): Promise<void> {
+    async publish(channel: string, envelopes: readonly Envelope[], epoch?: string): Promise<void> {
       if (closed) throw closedError('postgres broker');
-      deliver(channel, envelopes);
+      deliver(channel, envelopes, epoch);
     },
     onEnvelopes(handler: EnvelopeHandler): () => void {
       return handlers.add(handler);
