@@ -16,19 +16,22 @@ describe('copy operations that double the state', () => {
   it.each([
     ['SQLite', { sqlite: true }],
     ['memory', {}],
-  ] as const)('are refused with ERR_STATE_TOO_LARGE on %s, and the hub keeps serving', async (_name, options) => {
-    const hub = await scope.hub(options);
-    const url = `${hub.url}/v1/channels/run:bomb/events`;
-    const res = await http(url, { body: { type: 'bomb', data: null, state: doublings(40) } });
-    expect(res.status).toBe(413);
-    expect((res.body as ErrorResponseBody).error.code).toBe(ErrorCode.StateTooLarge);
-    // Nothing was stored, and the channel (and the hub) still take a small state publish.
-    const ok = await http(url, { body: { type: 'fine', data: null, state: doublings(3) } });
-    expect(ok.status).toBe(201);
-    const { seq, state } = await getState(hub, 'run:bomb');
-    expect(seq).toBe(1);
-    expect(Object.keys(state as object)).toEqual(['seed', 'k0', 'k1', 'k2']);
-  });
+  ] as const)(
+    'are refused with ERR_STATE_TOO_LARGE on %s, and the hub keeps serving',
+    async (_name, options) => {
+      const hub = await scope.hub(options);
+      const url = `${hub.url}/v1/channels/run:bomb/events`;
+      const res = await http(url, { body: { type: 'bomb', data: null, state: doublings(40) } });
+      expect(res.status).toBe(413);
+      expect((res.body as ErrorResponseBody).error.code).toBe(ErrorCode.StateTooLarge);
+      // Nothing was stored, and the channel (and the hub) still take a small state publish.
+      const ok = await http(url, { body: { type: 'fine', data: null, state: doublings(3) } });
+      expect(ok.status).toBe(201);
+      const { seq, state } = await getState(hub, 'run:bomb');
+      expect(seq).toBe(1);
+      expect(Object.keys(state as object)).toEqual(['seed', 'k0', 'k1', 'k2']);
+    },
+  );
 
   it('names the failing event of a batch', async () => {
     const hub = await scope.hub({ sqlite: true });
