@@ -126,7 +126,7 @@ export class CollectionExpiry {
           return result;
         });
       },
-      read: (channel, afterSeq, limit) => store.read(channel, afterSeq, limit),
+      read: (channel, afterSeq, limit, maxBytes) => store.read(channel, afterSeq, limit, maxBytes),
       info: (channel) => store.info(channel),
       trim: () => store.trim(),
       close: () => store.close(),

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { resolveAccessOptions } from './auth/access-options.js';
 import { DEFAULT_DURABILITY, type Durability, isDurability } from './durability.js';
 import type { StoreSpec } from './store/create-store.js';
+import { DEFAULT_PAGE_BYTES } from './store/read-page.js';
 import type { Broker, EventStore, RetentionOptions } from './store/types.js';
 import { type CompressionOptions, resolveCompression } from './ws/compression.js';
 
@@ -108,6 +109,23 @@ export interface LimitOptions {
    * @default 1048576
    */
   maxStateBytes: number;
+  /**
+   * Largest event, in UTF-8 bytes of its envelope as subscribers receive it (data, type, id, channel, state
+   * operations, with seq and ts at their longest). A publish (HTTP or WebSocket) with a larger event is
+   * refused with `ERR_EVENT_TOO_LARGE` (413) and nothing is stored: an event that does not fit a
+   * subscriber's send buffer could never be delivered. At most half of `maxBufferedBytes`, so a subscriber
+   * that is reading always has room for the next one, and at most `retention.maxBytes`, so a channel can
+   * keep it: the hub refuses to start with a larger one.
+   * @default 262144 (256 KiB), or less when half of `maxBufferedBytes` or `retention.maxBytes` is less
+   */
+  maxEventBytes: number;
+  /**
+   * Payload bytes (the events' `data` JSON) one history read takes from the store: a replay page shared by
+   * the subscribers resuming the same range, and one `GET …/events` answer (`limit` stays the most events,
+   * and a page always holds at least one event). Bounds the memory and the event-loop time one read costs.
+   * @default 1048576 (1 MiB)
+   */
+  maxPageBytes: number;
 }
 
 /** Options of {@link startHub}. Every field is optional. */
@@ -188,7 +206,7 @@ export interface HubOptions {
    * @default 30000
    */
   requestTimeoutMs?: number;
-  /** History retention per channel. @default 10000 events, 24 h */
+  /** History retention per channel. @default 10000 events, 24 h, 64 MiB of payload */
   retention?: Partial<RetentionOptions>;
   /**
    * What an acknowledged publish survives: `'normal'` a crash of the hub process, `'full'` also a power
@@ -225,6 +243,8 @@ export const DEFAULT_LIMITS: Readonly<LimitOptions> = Object.freeze({
   maxBatch: 100,
   maxBodyBytes: 1_048_576,
   maxStateBytes: 1_048_576,
+  maxEventBytes: 262_144,
+  maxPageBytes: DEFAULT_PAGE_BYTES,
 });
 
 /** {@link HubOptions} with every default applied. */
@@ -273,6 +293,28 @@ function requestTimeouts(options: HubOptions): { headersTimeoutMs: number; reque
   return { headersTimeoutMs, requestTimeoutMs };
 }
 
+/**
+ * Refuses an event limit that some subscriber could not be sent: every send buffer must hold two of the
+ * largest events (the one the socket is writing and the next), and every channel must be able to keep one.
+ */
+function checkEventLimit(limits: LimitOptions, retention: Partial<RetentionOptions> | undefined): void {
+  const { maxEventBytes, maxBufferedBytes } = limits;
+  if (maxEventBytes * 2 > maxBufferedBytes) {
+    throw new RangeError(
+      `limits.maxEventBytes (${maxEventBytes}) must be at most half of limits.maxBufferedBytes ` +
+        `(${maxBufferedBytes}): an event that large could not be delivered to every subscriber; raise ` +
+        'maxBufferedBytes or lower maxEventBytes',
+    );
+  }
+  const keep = retention?.maxBytes;
+  if (keep !== undefined && keep < maxEventBytes) {
+    throw new RangeError(
+      `retention.maxBytes (${keep}) must be at least limits.maxEventBytes (${maxEventBytes}): a channel ` +
+        'must be able to keep its largest event',
+    );
+  }
+}
+
 /** Applies defaults and checks ranges. Throws a `RangeError` naming the bad option. */
 export function resolveConfig(options: HubOptions): ResolvedConfig {
   const port = options.port ?? 0;
@@ -282,6 +324,11 @@ export function resolveConfig(options: HubOptions): ResolvedConfig {
   for (const key of Object.keys(DEFAULT_LIMITS) as (keyof LimitOptions)[]) {
     limits[key] = positive(`limits.${key}`, given[key], DEFAULT_LIMITS[key]);
   }
+  if (given.maxEventBytes === undefined) {
+    const keep = options.retention?.maxBytes ?? Number.POSITIVE_INFINITY;
+    limits.maxEventBytes = Math.min(limits.maxEventBytes, Math.floor(limits.maxBufferedBytes / 2), keep);
+  }
+  checkEventLimit(limits, options.retention);
   return {
     port,
     host: options.host ?? '127.0.0.1',

@@ -1,4 +1,4 @@
-import type { Envelope, JsonValue, StateOp } from '@herald/protocol';
+import type { Envelope, JsonValue, PublishInput, StateOp } from '@herald/protocol';
 
 /**
  * The JSON of each envelope's `data` as a store already encoded it. Kept beside the envelope rather than
@@ -13,6 +13,59 @@ const dataJsonOf = new WeakMap<Envelope, string>();
 export function attachDataJson(envelope: Envelope, json: string): Envelope {
   dataJsonOf.set(envelope, json);
   return envelope;
+}
+
+/** The JSON of `envelope.data`: the store's encoding when one was attached, else encoded now. */
+export function envelopeDataJson(envelope: Envelope): string {
+  return dataJsonOf.get(envelope) ?? JSON.stringify(envelope.data ?? null);
+}
+
+/** The JSON of each published input's `data`, encoded once: the size check and the store share it. */
+const inputJsonOf = new WeakMap<PublishInput, string>();
+
+/**
+ * `JSON.stringify(input.data ?? null)`, encoded once per publish: the publish path measures the event with
+ * it and the store then writes the same string instead of stringifying the payload a second time.
+ */
+export function inputDataJson(input: PublishInput): string {
+  let json = inputJsonOf.get(input);
+  if (json === undefined) {
+    json = JSON.stringify(input.data ?? null);
+    inputJsonOf.set(input, json);
+  }
+  return json;
+}
+
+/**
+ * Forgets the encodings of a publish's inputs once it is stored, so a caller that publishes the same
+ * object again after changing its data is encoded afresh.
+ */
+export function forgetInputJson(inputs: readonly PublishInput[]): void {
+  for (const input of inputs) inputJsonOf.delete(input);
+}
+
+/**
+ * Bytes of an encoded envelope besides its channel, id, type, data and state: the keys and punctuation, a
+ * seq of 16 digits and a 24-character ISO `ts` in quotes (98), rounded up.
+ */
+const ENVELOPE_FIELD_BYTES = 112;
+
+/** The id length used for an event published without one (a UUID, as the stores draw). */
+const GENERATED_ID_BYTES = 38;
+
+/**
+ * The most UTF-8 bytes `input` takes as an envelope of `channel` (an upper bound: seq and ts at their
+ * longest): what every transport must be able to send in one piece.
+ */
+export function envelopeBytes(channel: string, input: PublishInput, stateJson: string | null): number {
+  return (
+    ENVELOPE_FIELD_BYTES +
+    Buffer.byteLength(inputDataJson(input)) +
+    Buffer.byteLength(JSON.stringify(channel)) +
+    Buffer.byteLength(JSON.stringify(input.type)) +
+    (input.id === undefined ? GENERATED_ID_BYTES : Buffer.byteLength(JSON.stringify(input.id))) +
+    (stateJson === null ? 0 : Buffer.byteLength(stateJson))
+  );
 }
 
 /**

@@ -3,9 +3,11 @@ import { canPublish, type Principal } from './auth/principal.js';
 import { assertChannel } from './channel-name.js';
 import type { ChannelRegistry } from './channels.js';
 import type { ResolvedConfig } from './config.js';
+import { envelopeBytes, forgetInputJson } from './envelope-json.js';
 import { PublishLimiter } from './limits/publish-limiter.js';
 import type { TokenBucket } from './limits/token-bucket.js';
 import type { HubMetrics } from './metrics.js';
+import { stateOpsJson } from './store/state-fold.js';
 import type { AppendResult, Broker, EventStore } from './store/types.js';
 
 /** One publish by a peer, over HTTP or WebSocket. */
@@ -55,7 +57,8 @@ export class Publisher {
   /**
    * Publishes for a peer. Rejects with a {@link HeraldError} naming the first rule the request broke, in
    * this order: `ERR_SHUTTING_DOWN`, `ERR_BAD_CHANNEL`, the credential's error, `ERR_FORBIDDEN`, the body's
-   * errors, `ERR_BAD_MESSAGE`/`ERR_BATCH_TOO_LARGE`, `ERR_RATE_LIMITED` (invalid events cost no tokens).
+   * errors, `ERR_BAD_MESSAGE`/`ERR_BATCH_TOO_LARGE`/`ERR_EVENT_TOO_LARGE`, `ERR_RATE_LIMITED` (invalid
+   * events cost no tokens).
    */
   async publish(req: PublishRequest): Promise<AppendResult> {
     const { channel } = req;
@@ -65,8 +68,13 @@ export class Publisher {
     if (!canPublish(principal, channel))
       throw new HeraldError(ErrorCode.Forbidden, `not allowed to publish to ${channel}`);
     const events = await req.events();
-    this.validate(events);
-    this.limiter.take(principal, req.connectionBucket, events.length);
+    this.validate(channel, events);
+    try {
+      this.limiter.take(principal, req.connectionBucket, events.length);
+    } catch (err) {
+      forgetInputJson(events);
+      throw err;
+    }
     return this.append(channel, events);
   }
 
@@ -74,7 +82,7 @@ export class Publisher {
   publishTrusted(channel: string, events: readonly unknown[]): Promise<AppendResult> {
     try {
       assertChannel(channel);
-      this.validate(events);
+      this.validate(channel, events);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -86,8 +94,8 @@ export class Publisher {
     this.stopFanOut();
   }
 
-  private validate(events: readonly unknown[]): asserts events is readonly PublishInput[] {
-    const { maxBatch } = this.deps.config.limits;
+  private validate(channel: string, events: readonly unknown[]): asserts events is readonly PublishInput[] {
+    const { maxBatch, maxEventBytes } = this.deps.config.limits;
     if (events.length === 0) throw new HeraldError(ErrorCode.BadMessage, 'no events to publish');
     if (events.length > maxBatch)
       throw new HeraldError(ErrorCode.BatchTooLarge, `at most ${maxBatch} events per publish`);
@@ -98,6 +106,19 @@ export class Publisher {
           invalid.code,
           events.length > 1 ? `events[${i}]: ${invalid.message}` : invalid.message,
         );
+    }
+    // Only once every event is well formed: measuring encodes each payload (the store reuses the JSON).
+    for (let i = 0; i < events.length; i++) {
+      const input = events[i] as PublishInput;
+      const bytes = envelopeBytes(channel, input, stateOpsJson(input));
+      if (bytes > maxEventBytes) {
+        forgetInputJson(events as readonly PublishInput[]);
+        const which = events.length > 1 ? `events[${i}]: ` : '';
+        throw new HeraldError(
+          ErrorCode.EventTooLarge,
+          `${which}event is ${bytes} bytes as an envelope, over the event limit of ${maxEventBytes}`,
+        );
+      }
     }
   }
 
@@ -113,8 +134,11 @@ export class Publisher {
     try {
       appended = store.append(channel, events);
     } catch (err) {
+      forgetInputJson(events);
       return Promise.reject(err);
     }
+    const forgetJson = (): void => forgetInputJson(events);
+    appended.then(forgetJson, forgetJson);
     const previous = this.tails.get(channel);
     // A failed earlier publish must not fail this one: wait for it either way.
     const after = () => appended;

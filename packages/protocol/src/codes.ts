@@ -100,6 +100,11 @@ const ERRORS = {
   MethodNotAllowed: { code: 'ERR_METHOD_NOT_ALLOWED', status: 405 },
   /** HTTP: the request body exceeds the body limit. */
   PayloadTooLarge: { code: 'ERR_PAYLOAD_TOO_LARGE', status: 413 },
+  /**
+   * An event is larger, as an envelope, than the hub's event limit (`maxEventBytes`), which keeps every
+   * event small enough for every subscriber's send buffer: the publish is refused and nothing is stored.
+   */
+  EventTooLarge: { code: 'ERR_EVENT_TOO_LARGE', status: 413 },
   /** HTTP: the request body is not `application/json`. */
   UnsupportedMediaType: { code: 'ERR_UNSUPPORTED_MEDIA_TYPE', status: 415 },
   /** HTTP: a batch publish has more events than allowed. */

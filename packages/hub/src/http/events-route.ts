@@ -1,17 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  ErrorCode,
-  HeraldError,
-  type HistoryPageBody,
-  historyPage,
-  type PublishResponseBody,
-  publishResult,
-} from '@herald/protocol';
+import { ErrorCode, HeraldError, type PublishResponseBody, publishResult } from '@herald/protocol';
 import { bearer } from '../auth/authenticator.js';
 import { assertChannel } from '../channel-name.js';
 import type { HubContext } from '../context.js';
+import { readHistory } from '../replay.js';
 import { readJsonBody } from './body.js';
 import { type ErrorAnswer, errorAnswer, toErrorAnswer } from './errors.js';
+import { encodeHistoryBody } from './history-body.js';
 import { sendError, sendJson, sendPreflight } from './node-reply.js';
 import { parseHistoryQuery } from './query.js';
 import { authorizeRead } from './read-access.js';
@@ -79,9 +74,15 @@ export function createEventsRoute(ctx: HubContext): (req: IncomingMessage, res: 
     assertChannel(channel);
     await authorizeRead(ctx, channel, req.headers.authorization, query.get('token'), req.headers.cookie);
     const { after, limit } = parseHistoryQuery(query);
-    const { info, events } = await ctx.store.read(channel, after, limit);
-    const page: HistoryPageBody = historyPage(channel, info, events);
-    sendJson(res, 200, JSON.stringify(page));
+    // A page of at most maxPageBytes of payload (and `limit` events), shared with other readers of it.
+    const { info, batch } = await readHistory(
+      ctx.store,
+      channel,
+      after,
+      limit,
+      ctx.config.limits.maxPageBytes,
+    );
+    sendJson(res, 200, encodeHistoryBody(channel, info, batch));
   }
 
   return (req, res) => {

@@ -183,7 +183,8 @@ export class Peer implements Flushable, SubscriptionSink {
         }
         return sub.isActive;
       };
-      await replayRange(store, sub.channel, plan.from, extent.lastSeq, replay, extent.epoch);
+      const { maxPageBytes } = this.ctx.config.limits;
+      await replayRange(store, sub.channel, plan.from, extent.lastSeq, replay, extent.epoch, maxPageBytes);
       sub.goLive();
     } catch (err) {
       if (!sub.isActive) return;

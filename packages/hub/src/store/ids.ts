@@ -1,9 +1,19 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ErrorCode, HeraldError } from '@herald/protocol';
 
 /** A fresh epoch: 16 URL-safe characters (96 random bits), well under the 64-character wire limit. */
 export function newEpoch(): string {
   return randomBytes(12).toString('base64url');
+}
+
+/**
+ * The epoch of a channel's first history in a store whose data carries `generation` (a random value drawn
+ * once when the database, schema or keyspace was created). Reads of a channel never written report it
+ * without storing anything, and the first append stores it, so a client that subscribed to the empty
+ * channel resumes in the same epoch. A new database draws a new generation, hence new epochs.
+ */
+export function firstEpoch(generation: string, channel: string): string {
+  return createHash('sha256').update(`${generation}\n${channel}`).digest('base64url').slice(0, 16);
 }
 
 /** An id for an event published without one. */

@@ -1,6 +1,8 @@
 import { EMPTY_STATE, type Envelope, type JsonValue, type PublishInput } from '@herald/protocol';
+import { attachDataJson, envelopeDataJson, inputDataJson } from '../envelope-json.js';
 import { createIsoClock } from './clock.js';
 import { closedError, newEpoch, newEventId } from './ids.js';
+import { joinsPage } from './read-page.js';
 import {
   ageCutoff,
   DEFAULT_TRIM_INTERVAL_MS,
@@ -25,7 +27,11 @@ export type MemoryStoreOptions = StoreRuntimeOptions;
 interface MemoryChannel {
   lastSeq: number;
   events: Envelope[];
+  /** UTF-8 bytes of each event's data JSON, parallel to `events`. */
+  sizes: number[];
   head: number;
+  /** Sum of the retained events' `sizes`. */
+  bytes: number;
   /** Ids of retained events → seq, for idempotent publishes. */
   readonly ids: Map<string, number>;
   /** The state document after `lastSeq` (never trimmed). */
@@ -54,40 +60,52 @@ export function createMemoryStore(
   const channels = new Map<string, MemoryChannel>();
   let closed = false;
 
+  /** Created by the first append only: reads of a channel never written keep nothing. */
   function channelOf(name: string): MemoryChannel {
     let ch = channels.get(name);
     if (ch === undefined) {
-      ch = { lastSeq: 0, events: [], head: 0, ids: new Map(), state: EMPTY_STATE };
+      ch = { lastSeq: 0, events: [], sizes: [], head: 0, bytes: 0, ids: new Map(), state: EMPTY_STATE };
       channels.set(name, ch);
     }
     return ch;
   }
 
-  function infoOf(ch: MemoryChannel): ChannelInfo {
+  function infoOf(ch: MemoryChannel | undefined): ChannelInfo {
+    if (ch === undefined) return { epoch, lastSeq: 0, firstSeq: 1 };
     const oldest = ch.events[ch.head];
     return { epoch, lastSeq: ch.lastSeq, firstSeq: oldest === undefined ? ch.lastSeq + 1 : oldest.seq };
   }
 
   /** Drops the oldest events while `expired` says so. */
-  function dropWhile(ch: MemoryChannel, expired: (e: Envelope) => boolean): void {
+  function dropWhile(ch: MemoryChannel, expired: (e: Envelope, index: number) => boolean): void {
     let head = ch.head;
     const events = ch.events;
-    for (let e = events[head]; e !== undefined && expired(e); e = events[++head]) ch.ids.delete(e.id);
+    for (let e = events[head]; e !== undefined && expired(e, head); e = events[++head]) {
+      ch.ids.delete(e.id);
+      ch.bytes -= ch.sizes[head] ?? 0;
+    }
     if (head === ch.head) return;
     if (head >= events.length) {
       ch.events = [];
+      ch.sizes = [];
       ch.head = 0;
     } else if (head >= COMPACT_MIN_DEAD && head * 2 >= events.length) {
       ch.events = events.slice(head);
+      ch.sizes = ch.sizes.slice(head);
       ch.head = 0;
     } else {
       ch.head = head;
     }
   }
 
-  function trimByCount(ch: MemoryChannel): void {
+  /** Applies the count and byte limits (the newest event always stays). */
+  function trimBySize(ch: MemoryChannel): void {
     const keepFrom = ch.lastSeq - limits.maxCount + 1;
     if (ch.events.length - ch.head > limits.maxCount) dropWhile(ch, (e) => e.seq < keepFrom);
+    if (ch.bytes > limits.maxBytes) {
+      const last = ch.events.length - 1;
+      dropWhile(ch, (_, i) => ch.bytes > limits.maxBytes && i < last);
+    }
   }
 
   function assertOpen(): void {
@@ -119,6 +137,7 @@ export function createMemoryStore(
         seq++;
         fresh.set(id, seq);
         // The caller's data is kept by reference: publishers hand over parsed JSON they no longer mutate.
+        // Its JSON (encoded once, also for the publish path's size check) is kept for sizes and fan-out.
         const envelope: Envelope = {
           channel,
           seq,
@@ -128,45 +147,56 @@ export function createMemoryStore(
           data: input.data,
           ...stateField(input),
         };
-        stored.push(envelope);
+        stored.push(attachDataJson(envelope, inputDataJson(input)));
         results.push({ id, seq, duplicate: false });
       }
       if (state !== ch.state && carriesState(inputs)) encodeState(state, maxStateBytes);
       for (const envelope of stored) {
+        const size = Buffer.byteLength(envelopeDataJson(envelope));
         ch.events.push(envelope);
+        ch.sizes.push(size);
+        ch.bytes += size;
         ch.ids.set(envelope.id, envelope.seq);
       }
       ch.lastSeq = seq;
       ch.state = state;
-      trimByCount(ch);
+      trimBySize(ch);
       return { results, stored, epoch };
     },
 
-    async read(channel: string, afterSeq: number, limit: number) {
+    async read(channel: string, afterSeq: number, limit: number, maxBytes = Number.POSITIVE_INFINITY) {
       assertOpen();
-      const ch = channelOf(channel);
+      const ch = channels.get(channel);
       const info = infoOf(ch);
+      if (ch === undefined) return { info, events: [] };
       const start = ch.head + Math.max(0, afterSeq + 1 - info.firstSeq);
-      const end = Math.min(ch.events.length, start + Math.max(0, limit));
+      let end = start;
+      const last = Math.min(ch.events.length, start + Math.max(0, limit));
+      for (let used = 0; end < last; end++) {
+        const event = ch.events[end] as Envelope;
+        const size = envelopeDataJson(event).length;
+        if (!joinsPage(end - start, used, size, maxBytes)) break;
+        used += size;
+      }
       return { info, events: start < end ? ch.events.slice(start, end) : [] };
     },
 
     async info(channel: string): Promise<ChannelInfo> {
       assertOpen();
-      return infoOf(channelOf(channel));
+      return infoOf(channels.get(channel));
     },
 
     async state(channel: string): Promise<ChannelState> {
       assertOpen();
-      const ch = channelOf(channel);
-      return { epoch, seq: ch.lastSeq, state: ch.state };
+      const ch = channels.get(channel);
+      return { epoch, seq: ch?.lastSeq ?? 0, state: ch?.state ?? EMPTY_STATE };
     },
 
     async trim(): Promise<void> {
       if (closed) return;
       const cutoff = ageCutoff(limits, now());
       for (const ch of channels.values()) {
-        trimByCount(ch);
+        trimBySize(ch);
         dropWhile(ch, (e) => e.ts < cutoff);
       }
     },

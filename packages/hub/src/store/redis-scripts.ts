@@ -3,13 +3,16 @@ import type { Redis } from 'ioredis';
 
 /*
  * Per channel C under prefix P:
- *   P<C>:m  hash   epoch, last (newest seq), first (oldest seq kept in the stream, last+1 when empty)
+ *   P<C>:m  hash   epoch, last (newest seq), first (oldest seq kept in the stream, last+1 when empty),
+ *                  bytes (data JSON bytes in the stream, for retention.maxBytes; summed once if missing)
  *   P<C>:i  hash   event id -> seq, for idempotent publishes over the retained history
  *   P<C>:e  stream entries with the explicit id "<seq>-0" and fields i (id), t (ts), y (type), d (JSON),
  *           and s (the event's state operations, JSON) when it carried any
  *   P<C>:s  string  the channel's state document (JSON) after seq `last`; absent while it is `{}`. Never
  *           trimmed.
  *   Pchannels  set of channel names, walked by trim()
+ *   Pgeneration  string  drawn once per keyspace; the epoch of a channel's first history derives from it, so
+ *           reads of a channel never written answer that epoch and store nothing for the channel
  * Every script runs atomically in Redis, so concurrent appends from any number of hub nodes never share
  * or skip a seq. State operations are applied in the hub (by the protocol's applyStateOps, their one
  * home), not in Lua: an append carrying state first PEEKs the state and position, folds in JS, then
@@ -21,30 +24,77 @@ import type { Redis } from 'ioredis';
 // DEL, an eviction), they are dropped, or the old stream would refuse seqs from 1 and the old state would
 // pass for the new history's. (They are named from the meta key, P<C>:m, so every script can do it.)
 const PRELUDE = `
+local function firstEpoch(channels, channel, epoch)
+  -- A name the channel set knows whose meta is gone (a DEL, an eviction) had a history: a fresh epoch.
+  if redis.call('SISMEMBER', channels, channel) == 1 then return epoch end
+  local gen = string.sub(channels, 1, -9) .. 'generation'
+  redis.call('SET', gen, epoch, 'NX')
+  return string.sub(redis.sha1hex(redis.call('GET', gen) .. '\\n' .. channel), 1, 16)
+end
 local function ensure(meta, channels, channel, epoch)
-  if redis.call('HSETNX', meta, 'epoch', epoch) == 1 then
+  if redis.call('EXISTS', meta) == 0 then
     local base = string.sub(meta, 1, -2)
     redis.call('DEL', base .. 'i', base .. 'e', base .. 's')
-    redis.call('HSET', meta, 'last', 0, 'first', 1)
+    redis.call('HSET', meta, 'epoch', firstEpoch(channels, channel, epoch), 'last', 0, 'first', 1, 'bytes', 0)
     redis.call('SADD', channels, channel)
   end
   local v = redis.call('HMGET', meta, 'epoch', 'last', 'first')
   return v[1], tonumber(v[2]), tonumber(v[3])
 end
+-- The position without creating anything: a channel never written is empty in its first epoch.
+local function position(meta, channels, channel, epoch)
+  local v = redis.call('HMGET', meta, 'epoch', 'last', 'first')
+  if v[1] then return v[1], tonumber(v[2]), tonumber(v[3]) end
+  return firstEpoch(channels, channel, epoch), 0, 1
+end
 local function seqOf(entry)
   return tonumber(string.match(entry[1], '^(%d+)'))
+end
+local function payloadBytes(meta, ev)
+  local b = tonumber(redis.call('HGET', meta, 'bytes'))
+  if b then return b end
+  b = 0
+  local from = '-'
+  while true do
+    local entries = redis.call('XRANGE', ev, from, '+', 'COUNT', 200)
+    for _, e in ipairs(entries) do b = b + #e[2][8] end
+    if #entries < 200 then break end
+    from = '(' .. entries[#entries][1]
+  end
+  redis.call('HSET', meta, 'bytes', b)
+  return b
 end
 local function trimBefore(meta, ids, ev, first, keepFrom)
   if keepFrom <= first then return first end
   local entries = redis.call('XRANGE', ev, '-', string.format('%d-0', keepFrom - 1))
+  local freed = 0
   for _, e in ipairs(entries) do
     local id = e[2][2]
+    freed = freed + #e[2][8]
     -- A recycled id may already point at a newer event; only forget it if it points here.
     if tonumber(redis.call('HGET', ids, id)) == seqOf(e) then redis.call('HDEL', ids, id) end
   end
   redis.call('XTRIM', ev, 'MINID', string.format('%d-0', keepFrom))
   redis.call('HSET', meta, 'first', keepFrom)
+  if redis.call('HEXISTS', meta, 'bytes') == 1 then redis.call('HINCRBY', meta, 'bytes', -freed) end
   return keepFrom
+end
+-- Drops the oldest entries while the stream holds more than maxBytes of data; the newest stays.
+local function trimBytes(meta, ids, ev, first, last, maxBytes)
+  local bytes = payloadBytes(meta, ev)
+  local keepFrom = first
+  local from = string.format('%d-0', first)
+  while bytes > maxBytes and keepFrom < last do
+    local entries = redis.call('XRANGE', ev, from, '+', 'COUNT', 100)
+    if #entries == 0 then break end
+    for _, e in ipairs(entries) do
+      if bytes <= maxBytes or seqOf(e) >= last then break end
+      bytes = bytes - #e[2][8]
+      keepFrom = seqOf(e) + 1
+    end
+    from = '(' .. entries[#entries][1]
+  end
+  return trimBefore(meta, ids, ev, first, keepFrom)
 end
 local function visibleFirst(first, last, maxCount)
   return math.max(first, last - maxCount + 1, 1)
@@ -53,9 +103,9 @@ end
 
 /**
  * KEYS: meta, ids, stream, channels, state. ARGV: channel, new epoch, ts, maxCount, slack, expected
- * position ("" for none, else "<epoch>:<last>:<first>"), new state JSON ("" to leave it), then (id, type,
- * data, state ops or "") per event. Returns the channel's epoch, then one integer per event: the new seq,
- * or minus the original seq for a duplicate; or the string "moved" (nothing written) when the position is
+ * position ("" for none, else "<epoch>:<last>:<first>"), new state JSON ("" to leave it), maxBytes, then
+ * (id, type, data, state ops or "") per event. Returns the channel's epoch, then one integer per event: the
+ * new seq, or minus the original seq for a duplicate; or the string "moved" (nothing written) when the position is
  * not the expected one, since the state was folded from that position (an unchanged epoch, last and first
  * also mean unchanged duplicates; the epoch, because a history Redis lost starts again at the same seqs).
  */
@@ -65,7 +115,9 @@ local epoch, last, first = ensure(meta, KEYS[4], ARGV[1], ARGV[2])
 local ts, maxCount, slack = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 if ARGV[6] ~= '' and ARGV[6] ~= string.format('%s:%d:%d', epoch, last, first) then return 'moved' end
 local out = { epoch }
-for i = 8, #ARGV, 4 do
+local maxBytes = tonumber(ARGV[8])
+payloadBytes(meta, ev)
+for i = 9, #ARGV, 4 do
   local id = ARGV[i]
   local existing = tonumber(redis.call('HGET', ids, id))
   if existing and existing >= visibleFirst(first, last, maxCount) then
@@ -79,13 +131,15 @@ for i = 8, #ARGV, 4 do
       redis.call('XADD', ev, entry, 'i', id, 't', ts, 'y', ARGV[i + 1], 'd', ARGV[i + 2], 's', ARGV[i + 3])
     end
     redis.call('HSET', ids, id, last)
+    redis.call('HINCRBY', meta, 'bytes', #ARGV[i + 2])
     out[#out + 1] = last
   end
 end
 if ARGV[7] ~= '' then redis.call('SET', KEYS[5], ARGV[7]) end
 redis.call('HSET', meta, 'last', last)
 local keepFrom = last - maxCount + 1
-if keepFrom - first >= slack then trimBefore(meta, ids, ev, first, keepFrom) end
+if keepFrom - first >= slack then first = trimBefore(meta, ids, ev, first, keepFrom) end
+trimBytes(meta, ids, ev, first, last, maxBytes)
 return out
 `;
 
@@ -96,7 +150,7 @@ return out
  * folds from.
  */
 const PEEK = `${PRELUDE}
-local epoch, last, first = ensure(KEYS[1], KEYS[3], ARGV[1], ARGV[2])
+local epoch, last, first = position(KEYS[1], KEYS[3], ARGV[1], ARGV[2])
 local state = redis.call('GET', KEYS[4]) or ''
 local from = visibleFirst(first, last, tonumber(ARGV[3]))
 local out = { epoch, last, first, state }
@@ -109,29 +163,46 @@ return out
 
 /** KEYS: meta, channels. ARGV: channel, new epoch, maxCount. Returns epoch, lastSeq, firstSeq. */
 const INFO = `${PRELUDE}
-local epoch, last, first = ensure(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
+local epoch, last, first = position(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
 return { epoch, last, visibleFirst(first, last, tonumber(ARGV[3])) }
 `;
 
 /**
- * KEYS: meta, stream, channels. ARGV: channel, new epoch, maxCount, afterSeq, limit. Returns epoch,
- * lastSeq, firstSeq and the stream entries, read atomically with the position.
+ * KEYS: meta, stream, channels. ARGV: channel, new epoch, maxCount, afterSeq, limit, maxBytes (-1 for no
+ * budget). Returns epoch, lastSeq, firstSeq and the stream entries, read atomically with the position; the
+ * entries stop before the one that would take their data past maxBytes (the first always comes), and are
+ * fetched a few at a time, so a page of large events never holds more than its budget in Lua.
  */
 const READ = `${PRELUDE}
-local epoch, last, first = ensure(KEYS[1], KEYS[3], ARGV[1], ARGV[2])
+local epoch, last, first = position(KEYS[1], KEYS[3], ARGV[1], ARGV[2])
 local firstSeq = visibleFirst(first, last, tonumber(ARGV[3]))
 local after = math.max(tonumber(ARGV[4]), firstSeq - 1)
-local limit = tonumber(ARGV[5])
+local limit, maxBytes = tonumber(ARGV[5]), tonumber(ARGV[6])
 local entries = {}
 if limit > 0 and after < last then
-  entries = redis.call('XRANGE', KEYS[2], string.format('%d-0', after + 1), '+', 'COUNT', limit)
+  local from, used = string.format('%d-0', after + 1), 0
+  while #entries < limit do
+    local want = limit - #entries
+    if maxBytes >= 0 then want = math.min(want, 16) end
+    local batch = redis.call('XRANGE', KEYS[2], from, '+', 'COUNT', want)
+    local full = false
+    for _, e in ipairs(batch) do
+      local size = #e[2][8]
+      if maxBytes >= 0 and #entries > 0 and used + size > maxBytes then full = true; break end
+      used = used + size
+      entries[#entries + 1] = e
+    end
+    if full or #batch < want then break end
+    from = '(' .. batch[#batch][1]
+  end
 end
 return { epoch, last, firstSeq, entries }
 `;
 
 /**
- * KEYS: meta, ids, stream. ARGV: age cutoff (ISO 8601), maxCount. Drops the stream prefix outside the count
- * window or older than the cutoff. Scans only the expired prefix plus one page.
+ * KEYS: meta, ids, stream. ARGV: age cutoff (ISO 8601), maxCount, maxBytes. Drops the stream prefix outside
+ * the count window or older than the cutoff, then what is over maxBytes. Scans only the expired prefix plus
+ * one page.
  */
 const TRIM = `${PRELUDE}
 local meta, ids, ev = KEYS[1], KEYS[2], KEYS[3]
@@ -150,7 +221,8 @@ while true do
   if found then keepFrom = found; break end
   keepFrom = seqOf(entries[#entries]) + 1
 end
-trimBefore(meta, ids, ev, first, keepFrom)
+first = trimBefore(meta, ids, ev, first, keepFrom)
+trimBytes(meta, ids, ev, first, last, tonumber(ARGV[3]))
 return 1
 `;
 

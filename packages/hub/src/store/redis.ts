@@ -7,7 +7,7 @@ import {
   type PublishInput,
 } from '@herald/protocol';
 import { Redis } from 'ioredis';
-import { attachDataJson, storedEnvelope } from '../envelope-json.js';
+import { attachDataJson, inputDataJson, storedEnvelope } from '../envelope-json.js';
 import { createIsoClock } from './clock.js';
 import { closedError, newEpoch, newEventId } from './ids.js';
 import { scripts } from './redis-scripts.js';
@@ -132,11 +132,12 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       slack,
       expected === undefined ? '' : `${expected.epoch}:${expected.last}:${expected.first}`,
       expected?.stateJson ?? '',
+      limits.maxBytes,
     ];
     for (const [i, input] of inputs.entries()) {
       const data = input.data ?? null;
       datas.push(data);
-      const json = JSON.stringify(data);
+      const json = inputDataJson(input);
       jsons.push(json);
       args.push(ids[i] ?? '', input.type, json, stateOpsJson(input) ?? '');
     }
@@ -230,13 +231,20 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       return { epoch, seq, state: stateJson === '' ? EMPTY_STATE : (JSON.parse(stateJson) as JsonValue) };
     },
 
-    async read(channel: string, afterSeq: number, limit: number) {
+    async read(channel: string, afterSeq: number, limit: number, maxBytes?: number) {
       assertOpen();
       const k = keys(channel);
       const [epoch, lastSeq, firstSeq, entries] = (await scripts.read.run(
         redis,
         [k.meta, k.events, channelsKey],
-        [channel, newEpoch(), limits.maxCount, afterSeq, Math.max(0, limit)],
+        [
+          channel,
+          newEpoch(),
+          limits.maxCount,
+          afterSeq,
+          Math.max(0, limit),
+          maxBytes !== undefined && Number.isFinite(maxBytes) ? maxBytes : -1,
+        ],
       )) as [string, number, number, StreamEntry[]];
       return { info: { epoch, lastSeq, firstSeq }, events: entries.map((e) => toEnvelope(channel, e)) };
     },
@@ -262,7 +270,11 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
           await Promise.all(
             names.map((name) => {
               const k = keys(name);
-              return scripts.trim.run(redis, [k.meta, k.ids, k.events], [cutoff, limits.maxCount]);
+              return scripts.trim.run(
+                redis,
+                [k.meta, k.ids, k.events],
+                [cutoff, limits.maxCount, limits.maxBytes],
+              );
             }),
           );
         } while (cursor !== '0' && !closed);

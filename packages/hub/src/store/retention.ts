@@ -2,7 +2,11 @@ import type { Durability } from '../durability.js';
 import type { RetentionOptions } from './types.js';
 
 /** Retention used when none (or only part) is given. */
-export const DEFAULT_RETENTION: RetentionOptions = { maxCount: 10_000, maxAgeMs: 86_400_000 };
+export const DEFAULT_RETENTION: RetentionOptions = {
+  maxCount: 10_000,
+  maxAgeMs: 86_400_000,
+  maxBytes: 67_108_864,
+};
 
 /** How often stores apply age retention on their own. */
 export const DEFAULT_TRIM_INTERVAL_MS = 60_000;
@@ -39,13 +43,17 @@ export interface StoreRuntimeOptions {
 export function resolveRetention(partial?: Partial<RetentionOptions>): RetentionOptions {
   const maxCount = partial?.maxCount ?? DEFAULT_RETENTION.maxCount;
   const maxAgeMs = partial?.maxAgeMs ?? DEFAULT_RETENTION.maxAgeMs;
+  const maxBytes = partial?.maxBytes ?? DEFAULT_RETENTION.maxBytes;
   if (!Number.isSafeInteger(maxCount) || maxCount < 1) {
     throw new RangeError(`retention.maxCount must be an integer >= 1, got ${maxCount}`);
   }
   if (!Number.isFinite(maxAgeMs) || maxAgeMs <= 0) {
     throw new RangeError(`retention.maxAgeMs must be a number > 0, got ${maxAgeMs}`);
   }
-  return { maxCount, maxAgeMs };
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new RangeError(`retention.maxBytes must be an integer >= 1, got ${maxBytes}`);
+  }
+  return { maxCount, maxAgeMs, maxBytes };
 }
 
 /** The ISO 8601 timestamp before which events are expired. ISO strings of this form sort by time. */
@@ -59,6 +67,27 @@ export function ageCutoff(retention: RetentionOptions, nowMs: number): string {
  */
 export function countWindowStart(retention: RetentionOptions, lastSeq: number): number {
   return Math.max(1, lastSeq - retention.maxCount + 1);
+}
+
+/**
+ * How many of the oldest events must go so that the rest hold at most `maxBytes`: `sizes` yields the
+ * oldest events' payload sizes in order and `total` is the channel's whole payload. The newest event always
+ * stays, so at most `count - 1` go.
+ */
+export function bytesOverflow(
+  total: number,
+  count: number,
+  maxBytes: number,
+  sizes: Iterable<number>,
+): number {
+  let drop = 0;
+  let left = total;
+  for (const size of sizes) {
+    if (left <= maxBytes || drop >= count - 1) break;
+    left -= size;
+    drop++;
+  }
+  return drop;
 }
 
 /**

@@ -29,6 +29,10 @@ CREATE TABLE IF NOT EXISTS channel_state (
   channel TEXT PRIMARY KEY,
   state TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
 `;
 
 /**
@@ -65,6 +69,15 @@ export function openDatabase(dir: string, durability: Durability = DEFAULT_DURAB
   return db;
 }
 
+/**
+ * The database's generation: a random value drawn once, when the database is created (or first opened by a
+ * hub that knows it), from which the epoch of every channel's first history is derived (`firstEpoch`).
+ */
+export function databaseGeneration(db: Database.Database, candidate: string): string {
+  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', ?)").run(candidate);
+  return db.prepare<[], string>("SELECT value FROM meta WHERE key = 'generation'").pluck().get() ?? candidate;
+}
+
 /** An event row as read back, in column order: seq, id, ts, type, data (JSON text), state (JSON or null). */
 export type EventRow = [
   seq: number,
@@ -89,6 +102,8 @@ export interface Statements {
   upsertState: Statement<[string, string]>;
   seqById: Statement<[string, string], number>;
   readAfter: Statement<[string, number, number], EventRow>;
+  payloadSizes: Statement<[string, number, number], [seq: number, bytes: number]>;
+  payloadBytes: Statement<[string, number, number], number | null>;
   firstNotOlderThan: Statement<[string, string], number>;
   deleteBefore: Statement<[string, number]>;
 }
@@ -128,6 +143,17 @@ export function prepareStatements(db: Database.Database): Statements {
         'SELECT seq, id, ts, type, data, state FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?',
       )
       .raw(),
+    // Payload sizes, for the byte limit; only the sizes cross into JS.
+    payloadSizes: db
+      .prepare<[string, number, number], [number, number]>(
+        'SELECT seq, octet_length(data) FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?',
+      )
+      .raw(),
+    payloadBytes: db
+      .prepare<[string, number, number], number | null>(
+        'SELECT SUM(octet_length(data)) FROM events WHERE channel = ? AND seq >= ? AND seq < ?',
+      )
+      .pluck(),
     firstNotOlderThan: db
       .prepare<[string, string], number>(
         'SELECT seq FROM events WHERE channel = ? AND ts >= ? ORDER BY seq LIMIT 1',

@@ -1,11 +1,13 @@
 import { EMPTY_STATE, type Envelope, HeraldError, type JsonValue, type PublishInput } from '@herald/protocol';
 import { DEFAULT_DURABILITY, sqliteSynchronous } from '../durability.js';
-import { attachDataJson, storedEnvelope } from '../envelope-json.js';
+import { attachDataJson, inputDataJson, storedEnvelope } from '../envelope-json.js';
 import { createIsoClock } from './clock.js';
 import { createGroupCommit, type Settled } from './group-commit.js';
-import { closedError, newEpoch, newEventId } from './ids.js';
+import { closedError, firstEpoch, newEpoch, newEventId } from './ids.js';
+import { joinsPage } from './read-page.js';
 import {
   ageCutoff,
+  bytesOverflow,
   countWindowStart,
   DEFAULT_TRIM_INTERVAL_MS,
   resolveRetention,
@@ -13,7 +15,7 @@ import {
   startTrimTimer,
 } from './retention.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
-import { type EventRow, openDatabase, prepareStatements } from './sqlite-schema.js';
+import { databaseGeneration, type EventRow, openDatabase, prepareStatements } from './sqlite-schema.js';
 import {
   carriesState,
   encodeState,
@@ -53,6 +55,11 @@ interface ChannelCache {
    * it without parsing the stored JSON again.
    */
   doc: JsonValue | undefined;
+  /**
+   * UTF-8 bytes of the data of the rows on disk (for `retention.maxBytes`), summed on the first append
+   * that needs it and then kept up to date.
+   */
+  bytes: number | undefined;
 }
 
 /** One queued `append` call. */
@@ -73,6 +80,7 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
   const db = openDatabase(options.dir, options.durability);
   const stopCheckpointer = startCheckpointer(db, sqliteSynchronous(options.durability ?? DEFAULT_DURABILITY));
   const sql = prepareStatements(db);
+  const generation = databaseGeneration(db, newEpoch());
   const maxStateBytes = resolveMaxStateBytes(options.maxStateBytes);
   const cache = new Map<string, ChannelCache>();
   /** State JSON to write when the running transaction ends: each channel's state is written once. */
@@ -82,24 +90,48 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
   const slack = Math.min(256, Math.max(1, Math.floor(limits.maxCount / 8)));
   let closed = false;
 
-  function stateOf(channel: string): ChannelCache {
-    let state = cache.get(channel);
-    if (state !== undefined) return state;
+  /**
+   * The channel's cached position, loaded from its row; a channel without one (never written) gets a
+   * position that is neither stored nor cached, so reads of any number of unknown names leave nothing.
+   */
+  function peekState(channel: string): ChannelCache {
+    const cached = cache.get(channel);
+    if (cached !== undefined) return cached;
     const row = sql.selectChannel.get(channel);
     if (row === undefined) {
-      state = { epoch: newEpoch(), lastSeq: 0, storedFirst: 1, doc: EMPTY_STATE };
-      sql.insertChannel.run(channel, state.epoch);
-    } else {
-      const min = sql.minSeq.get(channel);
-      state = {
-        epoch: row.epoch,
-        lastSeq: row.last_seq,
-        storedFirst: min ?? row.last_seq + 1,
-        doc: undefined,
+      return {
+        epoch: firstEpoch(generation, channel),
+        lastSeq: 0,
+        storedFirst: 1,
+        doc: EMPTY_STATE,
+        bytes: 0,
       };
     }
+    const min = sql.minSeq.get(channel);
+    const state: ChannelCache = {
+      epoch: row.epoch,
+      lastSeq: row.last_seq,
+      storedFirst: min ?? row.last_seq + 1,
+      doc: undefined,
+      bytes: undefined,
+    };
     cache.set(channel, state);
     return state;
+  }
+
+  /** The channel's position for an append: its row is created (with the epoch reads reported) if missing. */
+  function stateOf(channel: string): ChannelCache {
+    const state = peekState(channel);
+    if (!cache.has(channel)) {
+      sql.insertChannel.run(channel, state.epoch);
+      cache.set(channel, state);
+    }
+    return state;
+  }
+
+  function bytesOf(channel: string, state: ChannelCache): number {
+    state.bytes ??= sql.payloadBytes.get(channel, state.storedFirst, state.lastSeq + 1) ?? 0;
+    return state.bytes;
   }
 
   function docOf(channel: string, state: ChannelCache): JsonValue {
@@ -126,9 +158,27 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
    */
   function deleteBefore(channel: string, state: ChannelCache, seq: number): void {
     if (state.storedFirst >= seq) return;
+    if (state.bytes !== undefined) state.bytes -= sql.payloadBytes.get(channel, state.storedFirst, seq) ?? 0;
     sql.updateLastSeq.run(state.lastSeq, channel);
     sql.deleteBefore.run(channel, seq);
     state.storedFirst = seq;
+  }
+
+  /** Drops the oldest rows while the channel holds more than `retention.maxBytes` (the newest stays). */
+  function trimBytes(channel: string, state: ChannelCache): void {
+    const total = bytesOf(channel, state);
+    if (total <= limits.maxBytes) return;
+    const count = state.lastSeq - state.storedFirst + 1;
+    const sizes = sql.payloadSizes.iterate(channel, state.storedFirst - 1, count);
+    const drop = bytesOverflow(
+      total,
+      count,
+      limits.maxBytes,
+      (function* () {
+        for (const [, size] of sizes) yield size;
+      })(),
+    );
+    if (drop > 0) deleteBefore(channel, state, state.storedFirst + drop);
   }
 
   // Nested inside groupTx, so it runs as a SAVEPOINT: a publish whose state operations are refused rolls
@@ -140,7 +190,12 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
   function runJob({ channel, inputs }: AppendJob): Settled<AppendResult> {
     const state = stateOf(channel);
     if (!carriesState(inputs)) return { ok: true, value: appendRows(channel, state, inputs) };
-    const saved = { lastSeq: state.lastSeq, storedFirst: state.storedFirst, doc: state.doc };
+    const saved = {
+      lastSeq: state.lastSeq,
+      storedFirst: state.storedFirst,
+      doc: state.doc,
+      bytes: state.bytes,
+    };
     try {
       return { ok: true, value: stateJobTx(channel, state, inputs) };
     } catch (error) {
@@ -194,11 +249,12 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
     const stored: Envelope[] = [];
     const withState = carriesState(inputs);
     let doc = withState ? docOf(channel, state) : undefined;
+    let bytes = bytesOf(channel, state);
     for (const [index, input] of inputs.entries()) {
       const id = input.id ?? newEventId();
       const data: JsonValue = input.data ?? null;
       const seq = state.lastSeq + 1;
-      const json = JSON.stringify(data);
+      const json = inputDataJson(input);
       const opsJson = withState ? stateOpsJson(input) : null;
       if (sql.insertEvent.run(channel, seq, id, ts, input.type, json, opsJson).changes === 0) {
         const existing = sql.seqById.get(channel, id);
@@ -216,6 +272,7 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
       // A refused operation throws here, and the caller's savepoint drops the rows already inserted.
       if (doc !== undefined) doc = foldInput(doc, input, index, inputs.length);
       state.lastSeq = seq;
+      bytes += Buffer.byteLength(json);
       const envelope = { channel, seq, id, ts, type: input.type, data, ...stateField(input) };
       stored.push(attachDataJson(envelope, json));
       results.push({ id, seq, duplicate: false });
@@ -225,8 +282,10 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
       state.doc = doc;
     }
     if (stored.length > 0) {
+      state.bytes = bytes;
       const windowStart = countWindowStart(limits, state.lastSeq);
       if (windowStart - state.storedFirst >= slack) deleteBefore(channel, state, windowStart);
+      trimBytes(channel, state);
     }
     return { results, stored, epoch: state.epoch };
   }
@@ -263,22 +322,31 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
       return appends.submit({ channel, inputs });
     },
 
-    async read(channel: string, afterSeq: number, limit: number) {
+    async read(channel: string, afterSeq: number, limit: number, maxBytes = Number.POSITIVE_INFINITY) {
       assertOpen();
-      const state = stateOf(channel);
+      const state = peekState(channel);
       const info = infoOf(state);
-      const rows = limit > 0 ? sql.readAfter.all(channel, Math.max(afterSeq, info.firstSeq - 1), limit) : [];
-      return { info, events: rows.map((row) => toEnvelope(channel, row)) };
+      const events: Envelope[] = [];
+      if (limit <= 0 || state.lastSeq === 0) return { info, events };
+      // Rows are taken one by one, so a page cut by bytes reads at most one row past its end.
+      let used = 0;
+      for (const row of sql.readAfter.iterate(channel, Math.max(afterSeq, info.firstSeq - 1), limit)) {
+        const size = row[4].length;
+        if (!joinsPage(events.length, used, size, maxBytes)) break;
+        used += size;
+        events.push(toEnvelope(channel, row));
+      }
+      return { info, events };
     },
 
     async info(channel: string): Promise<ChannelInfo> {
       assertOpen();
-      return infoOf(stateOf(channel));
+      return infoOf(peekState(channel));
     },
 
     async state(channel: string): Promise<ChannelState> {
       assertOpen();
-      const state = stateOf(channel);
+      const state = peekState(channel);
       return { epoch: state.epoch, seq: state.lastSeq, state: docOf(channel, state) };
     },
 

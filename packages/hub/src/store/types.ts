@@ -31,7 +31,7 @@ export interface AppendResult {
   readonly epoch: string;
 }
 
-/** History retention; both limits apply. */
+/** History retention; all three limits apply. */
 export interface RetentionOptions {
   /**
    * Most events kept per channel.
@@ -45,11 +45,11 @@ export interface RetentionOptions {
   readonly maxAgeMs: number;
   /**
    * Most payload bytes (the `data` JSON, UTF-8) kept per channel; the oldest events go first, and the newest
-   * event is always kept. Only the PostgreSQL store honours it: the memory, SQLite, Redis and NATS
-   * JetStream stores ignore it.
-   * @default no byte limit
+   * event is always kept. Every store honours it; NATS JetStream counts whole stored messages (the payload
+   * plus the id, ts and type, about 100 bytes more per event) as its stream's `max_bytes`.
+   * @default 67108864 (64 MiB)
    */
-  readonly maxBytes?: number;
+  readonly maxBytes: number;
 }
 
 /**
@@ -69,12 +69,25 @@ export interface EventStore {
   append(channel: string, inputs: readonly PublishInput[]): Promise<AppendResult>;
   /**
    * The channel's state document and the position it is at, read consistently (exactly the state after
-   * `seq`). Creates the channel (and its epoch) on first sight, as {@link EventStore.info} does.
+   * `seq`). Stores nothing for a channel never written, as {@link EventStore.info}.
    */
   state(channel: string): Promise<ChannelState>;
-  /** Events with `seq > afterSeq`, oldest first, at most `limit`. */
-  read(channel: string, afterSeq: number, limit: number): Promise<{ info: ChannelInfo; events: Envelope[] }>;
-  /** The channel's position; creates the channel (and its epoch) on first sight. */
+  /**
+   * Events with `seq > afterSeq`, oldest first, at most `limit`, and no more than fit `maxBytes` of payload
+   * (the `data` JSON, counted in UTF-16 units, which is bytes for ASCII): a page holds at least one event
+   * whatever its size, so a reader always makes progress.
+   */
+  read(
+    channel: string,
+    afterSeq: number,
+    limit: number,
+    maxBytes?: number,
+  ): Promise<{ info: ChannelInfo; events: Envelope[] }>;
+  /**
+   * The channel's position. A channel never written is stored nowhere by a read (reads of any number of
+   * names leave no trace): it answers `lastSeq` 0, `firstSeq` 1 and the epoch its first append will store,
+   * so a client that subscribed while it was empty resumes in the same epoch.
+   */
   info(channel: string): Promise<ChannelInfo>;
   /** Applies retention now. Stores also apply it on their own schedule. */
   trim(): Promise<void>;

@@ -26,6 +26,12 @@ export interface StoreContractOptions {
   readonly reopen?: (store: EventStore, options?: StoreFactoryOptions) => Promise<EventStore>;
   /** False for a store that keeps no channel state: the suite checks it refuses state instead. */
   readonly state?: boolean;
+  /**
+   * False for a store whose byte retention counts more than the payload (NATS JetStream's `max_bytes`
+   * counts whole messages): the suite then checks the limit holds and the newest event stays, not exactly
+   * which events are kept.
+   */
+  readonly exactBytes?: boolean;
 }
 
 /** Creates a fresh, empty store. The suite closes it after each test. */
@@ -203,7 +209,7 @@ export function describeStoreContract(
       expect(events.map((e) => e.data)).toEqual(payloads);
     });
 
-    it('creates an unknown channel with a stable epoch on first sight', async () => {
+    it('answers a channel never written as empty, in the epoch its first append stores', async () => {
       const store = await makeStore();
       const info = await store.info('never:published');
       expect(info.lastSeq).toBe(0);
@@ -214,8 +220,82 @@ export function describeStoreContract(
       expect(await store.info('never:published')).toEqual(info);
       const read = await store.read('never:published', 0, 10);
       expect(read).toEqual({ info, events: [] });
+      expect(await store.read('never:published', 5, 10, 1)).toEqual({ info, events: [] });
+      if (contract.state !== false) {
+        expect(await store.state('never:published')).toEqual({ epoch: info.epoch, seq: 0, state: {} });
+      }
       await store.append('never:published', [ev('a', 1)]);
       expect(await store.info('never:published')).toEqual({ epoch: info.epoch, lastSeq: 1, firstSeq: 1 });
+      // Another name has its own epoch story but the same empty answer.
+      expect(await store.info('never:published:2')).toMatchObject({ lastSeq: 0, firstSeq: 1 });
+    });
+
+    if (contract.reopen !== undefined) {
+      const reopen = contract.reopen;
+      it('answers a never-written channel in the same epoch after a restart, and stores that one', async () => {
+        const first = await makeStore();
+        await first.append('other', [ev('a', 1)]);
+        const before = await first.info('empty:until:later');
+        const second = await reopen(first);
+        open.push(second);
+        expect(await second.info('empty:until:later')).toEqual(before);
+        await second.append('empty:until:later', [ev('a', 1)]);
+        expect(await second.info('empty:until:later')).toEqual({ ...before, lastSeq: 1 });
+      });
+    }
+
+    it('cuts a read page by payload bytes, with at least one event per page', async () => {
+      const store = await makeStore();
+      // Each data JSON is 100 characters: 98 and the quotes.
+      const hundred = (c: string) => c.repeat(98);
+      await store.append(
+        'c',
+        ['a', 'b', 'c', 'd', 'e'].map((c) => ev('t', hundred(c))),
+      );
+      await store.append('c', [ev('t', hundred('f').repeat(5))]);
+      const seqs = async (after: number, limit: number, maxBytes?: number) =>
+        (await store.read('c', after, limit, maxBytes)).events.map((e) => e.seq);
+      expect(await seqs(0, 100, 250)).toEqual([1, 2]);
+      expect(await seqs(0, 100, 300)).toEqual([1, 2, 3]);
+      expect(await seqs(0, 2, 300)).toEqual([1, 2]);
+      expect(await seqs(2, 100, 10_000)).toEqual([3, 4, 5, 6]);
+      // An event larger than the budget still makes a page of its own.
+      expect(await seqs(0, 100, 10)).toEqual([1]);
+      expect(await seqs(5, 100, 10)).toEqual([6]);
+      expect(await seqs(4, 100, 200)).toEqual([5]);
+      const page = await store.read('c', 0, 100, 250);
+      expect(page.info).toMatchObject({ lastSeq: 6, firstSeq: 1 });
+      expect(page.events.map((e) => e.data)).toEqual([hundred('a'), hundred('b')]);
+    });
+
+    it('keeps at most maxBytes of payload per channel, the newest event always', async () => {
+      const store = await makeStore({ retention: { maxBytes: 350 }, trimIntervalMs: 0 });
+      const payload = (i: number) => String(i).padStart(98, '0');
+      const sizeOf = (events: readonly { data: unknown }[]) =>
+        events.reduce((n, e) => n + JSON.stringify(e.data).length, 0);
+      for (let i = 1; i <= 8; i++) await store.append('c', [ev('t', payload(i))]);
+      await store.append('quiet', [ev('t', payload(0))]);
+      const kept = await store.read('c', 0, 100);
+      expect(kept.info.lastSeq).toBe(8);
+      expect(sizeOf(kept.events)).toBeLessThanOrEqual(350);
+      expect(kept.events.at(-1)?.data).toBe(payload(8));
+      expect(kept.events[0]?.seq).toBe(kept.info.firstSeq);
+      if (contract.exactBytes !== false) {
+        expect(kept.info.firstSeq).toBe(6);
+        expect(kept.events.map((e) => e.data)).toEqual([payload(6), payload(7), payload(8)]);
+      }
+      // An event over the limit on its own is kept alone (JetStream drops it: the hub refuses a byte
+      // retention smaller than its event size limit); trimming never renumbers.
+      if (contract.exactBytes === false) return;
+      const big = 'x'.repeat(1000);
+      expect((await store.append('c', [ev('t', big)])).results[0]?.seq).toBe(9);
+      const after = await store.read('c', 0, 100);
+      expect(after.info).toMatchObject({ lastSeq: 9, firstSeq: 9 });
+      expect(after.events.map((e) => e.data)).toEqual([big]);
+      expect((await store.append('c', [ev('t', payload(10))])).results[0]?.seq).toBe(10);
+      expect((await store.read('c', 0, 100)).events.map((e) => e.seq)).toEqual([10]);
+      // Other channels keep their own budget.
+      expect((await store.read('quiet', 0, 100)).events).toHaveLength(1);
     });
 
     it('keeps channels isolated', async () => {

@@ -34,7 +34,7 @@ async function streamNames(prefix: string): Promise<string[]> {
     for await (const name of (await jetstreamManager(nc)).streams.names()) {
       if (name.startsWith(prefix)) names.push(name);
     }
-    return names;
+    return names.sort();
   } finally {
     await nc.close();
   }
@@ -132,7 +132,11 @@ describe('createStore', () => {
         { type: 't', data: 3 },
       ]);
       expect(await store.info('c')).toMatchObject({ lastSeq: 3, firstSeq: 2 });
-      expect(await streamNames(streams.streamPrefix)).toEqual([`${streams.streamPrefix}c`]);
+      // The channel's stream and the prefix's generation (the epochs derive from it).
+      expect(await streamNames(streams.streamPrefix)).toEqual([
+        `${streams.streamPrefix}_g`,
+        `${streams.streamPrefix}c`,
+      ]);
     } finally {
       await store.close();
       await streams.remove();

@@ -1,3 +1,5 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNatsStore, type NatsStoreOptions } from '../../src/store/nats/index.js';
 import { SHARED_NATS, type TestStreams, testStreams } from '../engines/nats.js';
@@ -28,7 +30,7 @@ describeStoreContract(
     const { retention, ...runtime } = options;
     return store(retention === undefined ? runtime : { ...runtime, retention });
   },
-  { state: false },
+  { state: false, exactBytes: false },
 );
 
 describe('nats jetstream store', () => {
@@ -122,4 +124,51 @@ describe('nats jetstream store', () => {
       await third.close();
     }
   });
+  it('creates no stream for reads of channels never written, and keeps their epoch for the first append', async () => {
+    const names = prefixes();
+    const first = store({}, names);
+    let epoch = '';
+    try {
+      await first.append('real', [{ type: 't', data: 1 }]);
+      for (let i = 0; i < 10; i++) {
+        const name = `ghost:${i}`;
+        const info = await first.info(name);
+        expect(info).toMatchObject({ lastSeq: 0, firstSeq: 1 });
+        expect(await first.read(name, 0, 100)).toEqual({ info, events: [] });
+        if (i === 3) epoch = info.epoch;
+      }
+      await first.trim();
+      const streams = await streamNames(names.streamPrefix);
+      // The channel's stream and the prefix's generation, nothing for the ghosts.
+      expect(streams).toEqual([`${names.streamPrefix}_g`, `${names.streamPrefix}real`]);
+    } finally {
+      await first.close();
+    }
+    const second = store({}, names);
+    try {
+      expect(await second.info('ghost:3')).toEqual({ epoch, lastSeq: 0, firstSeq: 1 });
+      await second.append('ghost:3', [{ type: 't', data: 1 }]);
+      expect(await second.info('ghost:3')).toEqual({ epoch, lastSeq: 1, firstSeq: 1 });
+      expect(await second.changedSince(new Date(0))).toEqual(
+        expect.arrayContaining([
+          { channel: 'real', lastSeq: 1 },
+          { channel: 'ghost:3', lastSeq: 1 },
+        ]),
+      );
+    } finally {
+      await second.close();
+    }
+  });
 });
+
+async function streamNames(prefix: string): Promise<string[]> {
+  const nc = await connect({ servers: SHARED_NATS, timeout: 3_000, maxReconnectAttempts: 0 });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const names: string[] = [];
+    for await (const name of jsm.streams.names()) if (name.startsWith(prefix)) names.push(name);
+    return names.sort();
+  } finally {
+    await nc.close();
+  }
+}

@@ -57,8 +57,8 @@ describe('postgres store', () => {
     // Back to version 1 as an older hub left it.
     await query(
       url,
-      `DROP TABLE herald.channel_state; ALTER TABLE herald.events DROP COLUMN state;
-       DELETE FROM herald.schema_version WHERE version = 2`,
+      `DROP TABLE herald.channel_state; ALTER TABLE herald.events DROP COLUMN state; DROP TABLE herald.meta;
+       DELETE FROM herald.schema_version WHERE version >= 2`,
     );
     const second = await store({}, url);
     try {
@@ -81,12 +81,14 @@ describe('postgres store', () => {
     expect(await query(url, 'SELECT version FROM herald.schema_version ORDER BY 1')).toEqual([
       { version: 1 },
       { version: 2 },
+      { version: 3 },
     ]);
     const tables = await query<{ t: string }>(
       url,
       "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'herald' ORDER BY 1",
     );
-    expect(tables.map((r) => r.t)).toEqual(['channel_state', 'channels', 'events', 'schema_version']);
+    expect(tables.map((r) => r.t)).toEqual(['channel_state', 'channels', 'events', 'meta', 'schema_version']);
+    expect(await query(url, 'SELECT key FROM herald.meta')).toEqual([{ key: 'generation' }]);
   });
 
   it('shares one history between nodes: gapless seqs and one seq per id under racing publishers', async () => {
@@ -184,5 +186,33 @@ describe('postgres store', () => {
     expect(() => createPostgresStore({ url: 'postgres://x', retention: { maxBytes: 0 } })).toThrow(
       RangeError,
     );
+  });
+  it('stores no row for reads of channels never written, and keeps their epoch for the first append', async () => {
+    const { url } = await database();
+    const first = await store({}, url);
+    let epoch = '';
+    try {
+      await first.append('real', [{ type: 't', data: 1 }]);
+      for (let i = 0; i < 20; i++) {
+        const name = `ghost:${i}`;
+        const info = await first.info(name);
+        expect(info).toMatchObject({ lastSeq: 0, firstSeq: 1 });
+        expect(await first.read(name, 0, 100)).toEqual({ info, events: [] });
+        expect(await first.state(name)).toEqual({ epoch: info.epoch, seq: 0, state: {} });
+        if (i === 3) epoch = info.epoch;
+      }
+    } finally {
+      await first.close();
+    }
+    expect(await query(url, 'SELECT name FROM herald.channels')).toEqual([{ name: 'real' }]);
+    expect(await query(url, 'SELECT count(*)::int AS n FROM herald.channel_state')).toEqual([{ n: 0 }]);
+    const second = await store({}, url);
+    try {
+      expect(await second.info('ghost:3')).toEqual({ epoch, lastSeq: 0, firstSeq: 1 });
+      await second.append('ghost:3', [{ type: 't', data: 1 }]);
+      expect(await second.info('ghost:3')).toEqual({ epoch, lastSeq: 1, firstSeq: 1 });
+    } finally {
+      await second.close();
+    }
   });
 });

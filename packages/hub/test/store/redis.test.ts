@@ -108,9 +108,62 @@ describe('redis store', () => {
       } finally {
         await redis.quit();
       }
-      expect(await countKeys(keyPrefix)).toBe(4);
+      // The channel's meta, ids and stream, the channel set and the keyspace's generation.
+      expect(await countKeys(keyPrefix)).toBe(5);
     } finally {
       await store.close();
     }
   });
+
+  it('stores no key for reads of channels never written, and keeps their epoch for the first append', async () => {
+    const keyPrefix = prefix();
+    const store = createRedisStore({ url: REDIS_URL, keyPrefix, trimIntervalMs: 0 });
+    try {
+      await store.append('real', [{ type: 't', data: 1 }]);
+      const before = await listKeys(keyPrefix);
+      let epoch = '';
+      for (let i = 0; i < 20; i++) {
+        const name = `ghost:${i}`;
+        const info = await store.info(name);
+        expect(info).toMatchObject({ lastSeq: 0, firstSeq: 1 });
+        expect(await store.read(name, 0, 100)).toEqual({ info, events: [] });
+        expect(await store.state(name)).toEqual({ epoch: info.epoch, seq: 0, state: {} });
+        if (i === 3) epoch = info.epoch;
+      }
+      await store.trim();
+      expect(await listKeys(keyPrefix)).toEqual(before);
+      expect(before.some((k) => k.includes('ghost'))).toBe(false);
+      await store.append('ghost:3', [{ type: 't', data: 1 }]);
+      expect(await store.info('ghost:3')).toEqual({ epoch, lastSeq: 1, firstSeq: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('gives a channel whose keys were deleted a new epoch, not its first one again', async () => {
+    const keyPrefix = prefix();
+    const store = createRedisStore({ url: REDIS_URL, keyPrefix, trimIntervalMs: 0 });
+    const redis = new Redis(REDIS_URL);
+    try {
+      await store.append('c', [{ type: 't', data: 1 }]);
+      const first = await store.info('c');
+      await redis.del(`${keyPrefix}c:m`, `${keyPrefix}c:i`, `${keyPrefix}c:e`);
+      await store.append('c', [{ type: 't', data: 2 }]);
+      const again = await store.info('c');
+      expect(again.lastSeq).toBe(1);
+      expect(again.epoch).not.toBe(first.epoch);
+    } finally {
+      await redis.quit();
+      await store.close();
+    }
+  });
 });
+
+async function listKeys(keyPrefix: string): Promise<string[]> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    return (await redis.keys(`${keyPrefix}*`)).sort();
+  } finally {
+    await redis.quit();
+  }
+}

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ageCutoff,
+  bytesOverflow,
   countWindowStart,
   DEFAULT_RETENTION,
   resolveRetention,
@@ -8,10 +9,12 @@ import {
 } from '../../src/store/retention.js';
 
 describe('resolveRetention', () => {
-  it('defaults to 10000 events and 24 hours', () => {
-    expect(resolveRetention()).toEqual({ maxCount: 10_000, maxAgeMs: 86_400_000 });
-    expect(DEFAULT_RETENTION).toEqual({ maxCount: 10_000, maxAgeMs: 86_400_000 });
-    expect(resolveRetention({ maxCount: 5 })).toEqual({ maxCount: 5, maxAgeMs: 86_400_000 });
+  it('defaults to 10000 events, 24 hours and 64 MiB', () => {
+    const defaults = { maxCount: 10_000, maxAgeMs: 86_400_000, maxBytes: 67_108_864 };
+    expect(resolveRetention()).toEqual(defaults);
+    expect(DEFAULT_RETENTION).toEqual(defaults);
+    expect(resolveRetention({ maxCount: 5 })).toEqual({ ...defaults, maxCount: 5 });
+    expect(resolveRetention({ maxBytes: 100 })).toEqual({ ...defaults, maxBytes: 100 });
   });
 
   it('rejects limits that cannot work', () => {
@@ -19,12 +22,14 @@ describe('resolveRetention', () => {
     expect(() => resolveRetention({ maxCount: 1.5 })).toThrow(RangeError);
     expect(() => resolveRetention({ maxAgeMs: 0 })).toThrow(RangeError);
     expect(() => resolveRetention({ maxAgeMs: Number.NaN })).toThrow(RangeError);
+    expect(() => resolveRetention({ maxBytes: 0 })).toThrow(RangeError);
+    expect(() => resolveRetention({ maxBytes: 2.5 })).toThrow(/retention.maxBytes/);
   });
 });
 
 describe('retention windows', () => {
   it('keeps the newest maxCount seqs', () => {
-    const r = { maxCount: 5, maxAgeMs: 1000 };
+    const r = { maxCount: 5, maxAgeMs: 1000, maxBytes: 1 };
     expect(countWindowStart(r, 0)).toBe(1);
     expect(countWindowStart(r, 5)).toBe(1);
     expect(countWindowStart(r, 6)).toBe(2);
@@ -32,10 +37,22 @@ describe('retention windows', () => {
   });
 
   it('cuts off at now - maxAgeMs as a sortable ISO string', () => {
-    const cutoff = ageCutoff({ maxCount: 1, maxAgeMs: 1000 }, Date.UTC(2026, 0, 1, 0, 0, 1));
+    const cutoff = ageCutoff({ maxCount: 1, maxAgeMs: 1000, maxBytes: 1 }, Date.UTC(2026, 0, 1, 0, 0, 1));
     expect(cutoff).toBe('2026-01-01T00:00:00.000Z');
     expect('2025-12-31T23:59:59.999Z' < cutoff).toBe(true);
     expect('2026-01-01T00:00:00.000Z' < cutoff).toBe(false);
+  });
+});
+
+describe('bytesOverflow', () => {
+  it('drops the oldest events until the rest fit, keeping the newest', () => {
+    expect(bytesOverflow(30, 3, 30, [10, 10, 10])).toBe(0);
+    expect(bytesOverflow(30, 3, 25, [10, 10, 10])).toBe(1);
+    expect(bytesOverflow(30, 3, 20, [10, 10, 10])).toBe(1);
+    expect(bytesOverflow(30, 3, 19, [10, 10, 10])).toBe(2);
+    // One event larger than the limit stays: a channel always keeps its newest event.
+    expect(bytesOverflow(30, 3, 5, [10, 10, 10])).toBe(2);
+    expect(bytesOverflow(100, 1, 5, [100])).toBe(0);
   });
 });
 

@@ -289,4 +289,47 @@ describe('sqlite store: channel state', () => {
       await store.close();
     }
   });
+  it('stores no row for reads of channels never written, and keeps their epoch for the first append', async () => {
+    const dir = await tempDir();
+    const store = createSqliteStore({ dir });
+    let ghostEpoch = '';
+    try {
+      await store.append('real', [{ type: 't', data: 1 }]);
+      for (let i = 0; i < 50; i++) {
+        const name = `ghost:${i}`;
+        const info = await store.info(name);
+        expect(await store.read(name, 0, 100)).toEqual({ info, events: [] });
+        expect(await store.state(name)).toEqual({ epoch: info.epoch, seq: 0, state: {} });
+        if (i === 7) ghostEpoch = info.epoch;
+      }
+    } finally {
+      await store.close();
+    }
+    const count = (db: Database.Database, table: string) =>
+      db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+    const db = new Database(join(dir, 'herald.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT name FROM channels').pluck().all()).toEqual(['real']);
+      expect(count(db, 'events')).toBe(1);
+      expect(count(db, 'channel_state')).toBe(0);
+    } finally {
+      db.close();
+    }
+    // The same database answers the same epoch for the name, and its first append stores it.
+    const again = createSqliteStore({ dir });
+    try {
+      expect(await again.info('ghost:7')).toEqual({ epoch: ghostEpoch, lastSeq: 0, firstSeq: 1 });
+      await again.append('ghost:7', [{ type: 't', data: 1 }]);
+      expect(await again.info('ghost:7')).toEqual({ epoch: ghostEpoch, lastSeq: 1, firstSeq: 1 });
+    } finally {
+      await again.close();
+    }
+    // A new database is a new generation: the same name gets another epoch.
+    const other = createSqliteStore({ dir: await tempDir() });
+    try {
+      expect((await other.info('ghost:7')).epoch).not.toBe(ghostEpoch);
+    } finally {
+      await other.close();
+    }
+  });
 });

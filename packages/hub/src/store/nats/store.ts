@@ -1,8 +1,9 @@
 import { type Envelope, ErrorCode, HeraldError, type PublishInput } from '@herald/protocol';
 import type { StoredMsg, StreamInfo } from '@nats-io/jetstream';
-import { storedEnvelope } from '../../envelope-json.js';
+import { envelopeDataJson, storedEnvelope } from '../../envelope-json.js';
 import { createIsoClock } from '../clock.js';
-import { closedError } from '../ids.js';
+import { closedError, firstEpoch } from '../ids.js';
+import { joinsPage } from '../read-page.js';
 import {
   ageCutoff,
   DEFAULT_TRIM_INTERVAL_MS,
@@ -15,7 +16,14 @@ import type { AppendResult, ChannelInfo, ChannelState, EventStore, RetentionOpti
 import { appendToStream } from './append.js';
 import { lazySession, type NatsSession } from './connection.js';
 import { decodePayload, type Naming, streamName } from './naming.js';
-import { channelInfo, ensureStream, isStreamNotFound, type StreamSettings } from './streams.js';
+import {
+  channelInfo,
+  describedChannel,
+  ensureGeneration,
+  ensureStream,
+  isStreamNotFound,
+  type StreamSettings,
+} from './streams.js';
 
 /** Options of {@link createNatsStore}. */
 export interface NatsStoreOptions extends StoreRuntimeOptions {
@@ -31,7 +39,10 @@ export interface NatsStoreOptions extends StoreRuntimeOptions {
    * @default 'herald'
    */
   readonly subjectPrefix?: string;
-  /** Limits per channel, set as each stream's `max_msgs` and `max_age`; `maxBytes` is ignored. */
+  /**
+   * Limits per channel, set as each stream's `max_msgs`, `max_age` and `max_bytes` (which counts whole
+   * stored messages, about 100 bytes more per event than the payload).
+   */
   readonly retention?: Partial<RetentionOptions>;
   /**
    * JetStream's duplicate window (capped at `maxAgeMs`). Ids are stored once past it too; the window is
@@ -67,6 +78,8 @@ function stateUnsupported(): HeraldError {
 
 /** Parallel message reads per round of a page. */
 const READ_FANOUT = 128;
+/** Parallel reads in the first round of a page cut by bytes, before the events' size is known. */
+const FIRST_SIZED_ROUND = 4;
 
 /**
  * An {@link EventStore} on NATS JetStream: one file-backed stream per channel, whose sequence is the
@@ -94,7 +107,20 @@ export function createNatsStore(options: NatsStoreOptions): NatsStore {
   const ensured = new Map<string, Promise<StreamInfo>>();
   /** The newest seq this store stored per channel: a new seq not above it means the stream was made anew. */
   const newestStored = new Map<string, number>();
+  /** The prefix's generation (see `ensureGeneration`), asked again whenever a stream is created. */
+  let generation: Promise<string> | undefined;
   let closed = false;
+
+  function generationOf(s: NatsSession, fresh: boolean): Promise<string> {
+    if (fresh || generation === undefined) {
+      const asked = ensureGeneration(s, naming);
+      generation = asked;
+      asked.catch(() => {
+        if (generation === asked) generation = undefined;
+      });
+    }
+    return generation;
+  }
 
   function assertOpen(): void {
     if (closed) throw closedError('nats store');
@@ -104,7 +130,7 @@ export function createNatsStore(options: NatsStoreOptions): NatsStore {
   async function ensure(s: NatsSession, channel: string): Promise<StreamInfo> {
     let pending = ensured.get(channel);
     if (pending === undefined) {
-      pending = ensureStream(s, settings, channel);
+      pending = ensureStream(s, settings, channel, (fresh) => generationOf(s, fresh));
       ensured.set(channel, pending);
       pending.catch(() => ensured.delete(channel));
     }
@@ -126,8 +152,21 @@ export function createNatsStore(options: NatsStoreOptions): NatsStore {
     }
   }
 
+  /**
+   * The channel's position from its stream; a channel without one (never written) is empty in the epoch its
+   * first append will create the stream with, and nothing is created for it.
+   */
   async function info(s: NatsSession, channel: string): Promise<ChannelInfo> {
-    return channelInfo(await s.jsm.streams.info(streamName(naming, channel)));
+    const name = streamName(naming, channel);
+    try {
+      // A stream this store has not checked yet is brought to the current limits once it is known to exist.
+      if (!ensured.has(channel) && (await s.jsm.streams.info(name))) await ensure(s, channel);
+      return channelInfo(await s.jsm.streams.info(name));
+    } catch (error) {
+      if (!isStreamNotFound(error)) throw error;
+      ensured.delete(channel);
+      return { epoch: firstEpoch(await generationOf(s, false), channel), lastSeq: 0, firstSeq: 1 };
+    }
   }
 
   const stopTimer = startTrimTimer(() => store.trim(), options.trimIntervalMs ?? DEFAULT_TRIM_INTERVAL_MS);
@@ -160,27 +199,47 @@ export function createNatsStore(options: NatsStoreOptions): NatsStore {
       throw stateUnsupported();
     },
 
-    async read(channel: string, afterSeq: number, limit: number) {
+    async read(channel: string, afterSeq: number, limit: number, maxBytes = Number.POSITIVE_INFINITY) {
       assertOpen();
-      return onStream(channel, async (s) => {
-        const position = await info(s, channel);
-        const from = Math.max(afterSeq + 1, position.firstSeq);
-        const to = Math.min(position.lastSeq, from + Math.max(0, limit) - 1);
-        const events: Envelope[] = [];
-        const name = streamName(naming, channel);
-        for (let start = from; start <= to; start += READ_FANOUT) {
-          const seqs = Array.from({ length: Math.min(READ_FANOUT, to - start + 1) }, (_, i) => start + i);
-          const msgs = await Promise.all(seqs.map((seq) => s.jsm.streams.getMessage(name, { seq })));
-          // A message missing here was trimmed meanwhile (always a prefix): skip it.
-          for (const m of msgs) if (m !== null) events.push(toEnvelope(channel, m));
+      const s = await session.get();
+      const position = await info(s, channel);
+      const from = Math.max(afterSeq + 1, position.firstSeq);
+      const to = Math.min(position.lastSeq, from + Math.max(0, limit) - 1);
+      const events: Envelope[] = [];
+      const name = streamName(naming, channel);
+      let used = 0;
+      let full = false;
+      // Messages are fetched in parallel rounds. With a byte budget, each round asks for about as many as
+      // the sizes seen so far say still fit, so a page of large events is not fetched far past its end.
+      for (let start = from; start <= to && !full; ) {
+        let round = READ_FANOUT;
+        if (Number.isFinite(maxBytes)) {
+          const seen = events.length === 0 ? 0 : used / events.length;
+          round = seen === 0 ? FIRST_SIZED_ROUND : Math.ceil((maxBytes - used) / seen);
+          round = Math.max(1, Math.min(READ_FANOUT, round));
         }
-        return { info: position, events };
-      });
+        const seqs = Array.from({ length: Math.min(round, to - start + 1) }, (_, i) => start + i);
+        start += seqs.length;
+        const msgs = await Promise.all(seqs.map((seq) => s.jsm.streams.getMessage(name, { seq })));
+        // A message missing here was trimmed meanwhile (always a prefix): skip it.
+        for (const m of msgs) {
+          if (m === null) continue;
+          const event = toEnvelope(channel, m);
+          const size = envelopeDataJson(event).length;
+          if (!joinsPage(events.length, used, size, maxBytes)) {
+            full = true;
+            break;
+          }
+          used += size;
+          events.push(event);
+        }
+      }
+      return { info: position, events };
     },
 
     async info(channel: string): Promise<ChannelInfo> {
       assertOpen();
-      return onStream(channel, (s) => info(s, channel));
+      return info(await session.get(), channel);
     },
 
     async trim(): Promise<void> {
@@ -213,7 +272,7 @@ export function createNatsStore(options: NatsStoreOptions): NatsStore {
         const { config, state } = stream;
         if (!config.name.startsWith(naming.streamPrefix) || config.description === undefined) continue;
         if (state.last_seq > 0 && new Date(state.last_ts) >= since) {
-          changed.push({ channel: config.description, lastSeq: state.last_seq });
+          changed.push({ channel: describedChannel(config.description), lastSeq: state.last_seq });
         }
       }
       return changed;

@@ -1,7 +1,7 @@
 import { EMPTY_STATE, type Envelope, type JsonValue, type PublishInput } from '@herald/protocol';
 import type { PoolClient } from 'pg';
-import { attachDataJson } from '../../envelope-json.js';
-import { newEpoch, newEventId } from '../ids.js';
+import { attachDataJson, inputDataJson } from '../../envelope-json.js';
+import { newEventId } from '../ids.js';
 import { carriesState, encodeState, foldInput, stateField, stateOpsJson } from '../state-fold.js';
 import type { AppendedEvent, AppendResult } from '../types.js';
 import type { Statements } from './sql.js';
@@ -11,7 +11,9 @@ export interface AppendContext {
   readonly sql: Statements;
   readonly ts: string;
   readonly maxCount: number;
-  readonly maxBytes: number | undefined;
+  readonly maxBytes: number;
+  /** The epoch the channel is created with if this is its first append (what reads reported for it). */
+  readonly epoch: string;
   /** The state size limit (UTF-8 bytes of the document's JSON). */
   readonly maxStateBytes: number;
   /** LISTEN/NOTIFY channel and this store's origin tag, or `null` to notify nobody. */
@@ -40,7 +42,7 @@ export async function appendLocked(
   inputs: readonly PublishInput[],
 ): Promise<AppendResult> {
   const { sql } = ctx;
-  const locked = await client.query<ChannelRow>(sql.lockChannel, [channel, newEpoch()]);
+  const locked = await client.query<ChannelRow>(sql.lockChannel, [channel, ctx.epoch]);
   const row = locked.rows[0];
   if (row === undefined) throw new Error(`channel ${channel}: lock returned no row`);
   let last = Number(row.last_seq);
@@ -83,7 +85,7 @@ export async function appendLocked(
     if (withState) doc = foldInput(doc, input, index, inputs.length);
     const seq = ++last;
     const data: JsonValue = input.data ?? null;
-    const json = JSON.stringify(data);
+    const json = inputDataJson(input);
     const size = Buffer.byteLength(json);
     known.set(id, seq);
     bytes += size;
@@ -134,7 +136,7 @@ async function bytesKeepFrom(
   last: number,
   bytes: number,
 ): Promise<number> {
-  if (ctx.maxBytes === undefined || bytes <= ctx.maxBytes) return first;
+  if (bytes <= ctx.maxBytes) return first;
   const cut = await client.query<{ seq: string }>(ctx.sql.bytesCut, [channel, first, bytes - ctx.maxBytes]);
   const seq = cut.rows[0]?.seq;
   return seq === undefined ? last : Math.min(Number(seq) + 1, last);

@@ -1,6 +1,7 @@
 import type { Envelope } from '@herald/protocol';
 import { createHandlerSet, type EnvelopeHandler, reportingDelivery } from '../handler-set.js';
 import { closedError } from '../ids.js';
+import { DEFAULT_PAGE_BYTES } from '../read-page.js';
 import type { Broker } from '../types.js';
 import { createListener } from './listener.js';
 import type { PostgresStore } from './store.js';
@@ -81,7 +82,12 @@ export function createPostgresBroker(options: PostgresBrokerOptions): PostgresBr
         const { from, to } = entry;
         entry.from = to + 1;
         for (let after = from - 1; after < to && !closed; ) {
-          const { info, events } = await store.read(channel, after, Math.min(PAGE, to - after));
+          const { info, events } = await store.read(
+            channel,
+            after,
+            Math.min(PAGE, to - after),
+            DEFAULT_PAGE_BYTES,
+          );
           const end = events[events.length - 1];
           if (end === undefined) break; // trimmed meanwhile: the sequencer reports the hole
           deliver(channel, events, info.epoch);

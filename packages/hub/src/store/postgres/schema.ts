@@ -37,6 +37,15 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
       state   json NOT NULL
     );
   `,
+  // The schema's generation, drawn once: the epoch of each channel's first history derives from it, so a
+  // read of a channel never written reports that epoch without storing a row.
+  (s) => `
+    CREATE TABLE ${s}.meta (
+      key   text PRIMARY KEY,
+      value text NOT NULL
+    );
+    INSERT INTO ${s}.meta (key, value) VALUES ('generation', md5(random()::text || clock_timestamp()::text));
+  `,
 ];
 
 /** The schema version this code expects. */

@@ -40,16 +40,22 @@ export function statements(s: string) {
       UPDATE ${s}.channels SET last_seq = $2, first_seq = $3, bytes = $4, updated_at = now()
       WHERE name = $1 RETURNING CASE WHEN $5::text IS NULL THEN NULL ELSE pg_notify($5, $6) END`,
     info: `SELECT epoch, last_seq, first_seq FROM ${s}.channels WHERE name = $1`,
-    createChannel: `INSERT INTO ${s}.channels (name, epoch) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
-    /** Position and page in one statement, hence one snapshot: the page never runs past lastSeq. */
+    generation: `SELECT value FROM ${s}.meta WHERE key = 'generation'`,
+    /**
+     * Position and page in one statement, hence one snapshot: the page never runs past lastSeq, and it ends
+     * before the event that would take its payload past $4 bytes (the first event always comes).
+     */
     read: `
       SELECT c.epoch, c.last_seq, c.first_seq, e.seq, e.id, e.ts, e.type, e.data::text AS data,
         e.state::text AS state
       FROM ${s}.channels c
       LEFT JOIN LATERAL (
-        SELECT seq, id, ts, type, data, state FROM ${s}.events
-        WHERE channel = c.name AND seq > greatest($2::bigint, c.first_seq - 1) AND seq <= c.last_seq
-        ORDER BY seq LIMIT $3
+        SELECT * FROM (
+          SELECT seq, id, ts, type, data, state, sum(size) OVER (ORDER BY seq) AS upto, size
+          FROM ${s}.events
+          WHERE channel = c.name AND seq > greatest($2::bigint, c.first_seq - 1) AND seq <= c.last_seq
+          ORDER BY seq LIMIT $3
+        ) w WHERE w.upto <= $4::float8 OR w.upto = w.size
       ) e ON true
       WHERE c.name = $1 ORDER BY e.seq`,
     /** Channels with something to trim (by age $1 or count $2), locked; busy ones wait for the next run. */

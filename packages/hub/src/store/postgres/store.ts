@@ -3,7 +3,7 @@ import { EMPTY_STATE, type Envelope, type JsonValue, type PublishInput } from '@
 import { Pool, type PoolClient } from 'pg';
 import { storedEnvelope } from '../../envelope-json.js';
 import { createIsoClock } from '../clock.js';
-import { closedError, newEpoch } from '../ids.js';
+import { closedError, firstEpoch } from '../ids.js';
 import {
   ageCutoff,
   DEFAULT_TRIM_INTERVAL_MS,
@@ -26,7 +26,7 @@ export interface PostgresStoreOptions extends StoreRuntimeOptions {
    * @default 'herald'
    */
   readonly schema?: string;
-  /** Limits per channel; defaults to {@link DEFAULT_RETENTION}. `maxBytes` is honoured here. */
+  /** Limits per channel; defaults to {@link DEFAULT_RETENTION}. */
   readonly retention?: Partial<RetentionOptions>;
   /**
    * Most connections this node opens (appends hold one for their transaction).
@@ -77,10 +77,6 @@ interface ReadRow {
  */
 export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
   const limits = resolveRetention(options.retention);
-  const maxBytes = options.retention?.maxBytes;
-  if (maxBytes !== undefined && (!Number.isSafeInteger(maxBytes) || maxBytes < 1)) {
-    throw new RangeError(`retention.maxBytes must be an integer >= 1, got ${maxBytes}`);
-  }
   const maxStateBytes = resolveMaxStateBytes(options.maxStateBytes);
   const now = options.now ?? Date.now;
   const isoNow = createIsoClock(now);
@@ -96,13 +92,27 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   pool.on('connect', (client) => client.on('error', () => {}));
   let closed = false;
   let migrated: Promise<void> | undefined;
+  /** The schema's generation (see migration 3), read once it is migrated. */
+  let generation = '';
   const ready = (): Promise<void> => {
-    migrated ??= migrate(pool, schema).catch((error: unknown) => {
-      migrated = undefined; // a database that was down at start is retried on the next call
-      throw error;
-    });
+    migrated ??= migrate(pool, schema)
+      .then(async () => {
+        const { rows } = await pool.query<{ value: string }>(sql.generation);
+        generation = rows[0]?.value ?? '';
+      })
+      .catch((error: unknown) => {
+        migrated = undefined; // a database that was down at start is retried on the next call
+        throw error;
+      });
     return migrated;
   };
+
+  /** The position of a channel without a row (never written): nothing is stored for it. */
+  const unborn = (channel: string): ChannelInfo => ({
+    epoch: firstEpoch(generation, channel),
+    lastSeq: 0,
+    firstSeq: 1,
+  });
   // Surfaced by the first operation (or ready()); not an unhandled rejection.
   ready().catch(() => {});
 
@@ -129,12 +139,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   }
 
   async function info(channel: string): Promise<ChannelInfo> {
-    for (;;) {
-      const { rows } = await pool.query<ReadRow>(sql.info, [channel]);
-      const row = rows[0];
-      if (row !== undefined) return toInfo(row);
-      await pool.query(sql.createChannel, [channel, newEpoch()]);
-    }
+    const { rows } = await pool.query<ReadRow>(sql.info, [channel]);
+    const row = rows[0];
+    return row === undefined ? unborn(channel) : toInfo(row);
   }
 
   const stopTimer = startTrimTimer(() => store.trim(), options.trimIntervalMs ?? DEFAULT_TRIM_INTERVAL_MS);
@@ -152,32 +159,28 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
         sql,
         ts: isoNow(),
         maxCount: limits.maxCount,
-        maxBytes,
+        maxBytes: limits.maxBytes,
+        epoch: firstEpoch(generation, channel),
         maxStateBytes,
         notify,
       };
       return transaction((client) => appendLocked(client, ctx, channel, inputs));
     },
 
-    async read(channel: string, afterSeq: number, limit: number) {
+    async read(channel: string, afterSeq: number, limit: number, maxBytes = Number.MAX_VALUE) {
       assertOpen();
       await ready();
-      for (;;) {
-        const { rows } = await pool.query<ReadRow>(sql.read, [channel, afterSeq, Math.max(0, limit)]);
-        const head = rows[0];
-        if (head === undefined) {
-          await pool.query(sql.createChannel, [channel, newEpoch()]);
-          continue;
-        }
-        const events: Envelope[] = [];
-        for (const r of rows) {
-          if (r.seq === null) continue;
-          events.push(
-            storedEnvelope(channel, Number(r.seq), r.id, r.ts.toISOString(), r.type, r.data, r.state),
-          );
-        }
-        return { info: toInfo(head), events };
+      const { rows } = await pool.query<ReadRow>(sql.read, [channel, afterSeq, Math.max(0, limit), maxBytes]);
+      const head = rows[0];
+      if (head === undefined) return { info: unborn(channel), events: [] };
+      const events: Envelope[] = [];
+      for (const r of rows) {
+        if (r.seq === null) continue;
+        events.push(
+          storedEnvelope(channel, Number(r.seq), r.id, r.ts.toISOString(), r.type, r.data, r.state),
+        );
       }
+      return { info: toInfo(head), events };
     },
 
     async info(channel: string): Promise<ChannelInfo> {
@@ -189,19 +192,14 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     async state(channel: string): Promise<ChannelState> {
       assertOpen();
       await ready();
-      for (;;) {
-        const { rows } = await pool.query<{ epoch: string; last_seq: string; state: string | null }>(
-          sql.state,
-          [channel],
-        );
-        const row = rows[0];
-        if (row === undefined) {
-          await pool.query(sql.createChannel, [channel, newEpoch()]);
-          continue;
-        }
-        const state = row.state === null ? EMPTY_STATE : (JSON.parse(row.state) as JsonValue);
-        return { epoch: row.epoch, seq: Number(row.last_seq), state };
-      }
+      const { rows } = await pool.query<{ epoch: string; last_seq: string; state: string | null }>(
+        sql.state,
+        [channel],
+      );
+      const row = rows[0];
+      if (row === undefined) return { epoch: unborn(channel).epoch, seq: 0, state: EMPTY_STATE };
+      const state = row.state === null ? EMPTY_STATE : (JSON.parse(row.state) as JsonValue);
+      return { epoch: row.epoch, seq: Number(row.last_seq), state };
     },
 
     async trim(): Promise<void> {
