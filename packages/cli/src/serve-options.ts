@@ -200,11 +200,30 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
   option('max-state-bytes', 'positive', 'limits.maxStateBytes', 'largest channel state document', {
     shown: '1048576',
   }),
+  option(
+    'max-event-bytes',
+    'positive',
+    'limits.maxEventBytes',
+    'largest event envelope (at most half of --max-buffered-bytes)',
+    { shown: '262144' },
+  ),
+  option(
+    'max-page-bytes',
+    'positive',
+    'limits.maxPageBytes',
+    'payload bytes per history read or replay page',
+    {
+      shown: '1048576',
+    },
+  ),
   option('retention-max-events', 'positive', 'retention.maxCount', 'events kept per channel', {
     shown: '10000',
   }),
   option('retention-max-age-ms', 'positive', 'retention.maxAgeMs', 'oldest event kept', {
     shown: '86400000',
+  }),
+  option('retention-bytes', 'positive', 'retention.maxBytes', 'payload bytes kept per channel', {
+    shown: '67108864',
   }),
   option('heartbeat-ms', 'positive', 'heartbeatMs', 'interval of hub pings', { shown: '25000' }),
   option('handshake-timeout-ms', 'positive', 'handshakeTimeoutMs', 'time a socket has to say hello', {
