@@ -602,9 +602,11 @@ async function main() {
     );
   }
 
-  // Video generation jobs in the two Vite apps (tokens from the Node and the Python backend).
+  // Video generation jobs in the two Vite apps (tokens from the Node and the Python backend). vite-react
+  // shows its toasts through sonner (toastAdapter): the job ends, then a backend's `notice` event.
   for (const { app } of viteApps) {
     const jobs = app === 'vite-react' ? ['vr_a', 'vr_b', 'vr_fail'] : ['r18_a', 'r18_fail'];
+    const sonner = app === 'vite-react';
     await check(
       `node-publisher's video jobs reach the ${app} page live`,
       async () => {
@@ -618,6 +620,8 @@ async function main() {
             'node-publisher jobs',
             await run('node', args, { cwd: ctx['node-publisher'], env: publisherEnv() }),
           );
+          // First, while sonner still shows them (4 s each): the job ends as sonner toasts of their level.
+          if (sonner) for (const id of jobs) await waitForJobEndToast(page, id);
           for (const id of jobs) {
             if (id.includes('fail')) {
               await waitFor(page, `[data-job="${id}"][data-status="failed"]`);
@@ -629,11 +633,12 @@ async function main() {
             }
           }
           await waitFor(page, '.herald-event-log', 'job.complete');
+          const toasts = sonner ? await noticeReachesSonner(page, jobs[0]) : '';
           const react = readJson(join(ctx[app], 'node_modules/react/package.json')).version;
           const problems = tab.problems();
           assert(problems.length === 0, `the page reported problems:\n${problems.join('\n')}`);
           const state = await attributeOf(page, '.herald-connection', 'data-state');
-          return `${out.stdout.trim()}; ${jobs.length} job cards final, connection ${state}, React ${react}`;
+          return `${out.stdout.trim()}; ${jobs.length} job cards final, connection ${state}, React ${react}${toasts}`;
         } finally {
           await tab.close();
         }
@@ -657,6 +662,40 @@ async function main() {
     },
     { needs: hub, timeoutMs: 15_000 },
   );
+}
+
+/** vite-react: the end of job `id` is a sonner toast (`toast.error` for a failure, `toast.success` else). */
+async function waitForJobEndToast(page, id) {
+  const [type, title] = id.includes('fail')
+    ? ['error', `Job ${id} failed`]
+    : ['success', `Job ${id} is ready`];
+  await waitFor(page, `[data-sonner-toast][data-type="${type}"]`, title);
+}
+
+/**
+ * vite-react: a backend publishes a `notice` event on job `id`'s channel (with the publisher key, as
+ * node-publisher does), the page's useEventToasts shows it through sonner as a warning with its detail,
+ * and one event is one toast.
+ */
+async function noticeReachesSonner(page, id) {
+  const notice = { title: 'GPU pool is busy', detail: 'New clips may wait a minute.', level: 'warning' };
+  const published = await fetchJson(`${ctx.hubUrl}/v1/channels/generation:${id}/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${PUBLISHER_KEY}` },
+    body: JSON.stringify({ type: 'notice', data: notice }),
+  });
+  assert(published.status === 201, `publishing the notice answered ${published.status} ${published.text}`);
+  const title = `Job ${id}: ${notice.title}`;
+  const toast = '[data-sonner-toast][data-type="warning"]';
+  await waitFor(page, toast, title);
+  await waitFor(page, `${toast} [data-description]`, notice.detail);
+  const shown = await page.$$eval(
+    '[data-sonner-toast]',
+    (els, want) => els.filter((el) => el.textContent?.includes(want)).length,
+    title,
+  );
+  assert(shown === 1, `the notice is ${shown} sonner toasts, want 1`);
+  return `; sonner toasts: the job ends and ${id}'s notice (warning)`;
 }
 
 /** Fetches a token from a backend's endpoint and uses it to read a channel's history from the hub. */

@@ -1,13 +1,14 @@
 import { useState } from 'react'
+import { Toaster } from 'sonner'
 import {
   ConnectionStatus,
   EventLog,
   JobProgressView,
-  Toaster,
-  toast,
   useConnectionToasts,
+  useEventToasts,
   useJob,
 } from '@herald/react'
+import { noticeToast, notify } from './toasts.ts'
 
 const jobChannel = (jobId: string) => `generation:${jobId}`
 
@@ -29,11 +30,13 @@ export function JobCard({ jobId }: { jobId: string }) {
   const job = useJob(jobChannel(jobId), {
     // Fires once per job, when it completes, fails or is cancelled (also if it already had when we mounted).
     onDone: (done) => {
-      if (done.status === 'completed') toast({ kind: 'run-completed', title: `Job ${jobId} is ready` })
+      if (done.status === 'completed') notify({ kind: 'run-completed', title: `Job ${jobId} is ready` })
       else if (done.error && !done.error.recoverable)
-        toast({ kind: 'run-failed', title: `Job ${jobId} failed`, description: done.error.message })
+        notify({ kind: 'run-failed', title: `Job ${jobId} failed`, description: done.error.message })
     },
   })
+  // The backend's `notice` events on the job's channel, as sonner toasts (new ones only, not history).
+  useEventToasts(jobChannel(jobId), { match: 'notice', render: (e) => noticeToast(jobId, e.data), notify })
   const clips = job.steps.filter((s) => s.name.startsWith('Clip '))
   const frames = job.job.metadata.frames
   const video = job.job.artifacts.video?.url
@@ -72,7 +75,7 @@ export function JobCard({ jobId }: { jobId: string }) {
 /** Several jobs watched at once over one connection, with one job's raw event log. */
 export function JobsPage({ jobIds }: { jobIds: readonly string[] }) {
   const [selected, setSelected] = useState(jobIds[0] ?? '')
-  useConnectionToasts(toast)
+  useConnectionToasts(notify)
   return (
     <main className="page">
       <header className="page__header">
@@ -99,7 +102,7 @@ export function JobsPage({ jobIds }: { jobIds: readonly string[] }) {
           <EventLog channel={jobChannel(selected)} title={`generation:${selected}`} height={280} />
         </section>
       ) : null}
-      <Toaster />
+      <Toaster richColors />
     </main>
   )
 }
