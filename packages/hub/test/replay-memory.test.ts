@@ -109,6 +109,8 @@ describe('replay and history reads of large events', () => {
       limits: { ...LIMITS, maxPageBytes: MiB },
       connections: SUBSCRIBERS + 1,
       historyReads: READERS,
+      // The neighbour's publisher.
+      publishes: 1,
     });
     const grew = after.peak - before.rss;
     console.log(
