@@ -74,8 +74,9 @@ export interface EventStore {
   state(channel: string): Promise<ChannelState>;
   /**
    * Events with `seq > afterSeq`, oldest first, at most `limit`, and no more than fit `maxBytes` of payload
-   * (the `data` JSON, counted in UTF-16 units, which is bytes for ASCII): a page holds at least one event
-   * whatever its size, so a reader always makes progress.
+   * (the length of their `data` JSON: UTF-16 units or UTF-8 bytes, as the store counts, which agree for
+   * ASCII): a page holds at least one event whatever its size, so a reader always makes progress. Without
+   * `maxBytes` only `limit` bounds the page. Wrappers must pass it on.
    */
   read(
     channel: string,
