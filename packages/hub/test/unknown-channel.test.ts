@@ -121,6 +121,13 @@ describe('reads of channels never written', () => {
     });
     await waitFor(() => back.events('later').length === 1);
     expect(back.events('later')[0]).toMatchObject({ seq: 3, data: 3 });
+    // From the position it was told while the channel was empty, a client resumes with everything.
+    const fromEmpty = await TestClient.connect(hub.wsUrl);
+    cleanups.push(() => fromEmpty.close());
+    expect(await fromEmpty.subscribe('later', { epoch: sub.epoch, seq: 0 })).toMatchObject({
+      recovered: true,
+    });
+    await waitFor(() => fromEmpty.events('later').length === 3);
     expect(await back.subscribe('other', { epoch: sub.epoch, seq: 0 })).toMatchObject({ recovered: false });
   });
 });
