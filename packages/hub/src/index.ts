@@ -18,6 +18,7 @@ export { DEFAULT_DURABILITY, DURABILITY_LEVELS, type Durability } from './durabi
 export { createHub } from './hub.js';
 export type { HubControl, HubStats, MountableHub } from './hub-api.js';
 export { createHubLogger, type HubLoggerOptions } from './logger.js';
+export { hubMemoryCeiling, type MemoryCeilingInput } from './memory-ceiling.js';
 export type { HubSocket } from './peer/socket.js';
 export { type Hub, startHub } from './server.js';
 export { createStore, type NatsStoreSpec, type PostgresStoreSpec } from './store/create-store.js';
