@@ -43,108 +43,121 @@ export const CloseCode = {
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /**
- * The one table of error codes: each code's wire string, its HTTP status (400 when not given), whether a
- * retry can succeed (no when not given) and the close code of a connection it ends. {@link ErrorCode},
+ * The one table of error codes: each code's HTTP status (400 when not given), whether a retry can succeed
+ * (no when not given) and the close code of a connection it ends. A code's wire string is its name in
+ * upper snake case after `ERR_` (`BadJson` is `ERR_BAD_JSON`; see {@link WireCode}), so the client bundle
+ * carries each name once. {@link ErrorCode},
  * {@link ERROR_TABLE} and the functions below are read from it; PROTOCOL.md ("Error codes") documents the
  * same rows. Codes are never renamed or reused.
  */
 const ERRORS = {
   /** The frame or body is not valid JSON. */
-  BadJson: { code: 'ERR_BAD_JSON' },
+  BadJson: {},
   /** The JSON is valid but the message does not have the required shape. */
-  BadMessage: { code: 'ERR_BAD_MESSAGE' },
+  BadMessage: {},
   /** The message `type` is not one this protocol version knows. */
-  UnknownType: { code: 'ERR_UNKNOWN_TYPE' },
+  UnknownType: {},
   /** The frame is larger than the hub's frame limit. */
-  FrameTooLarge: { code: 'ERR_FRAME_TOO_LARGE' },
+  FrameTooLarge: {},
   /** The channel name is empty, too long or has characters outside `A-Za-z0-9:_-.`. */
-  BadChannel: { code: 'ERR_BAD_CHANNEL' },
+  BadChannel: {},
   /** The `since` position or `after`/`limit` query is malformed. */
-  BadPosition: { code: 'ERR_BAD_POSITION' },
+  BadPosition: {},
   /** An unsubscribe named a channel this connection is not subscribed to. */
-  NotSubscribed: { code: 'ERR_NOT_SUBSCRIBED' },
+  NotSubscribed: {},
   /** A subscribe named a channel this connection is already subscribed to. */
-  AlreadySubscribed: { code: 'ERR_ALREADY_SUBSCRIBED' },
+  AlreadySubscribed: {},
   /** The connection already holds the maximum number of channels. */
-  TooManyChannels: { code: 'ERR_TOO_MANY_CHANNELS' },
+  TooManyChannels: {},
   /** The publish rate limit was exceeded; retry later. */
-  RateLimited: { code: 'ERR_RATE_LIMITED', status: 429, retryable: true },
+  RateLimited: { status: 429, retryable: true },
   /** A message other than `hello` arrived before the handshake finished. */
-  HelloRequired: { code: 'ERR_HELLO_REQUIRED', close: CloseCode.ProtocolError },
+  HelloRequired: { close: CloseCode.ProtocolError },
   /**
    * The token or API key is missing, malformed or has a bad signature, or the token's `aud` or `iss` is not
    * one the hub accepts (`auth.audience`, `auth.issuer`; the message says which).
    */
-  Unauthorized: { code: 'ERR_UNAUTHORIZED', status: 401, close: CloseCode.Unauthorized },
+  Unauthorized: { status: 401, close: CloseCode.Unauthorized },
   /** The token has expired; fetch a new one. */
-  TokenExpired: { code: 'ERR_TOKEN_EXPIRED', status: 401, retryable: true, close: CloseCode.TokenExpired },
+  TokenExpired: { status: 401, retryable: true, close: CloseCode.TokenExpired },
   /** The credentials are valid but do not allow this channel or action. */
-  Forbidden: { code: 'ERR_FORBIDDEN', status: 403, close: CloseCode.Forbidden },
+  Forbidden: { status: 403, close: CloseCode.Forbidden },
   /** HTTP: the request's `Origin` is not in the hub's allow-list (WebSocket upgrade or `/v1/*` request). */
-  OriginNotAllowed: { code: 'ERR_ORIGIN_NOT_ALLOWED', status: 403 },
+  OriginNotAllowed: { status: 403 },
   /** The client speaks a protocol version the hub does not. */
-  ProtocolVersion: { code: 'ERR_PROTOCOL_VERSION', close: CloseCode.UnsupportedProtocol },
+  ProtocolVersion: { close: CloseCode.UnsupportedProtocol },
   /** No `hello` arrived within the handshake timeout. */
-  HandshakeTimeout: { code: 'ERR_HANDSHAKE_TIMEOUT', retryable: true, close: CloseCode.HandshakeTimeout },
+  HandshakeTimeout: { retryable: true, close: CloseCode.HandshakeTimeout },
   /** The connection's send buffer overflowed; reconnect and resume. */
-  SlowConsumer: { code: 'ERR_SLOW_CONSUMER', retryable: true, close: CloseCode.SlowConsumer },
+  SlowConsumer: { retryable: true, close: CloseCode.SlowConsumer },
   /** No pong arrived in time; the peer is considered dead. */
-  PingTimeout: { code: 'ERR_PING_TIMEOUT', retryable: true, close: CloseCode.PingTimeout },
+  PingTimeout: { retryable: true, close: CloseCode.PingTimeout },
   /** The hub is shutting down or draining; reconnect (possibly elsewhere). */
-  ShuttingDown: { code: 'ERR_SHUTTING_DOWN', status: 503, retryable: true, close: CloseCode.ServiceRestart },
+  ShuttingDown: { status: 503, retryable: true, close: CloseCode.ServiceRestart },
   /** An unexpected failure inside the hub. Safe to retry. */
-  Internal: { code: 'ERR_INTERNAL', status: 500, retryable: true },
+  Internal: { status: 500, retryable: true },
   /** HTTP: no such route. */
-  NotFound: { code: 'ERR_NOT_FOUND', status: 404 },
+  NotFound: { status: 404 },
   /** HTTP: the route exists but not for this method. */
-  MethodNotAllowed: { code: 'ERR_METHOD_NOT_ALLOWED', status: 405 },
+  MethodNotAllowed: { status: 405 },
   /** HTTP: the request body exceeds the body limit. */
-  PayloadTooLarge: { code: 'ERR_PAYLOAD_TOO_LARGE', status: 413 },
+  PayloadTooLarge: { status: 413 },
   /**
    * An event is larger, as an envelope, than the hub's event limit (`maxEventBytes`), which keeps every
    * event small enough for every subscriber's send buffer: the publish is refused and nothing is stored.
    */
-  EventTooLarge: { code: 'ERR_EVENT_TOO_LARGE', status: 413 },
+  EventTooLarge: { status: 413 },
   /** HTTP: the request body is not `application/json`. */
-  UnsupportedMediaType: { code: 'ERR_UNSUPPORTED_MEDIA_TYPE', status: 415 },
+  UnsupportedMediaType: { status: 415 },
   /** HTTP: a batch publish has more events than allowed. */
-  BatchTooLarge: { code: 'ERR_BATCH_TOO_LARGE' },
+  BatchTooLarge: {},
   /** The frame or body nests arrays and objects deeper than `MAX_JSON_DEPTH` (64) levels. */
-  TooDeep: { code: 'ERR_TOO_DEEP' },
+  TooDeep: {},
   /** HTTP: the request body is not valid UTF-8. */
-  BadEncoding: { code: 'ERR_BAD_ENCODING' },
+  BadEncoding: {},
   /** HTTP: the request's headers or body did not arrive within the hub's timeouts. */
-  RequestTimeout: { code: 'ERR_REQUEST_TIMEOUT', status: 408, retryable: true },
+  RequestTimeout: { status: 408, retryable: true },
   /** Client side: the operation timed out waiting for the hub. */
-  Timeout: { code: 'ERR_TIMEOUT', retryable: true },
+  Timeout: { retryable: true },
   /** Client side: the client was closed before the operation finished. */
-  ClientClosed: { code: 'ERR_CLIENT_CLOSED' },
+  ClientClosed: {},
   /** A state operation is malformed: unknown op, a path that is not a JSON Pointer, a missing value. */
-  BadStateOp: { code: 'ERR_BAD_STATE_OP' },
+  BadStateOp: {},
   /** A state operation does not fit the document: no value to remove, a non-string append to a string. */
-  StateConflict: { code: 'ERR_STATE_CONFLICT', status: 409 },
+  StateConflict: { status: 409 },
   /** A `test` state operation did not match; nothing was stored. */
-  StateTestFailed: { code: 'ERR_STATE_TEST_FAILED', status: 409 },
+  StateTestFailed: { status: 409 },
   /** The channel's state document would exceed the hub's state size limit. */
-  StateTooLarge: { code: 'ERR_STATE_TOO_LARGE', status: 413 },
+  StateTooLarge: { status: 413 },
   /** The hub's store does not keep channel state (NATS JetStream). */
-  StateUnsupported: { code: 'ERR_STATE_UNSUPPORTED', status: 501 },
+  StateUnsupported: { status: 501 },
   /** Client side: the connection dropped or could not be opened; the client retries. */
-  ConnectionLost: { code: 'ERR_CONNECTION_LOST', retryable: true },
+  ConnectionLost: { retryable: true },
   /** Client side: the outbox is full and its overflow policy rejected the message. */
-  OutboxFull: { code: 'ERR_OUTBOX_FULL' },
+  OutboxFull: {},
   /** Client side: a queued message outlived its time-to-live or its retries. */
-  OutboxExpired: { code: 'ERR_OUTBOX_EXPIRED' },
-} as const satisfies Record<string, ErrorCodeInfo>;
+  OutboxExpired: {},
+} as const satisfies Record<string, ErrorRow>;
 
 /**
  * Stable error codes carried by `error` messages and HTTP error bodies, by name: `ErrorCode.BadJson` is
  * `'ERR_BAD_JSON'`. Every code is documented in PROTOCOL.md.
  */
-export const ErrorCode = {} as { readonly [K in keyof typeof ERRORS]: (typeof ERRORS)[K]['code'] };
+export const ErrorCode = {} as { readonly [K in keyof typeof ERRORS]: WireCode<K> };
+
+/** Upper snake case of a PascalCase name, each word led by `_`: `BadJson` is `_BAD_JSON`. */
+type Snake<S extends string> = S extends `${infer H}${infer T}`
+  ? `${H extends Lowercase<H> ? Uppercase<H> : `_${H}`}${Snake<T>}`
+  : '';
+
+/** The wire string of the error code named `Name` in {@link ErrorCode}: `WireCode<'BadJson'>` is `'ERR_BAD_JSON'`. */
+export type WireCode<Name extends string> = `ERR${Snake<Name>}`;
 
 /** One of the stable error codes in {@link ErrorCode}. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A row of the table: what a code means, without its wire string (which its name gives). */
+type ErrorRow = Omit<ErrorCodeInfo, 'code'>;
 
 /** What an error code means for a caller: one row of {@link ERROR_TABLE}. */
 export interface ErrorCodeInfo {
@@ -161,9 +174,10 @@ export interface ErrorCodeInfo {
 /** Each error code's row, by its wire string. */
 export const ERROR_TABLE = {} as { readonly [C in ErrorCode]: ErrorCodeInfo };
 
-for (const [name, row] of Object.entries(ERRORS) as [string, ErrorCodeInfo][]) {
-  (ErrorCode as Record<string, string>)[name] = row.code;
-  (ERROR_TABLE as Record<string, ErrorCodeInfo>)[row.code] = row;
+for (const [name, row] of Object.entries(ERRORS) as [string, ErrorRow][]) {
+  const code = `ERR${name.replace(/[A-Z]/g, '_$&').toUpperCase()}` as ErrorCodeInfo['code'];
+  (ErrorCode as Record<string, string>)[name] = code;
+  (ERROR_TABLE as Record<string, ErrorCodeInfo>)[code] = { code, ...row };
 }
 
 const row = (code: string): ErrorCodeInfo | undefined =>

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   CloseCode,
   closeAction,
@@ -14,6 +15,29 @@ import {
 describe('the error code table', () => {
   it('has exactly one row per error code', () => {
     expect(Object.keys(ERROR_TABLE).sort()).toEqual(Object.values(ErrorCode).sort());
+  });
+
+  it('keeps every wire string it ever had, derived from the names, and PROTOCOL.md documents each', () => {
+    // Codes are never renamed: this list is the wire contract (the table now derives the strings from
+    // the names, so a renamed entry would change a code silently without it).
+    const wire = [
+      ...['ALREADY_SUBSCRIBED', 'BAD_CHANNEL', 'BAD_ENCODING', 'BAD_JSON', 'BAD_MESSAGE', 'BAD_POSITION'],
+      ...['BAD_STATE_OP', 'BATCH_TOO_LARGE', 'CLIENT_CLOSED', 'CONNECTION_LOST', 'EVENT_TOO_LARGE'],
+      ...['FORBIDDEN', 'FRAME_TOO_LARGE', 'HANDSHAKE_TIMEOUT', 'HELLO_REQUIRED', 'INTERNAL'],
+      ...['METHOD_NOT_ALLOWED', 'NOT_FOUND', 'NOT_SUBSCRIBED', 'ORIGIN_NOT_ALLOWED', 'OUTBOX_EXPIRED'],
+      ...['OUTBOX_FULL', 'PAYLOAD_TOO_LARGE', 'PING_TIMEOUT', 'PROTOCOL_VERSION', 'RATE_LIMITED'],
+      ...['REQUEST_TIMEOUT', 'SHUTTING_DOWN', 'SLOW_CONSUMER', 'STATE_CONFLICT', 'STATE_TEST_FAILED'],
+      ...['STATE_TOO_LARGE', 'STATE_UNSUPPORTED', 'TIMEOUT', 'TOKEN_EXPIRED', 'TOO_DEEP'],
+      ...['TOO_MANY_CHANNELS', 'UNAUTHORIZED', 'UNKNOWN_TYPE', 'UNSUPPORTED_MEDIA_TYPE'],
+    ].map((name) => `ERR_${name}`);
+    expect(Object.values(ErrorCode).filter((code) => !wire.includes(code))).toEqual([]);
+    expect(wire.filter((code) => !Object.hasOwn(ERROR_TABLE, code))).toEqual([]);
+    for (const [code, row] of Object.entries(ERROR_TABLE)) expect(row.code).toBe(code);
+    const protocol = readFileSync(new URL('../../../PROTOCOL.md', import.meta.url), 'utf8');
+    const table = protocol.slice(protocol.indexOf('## Error codes'));
+    expect(wire.filter((code) => !table.includes(`\`${code}\``))).toEqual([]);
+    expectTypeOf(ErrorCode.BadJson).toEqualTypeOf<'ERR_BAD_JSON'>();
+    expectTypeOf(ErrorCode.UnsupportedMediaType).toEqualTypeOf<'ERR_UNSUPPORTED_MEDIA_TYPE'>();
   });
 
   it('gives the documented HTTP status, 400 where HTTP never answers the code', () => {
