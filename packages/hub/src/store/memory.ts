@@ -133,7 +133,7 @@ export function createMemoryStore(
           continue;
         }
         // Folded before anything is stored: a refused operation leaves the channel untouched.
-        state = foldInput(state, input, index, inputs.length);
+        state = foldInput(state, input, index, inputs.length, maxStateBytes);
         seq++;
         fresh.set(id, seq);
         // The caller's data is kept by reference: publishers hand over parsed JSON they no longer mutate.

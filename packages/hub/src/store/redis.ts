@@ -183,7 +183,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
         const id = ids[i] ?? '';
         if ((retained[i] ?? 0) > 0 || seen.has(id)) continue; // a duplicate applies nothing again
         seen.add(id);
-        doc = foldInput(doc, input, i, inputs.length);
+        doc = foldInput(doc, input, i, inputs.length, maxStateBytes);
       }
       const next = doc === before ? '' : encodeState(doc, maxStateBytes);
       const result = await appendOnce(channel, inputs, ids, { epoch, last, first, stateJson: next });

@@ -270,7 +270,7 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
         }
       }
       // A refused operation throws here, and the caller's savepoint drops the rows already inserted.
-      if (doc !== undefined) doc = foldInput(doc, input, index, inputs.length);
+      if (doc !== undefined) doc = foldInput(doc, input, index, inputs.length, maxStateBytes);
       state.lastSeq = seq;
       bytes += Buffer.byteLength(json);
       const envelope = { channel, seq, id, ts, type: input.type, data, ...stateField(input) };

@@ -36,14 +36,15 @@ export function carriesState(inputs: readonly PublishInput[]): boolean {
 /**
  * Folds one input's operations into `doc` with the protocol's `applyStateOps` (the one place operations
  * are applied) and returns the new document; `doc` itself is never changed. Throws the coded
- * {@link HeraldError} of `stateInvalid`, naming event `index` of a batch of `batchSize`.
+ * {@link HeraldError} of `stateInvalid`, naming event `index` of a batch of `batchSize`, or
+ * `ERR_STATE_TOO_LARGE` when a `copy` grows the document past the store's `maxBytes`.
  */
 export function foldInput(
   doc: JsonValue,
   input: PublishInput,
   index: number,
   batchSize: number,
-  maxBytes = DEFAULT_MAX_STATE_BYTES,
+  maxBytes: number,
 ): JsonValue {
   const ops = opsOf(input);
   if (ops === undefined) return doc;

@@ -82,7 +82,7 @@ export async function appendLocked(
       results.push({ id, seq: original, duplicate: true });
       continue;
     }
-    if (withState) doc = foldInput(doc, input, index, inputs.length);
+    if (withState) doc = foldInput(doc, input, index, inputs.length, ctx.maxStateBytes);
     const seq = ++last;
     const data: JsonValue = input.data ?? null;
     const json = inputDataJson(input);
