@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from './support/axe.js';
 import { useDemo } from './support/fixture.js';
 import { history, publish } from './support/http.js';
 import { waitForConnection } from './support/page.js';
 
 // The PurposePath activity page (issue 15): optimistic posts, highlights, the live badge, "N new", motion.
 const CHANNEL = 'tenant:t1:activity';
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const ROW = '.feed__item';
 const BADGE = '.page__header .herald-live-badge';
 
@@ -79,29 +78,6 @@ const seenStates = (page: Page, text: string): Promise<string[]> =>
 async function post(page: Page, text: string): Promise<void> {
   await page.getByLabel('Post an update').fill(text);
   await page.getByRole('button', { name: 'Post', exact: true }).click();
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: AXE_PATH });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: AxeViolation[] }> } }
-    ).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target })),
-    }));
-  });
 }
 
 const animationName = (page: Page, selector: string): Promise<string> =>
