@@ -27,6 +27,7 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
   const { options, env, log, counters, store, timers } = ctx;
   const setState = store.setState;
   const nodes = [options.url].flat();
+  if (!nodes.length) throw new TypeError('herald: `url` needs at least one hub URL');
   let node = 0; // the hub node in use, in `nodes`
   let urls = resolveUrls(nodes[0]!);
   const { message, up, down, unused } = hooks;

@@ -8,6 +8,10 @@ afterEach(() => {
 });
 
 describe('client edge cases', () => {
+  it('refuses an empty list of hub URLs with a clear error instead of failing later', () => {
+    expect(() => fakeClient({ url: [] })).toThrow(new TypeError('herald: `url` needs at least one hub URL'));
+  });
+
   it('stays offline (no duplicate state event) when reconnect() is called without network', async () => {
     const { client, sources } = fakeClient({ lazy: false });
     await settle();
