@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { ErrorCode } from '@herald/protocol';
 import { createTestToken, http, startTestHub, TestClient, type TestHub, waitFor } from '@herald/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { OTHER_ROUTE, routeTemplate } from '../src/http/request-metrics.js';
 import { openSse } from './sse-client.js';
 
@@ -37,6 +38,28 @@ function sample(text: string, series: string): number | undefined {
 
 const EVENTS = '/v1/channels/{channel}/events';
 const STREAM = '/v1/channels/{channel}/stream';
+
+/** The status and error code of a refused WebSocket upgrade. */
+function refusedUpgrade(url: string): Promise<{ status: number; code: unknown }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, ['herald.v1']);
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      res.on('end', () => {
+        resolve({
+          status: res.statusCode ?? -1,
+          code: (JSON.parse(body) as { error: { code: unknown } }).error.code,
+        });
+        ws.terminate();
+      });
+    });
+    ws.on('open', () => reject(new Error('the upgrade was accepted')));
+    ws.on('error', reject);
+  });
+}
 
 describe('route templates', () => {
   it('name every channel route by its template, whatever the channel, and fold the rest into one label', () => {
@@ -92,6 +115,11 @@ describe('/metrics after traffic on every transport', () => {
     } finally {
       ws.close();
     }
+    // A refused upgrade (wrong path) answers its code in the body and counts like any other refusal.
+    expect(await refusedUpgrade(`${hub.wsUrl.replace(/\/v1\/ws$/, '')}/v2/ws`)).toEqual({
+      status: 404,
+      code: ErrorCode.NotFound,
+    });
 
     // The SSE stream is counted when it ends; wait for it, then take the scrape under test.
     await waitFor(async () => {
@@ -130,7 +158,7 @@ describe('/metrics after traffic on every transport', () => {
     expect(errors(ErrorCode.BadPosition)).toBe(1); // HTTP 400
     expect(errors(ErrorCode.Unauthorized)).toBe(1); // HTTP 401
     expect(errors(ErrorCode.MethodNotAllowed)).toBe(1); // HTTP 405
-    expect(errors(ErrorCode.NotFound)).toBe(1); // HTTP 404
+    expect(errors(ErrorCode.NotFound)).toBe(2); // HTTP 404, and a WebSocket upgrade to a wrong path
     expect(errors(ErrorCode.BadJson)).toBe(1); // WebSocket
     expect(errors(ErrorCode.BadChannel)).toBe(2); // SSE route over HTTP, and a WebSocket subscribe
   });

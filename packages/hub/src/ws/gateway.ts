@@ -1,9 +1,10 @@
-import { type IncomingMessage, STATUS_CODES } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CloseCode, ErrorCode, SUBPROTOCOL } from '@herald/protocol';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { HubContext } from '../context.js';
 import { type ErrorAnswer, errorAnswer } from '../http/errors.js';
+import { rawAnswer } from '../http/raw-answer.js';
 import { onceDrained } from '../peer/drain.js';
 import type { HubSocket } from '../peer/socket.js';
 import { perMessageDeflateOf } from './compression.js';
@@ -88,16 +89,9 @@ function toBuffer(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
-function refuse(socket: Duplex, status: string): void {
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
 /** Refuses an upgrade with an HTTP error answer, its code in the JSON body as on every HTTP route. */
 function refuseWith(socket: Duplex, answer: ErrorAnswer): void {
-  const head = [`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`, 'Connection: close'];
-  for (const [name, value] of Object.entries(answer.headers)) head.push(`${name}: ${value}`);
-  head.push(`Content-Length: ${Buffer.byteLength(answer.body)}`);
-  socket.end(`${head.join('\r\n')}\r\n\r\n${answer.body}`);
+  socket.end(rawAnswer(answer));
 }
 
 /** The WebSocket side of the hub: upgrade handling and the live connections. */
@@ -140,20 +134,20 @@ export class WsGateway {
     socket.on('error', () => socket.destroy());
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/v1/ws') {
-      refuse(socket, '404 Not Found');
+      this.refuse(socket, ErrorCode.NotFound, 'the WebSocket endpoint is /v1/ws');
       return;
     }
     const { origin, cookie } = req.headers;
     if (!this.ctx.auth.origins.allows(origin)) {
-      this.ctx.metrics.error(ErrorCode.OriginNotAllowed);
-      refuseWith(
+      this.refuse(
         socket,
-        errorAnswer(ErrorCode.OriginNotAllowed, `origin ${String(origin).slice(0, 200)} is not allowed`),
+        ErrorCode.OriginNotAllowed,
+        `origin ${String(origin).slice(0, 200)} is not allowed`,
       );
       return;
     }
     if (this.ctx.isDraining()) {
-      refuse(socket, '503 Service Unavailable');
+      this.refuse(socket, ErrorCode.ShuttingDown, 'hub is draining');
       return;
     }
     try {
@@ -163,6 +157,12 @@ export class WsGateway {
       this.ctx.logger.warn({ err }, 'upgrade failed');
       socket.destroy();
     }
+  }
+
+  /** Answers a refused upgrade with its code, counted in `herald_errors_total` like every other refusal. */
+  private refuse(socket: Duplex, code: ErrorCode, message: string): void {
+    this.ctx.metrics.error(code);
+    refuseWith(socket, errorAnswer(code, message));
   }
 
   private accept(ws: WebSocket, cookieToken: string | undefined): void {
