@@ -1,11 +1,11 @@
 import {
   ErrorCode,
-  type ErrorResponseBody,
   HeraldError,
   type PublishInput,
   type PublishResponseBody,
   type PublishResult,
 } from '@herald/protocol';
+import { hubError, readJson, retryableStatus } from '../hub-error.js';
 
 /** How one batch is posted: where, with which credentials, and how long to wait. */
 export interface BatchTarget {
@@ -78,17 +78,16 @@ export async function postBatch(
 
 /** The hub's error answer as a BatchError; an answer without a Herald body is classified by its status. */
 async function answerError(res: Response): Promise<BatchError> {
-  const body = (await res.json().catch(() => null)) as Partial<ErrorResponseBody> | null;
+  const error = hubError(await readJson(res));
   const retryAfter = Number(res.headers.get('retry-after'));
   const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
-  const error = body?.error;
   if (error && typeof error.code === 'string')
     return new BatchError(new HeraldError(error.code, `${error.code}: ${error.message}`), retryAfterMs);
   // A proxy's page or an empty answer: 429 and 5xx may pass if tried again, anything else will not.
   const code =
     res.status === 429
       ? ErrorCode.RateLimited
-      : res.status >= 500
+      : retryableStatus(res.status)
         ? ErrorCode.Internal
         : ErrorCode.BadMessage;
   return new BatchError(new HeraldError(code, `HTTP ${res.status} from the hub`), retryAfterMs);

@@ -1,9 +1,7 @@
 import {
   CloseCode,
   closeCodeFor,
-  ERROR_TABLE,
   ErrorCode,
-  type ErrorResponseBody,
   HeraldError,
   type HistoryPageBody,
   MAX_HISTORY_LIMIT,
@@ -14,6 +12,7 @@ import {
   type StateBody,
   type SubscribeMessage,
 } from '@herald/protocol';
+import { hubError, knownCode, readJson, retryableStatus } from '../hub-error.js';
 import type { Counters } from '../stats.js';
 import type { Environment, Transport, TransportHandlers } from '../types.js';
 
@@ -29,13 +28,9 @@ interface Poll extends SubscribeMessage {
   at: number;
 }
 
-/** An HTTP answer's body, read as whichever it turns out to be. */
-type Body = Partial<PublishResponseBody & ErrorResponseBody>;
-
 /** The close for a refused poll: the hub's error code says which (1011 when the body is no Herald error). */
 async function refusedClose(res: Response): Promise<number> {
-  const code = ((await res.json().catch(() => null)) as Body | null)?.error?.code;
-  return code && Object.hasOwn(ERROR_TABLE, code) ? closeCodeFor(code) : CloseCode.InternalError;
+  return closeCodeFor(knownCode(hubError(await readJson(res))));
 }
 
 const bearer = (token: string | undefined): Record<string, string> =>
@@ -61,13 +56,10 @@ export async function fetchState(
   } catch (cause) {
     throw new HeraldError(ErrorCode.ConnectionLost, `could not fetch the state of ${channel}`, { cause });
   }
-  const body = (await res.json().catch(() => null)) as (StateBody & Body) | null;
+  const body = (await readJson(res)) as StateBody | null;
   if (res.ok && body) return body;
-  const error = body?.error;
-  throw new HeraldError(
-    error && Object.hasOwn(ERROR_TABLE, error.code) ? error.code : ErrorCode.Internal,
-    error?.message ?? `state answered HTTP ${res.status}`,
-  );
+  const error = hubError(body);
+  throw new HeraldError(knownCode(error), error?.message ?? `state answered HTTP ${res.status}`);
 }
 
 /**
@@ -187,7 +179,9 @@ export function openPolling(
         body: JSON.stringify(event),
         signal: abort.signal,
       });
-      const { events, error } = (await res.json()) as Body;
+      const body = (await res.json()) as Partial<PublishResponseBody>;
+      const { events } = body;
+      const error = hubError(body);
       const ack = events?.[0];
       const { status } = res;
       answer =
@@ -199,7 +193,7 @@ export function openPolling(
               code: ErrorCode.Internal,
               message: `publish answered HTTP ${status}`,
               ...error,
-              retryable: status > 499 || status === 429 || error?.retryable === true,
+              retryable: retryableStatus(status) || error?.retryable === true,
             };
     } catch (cause) {
       answer = {
