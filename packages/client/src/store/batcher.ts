@@ -50,3 +50,21 @@ export function createNotifyBatcher(scheduler: FrameScheduler = frameScheduler):
 
 /** The batcher every Herald store uses unless given another. */
 export const notifyBatcher: NotifyBatcher = createNotifyBatcher();
+
+/**
+ * A store's "something changed" signal: the function it returns queues `flush` on `batcher` once, however
+ * many changes come before that flush runs. The flag, not the batcher's queue, keeps it once: a custom
+ * batcher need not dedupe, and a change while the batcher runs other tasks must not queue it again.
+ */
+export function batchedFlush(batcher: NotifyBatcher, flush: () => void): () => void {
+  let dirty = false;
+  const run = (): void => {
+    dirty = false;
+    flush();
+  };
+  return () => {
+    if (dirty) return;
+    dirty = true;
+    batcher.schedule(run);
+  };
+}

@@ -1,6 +1,6 @@
 import { type Envelope, ErrorCode, HeraldError, type JsonValue, type SincePosition } from '@herald/protocol';
 import type { HeraldClient, SubscribeOptions, Subscription } from '../types.js';
-import { type NotifyBatcher, notifyBatcher } from './batcher.js';
+import { batchedFlush, type NotifyBatcher, notifyBatcher } from './batcher.js';
 import { type EventReducer, FoldStore } from './fold.js';
 import { Listeners, retainingSubscribe } from './listeners.js';
 import { RefCount } from './ref-count.js';
@@ -45,10 +45,10 @@ export class ChannelStore {
   private readonly folds = new Map<unknown, FoldStore<unknown>>();
   private readonly since: SincePosition | undefined;
   private readonly lifecycle: StoreLifecycle | undefined;
-  private readonly batcher: NotifyBatcher;
   private snapshot: ChannelSnapshot = IDLE_SNAPSHOT;
   private pending: Envelope[] = [];
-  private dirty = false;
+  /** Queues {@link flush} on the batcher once until it runs. */
+  private readonly markDirty: () => void;
   private capacity = DEFAULT_EVENT_LIMIT;
   private subscription: Subscription | null = null;
   private readonly refs = new RefCount(
@@ -67,7 +67,7 @@ export class ChannelStore {
   ) {
     this.since = options.since;
     this.lifecycle = options.lifecycle;
-    this.batcher = options.batcher ?? notifyBatcher;
+    this.markDirty = batchedFlush(options.batcher ?? notifyBatcher, this.flush);
   }
 
   /** Keeps at least `limit` events (the largest limit any consumer asked for wins). */
@@ -176,14 +176,7 @@ export class ChannelStore {
     this.markDirty();
   }
 
-  private markDirty(): void {
-    if (this.dirty) return;
-    this.dirty = true;
-    this.batcher.schedule(this.flush);
-  }
-
   private readonly flush = (): void => {
-    this.dirty = false;
     if (this.pending.length > 0) {
       const events = appendEvents(this.snapshot.events, this.pending, this.capacity);
       this.pending = [];

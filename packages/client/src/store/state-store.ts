@@ -8,7 +8,7 @@ import {
   type StateBody,
 } from '@herald/protocol';
 import type { HeraldClient, SubscribedInfo, Subscription } from '../types.js';
-import { type NotifyBatcher, notifyBatcher } from './batcher.js';
+import { batchedFlush, type NotifyBatcher, notifyBatcher } from './batcher.js';
 import type { StoreLifecycle } from './channel-store.js';
 import { Listeners, retainingSubscribe } from './listeners.js';
 import { RefCount } from './ref-count.js';
@@ -58,7 +58,6 @@ export interface ChannelStateStoreOptions {
 export class ChannelStateStore {
   private readonly listeners = new Listeners();
   private readonly lifecycle: StoreLifecycle<ChannelStateStore> | undefined;
-  private readonly batcher: NotifyBatcher;
   private readonly retryMs: number;
   private snapshot: ChannelStateSnapshot = IDLE_STATE;
   private state: JsonValue = EMPTY_STATE;
@@ -75,7 +74,8 @@ export class ChannelStateStore {
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private subscription: Subscription | null = null;
-  private dirty = false;
+  /** Queues {@link flush} on the batcher once until it runs. */
+  private readonly markDirty: () => void;
   private readonly refs = new RefCount(
     () => this.start(),
     () => this.stop(),
@@ -87,7 +87,7 @@ export class ChannelStateStore {
     options: ChannelStateStoreOptions = {},
   ) {
     this.lifecycle = options.lifecycle;
-    this.batcher = options.batcher ?? notifyBatcher;
+    this.markDirty = batchedFlush(options.batcher ?? notifyBatcher, this.flush);
     this.retryMs = options.retryMs ?? 500;
   }
 
@@ -231,14 +231,7 @@ export class ChannelStateStore {
     this.markDirty();
   }
 
-  private markDirty(): void {
-    if (this.dirty) return;
-    this.dirty = true;
-    this.batcher.schedule(this.flush);
-  }
-
   private readonly flush = (): void => {
-    this.dirty = false;
     const { state, epoch, seq, status, error } = this;
     const last = this.snapshot;
     if (

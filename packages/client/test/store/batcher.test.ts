@@ -1,6 +1,11 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { createNotifyBatcher, type FrameScheduler } from '../../src/store/batcher.js';
+import {
+  batchedFlush,
+  createNotifyBatcher,
+  type FrameScheduler,
+  type NotifyBatcher,
+} from '../../src/store/batcher.js';
 
 function manualScheduler(): { scheduler: FrameScheduler; run: () => void; pending: () => number } {
   let callbacks: (() => void)[] = [];
@@ -69,5 +74,41 @@ describe('createNotifyBatcher', () => {
     } finally {
       if (raf !== undefined) globalThis.requestAnimationFrame = raf;
     }
+  });
+});
+
+describe('batchedFlush', () => {
+  it('queues the flush once until it runs, even on a batcher that does not dedupe', () => {
+    const queued: (() => void)[] = [];
+    const batcher: NotifyBatcher = {
+      schedule: (task) => {
+        queued.push(task);
+      },
+      flush: () => {
+        for (const task of queued.splice(0)) task();
+      },
+      setScheduler: () => {},
+    };
+    let flushes = 0;
+    const markDirty = batchedFlush(batcher, () => flushes++);
+    markDirty();
+    markDirty();
+    expect(queued).toHaveLength(1);
+    batcher.flush();
+    expect(flushes).toBe(1);
+    markDirty();
+    expect(queued).toHaveLength(1);
+  });
+
+  it('does not queue the flush again for a change made while the batcher runs other tasks first', () => {
+    const frames = manualScheduler();
+    const batcher = createNotifyBatcher(frames.scheduler);
+    let flushes = 0;
+    const markDirty = batchedFlush(batcher, () => flushes++);
+    batcher.schedule(() => markDirty());
+    markDirty();
+    frames.run();
+    expect(flushes).toBe(1);
+    expect(frames.pending()).toBe(0);
   });
 });
