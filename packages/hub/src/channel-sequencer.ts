@@ -9,6 +9,9 @@ interface Pending {
   readonly epoch: string | undefined;
 }
 
+/** Queued by {@link ChannelSequencer.recheck}: compare with the store, in turn with the batches. */
+const RECHECK = 'recheck';
+
 /** What a {@link ChannelSequencer} hands on: batches in order, and the resets between two histories. */
 export interface SequencerOutput {
   /** A batch that follows the last one with no gap, of `epoch` (null while the epoch is unknown). */
@@ -40,7 +43,7 @@ export class ChannelSequencer {
   private last: number | null = null;
   /** The epoch `last` belongs to; `null` until known (then the next batch's is taken). */
   private epoch: string | null = null;
-  private readonly queue: Pending[] = [];
+  private readonly queue: (Pending | typeof RECHECK)[] = [];
   /** True while starting or draining `queue`: new batches must queue so order holds. */
   private busy = true;
   private stopped = false;
@@ -83,6 +86,21 @@ export class ChannelSequencer {
     this.queue.push({ envelopes, epoch });
   }
 
+  /**
+   * Compares what was delivered with the store, as if a batch had arrived: a store of another epoch is a
+   * reset (as in `changeEpoch`), events stored past the last one delivered are delivered. For when the
+   * broker may have lost announcements (its subscription came back), so a quiet channel does not wait for
+   * its next event. Runs in turn with queued batches; a recheck already waiting covers a second one.
+   */
+  recheck(): void {
+    if (this.stopped || this.queue.includes(RECHECK)) return;
+    this.queue.push(RECHECK);
+    if (!this.busy) {
+      this.busy = true;
+      void this.pump();
+    }
+  }
+
   /** Stops delivering and forgets queued batches (the channel has no local subscriber left). */
   stop(): void {
     this.stopped = true;
@@ -105,6 +123,10 @@ export class ChannelSequencer {
     try {
       for (let item = this.queue.shift(); item !== undefined; item = this.queue.shift()) {
         if (this.stopped) return;
+        if (item === RECHECK) {
+          await this.compareWithStore();
+          continue;
+        }
         if (!this.ofKnownEpoch(item.epoch) && !(await this.changeEpoch(item.epoch))) continue;
         if (this.stopped) return;
         const first = item.envelopes[0]?.seq;
@@ -149,13 +171,34 @@ export class ChannelSequencer {
       return false;
     }
     if (this.stopped || info.epoch === this.epoch) return false;
+    return (await this.resetTo(info)) && epoch === info.epoch;
+  }
+
+  /** The store's history is `info`, not the one delivered: delivers it from its start and tells `reset`. */
+  private async resetTo(info: HistoryExtent): Promise<boolean> {
     const from = this.epoch;
     this.epoch = info.epoch;
     this.last = info.firstSeq - 1;
     await this.fill(info.lastSeq);
     if (this.stopped) return false;
     this.output.reset(from, info);
-    return epoch === info.epoch;
+    return true;
+  }
+
+  /** The work of {@link recheck}: a reset, or the events stored past `last`, or nothing. */
+  private async compareWithStore(): Promise<void> {
+    // Without a known position there is nothing to compare; the next batch is taken as is.
+    if (this.epoch === null || this.last === null) return;
+    let info: HistoryExtent;
+    try {
+      info = await this.store.info(this.channel);
+    } catch (err) {
+      this.onError(err);
+      return;
+    }
+    if (this.stopped) return;
+    if (info.epoch !== this.epoch) await this.resetTo(info);
+    else if (info.lastSeq > this.last) await this.fill(info.lastSeq);
   }
 
   /** Reads and delivers `(last, upTo]` from the store. A range the store no longer holds stays a hole. */

@@ -98,6 +98,15 @@ export class ChannelRegistry {
     this.channels.get(channel)?.sequencer.push(envelopes, epoch);
   }
 
+  /**
+   * Has every channel with local subscribers compare what it delivered with the store
+   * ({@link ChannelSequencer.recheck}): for when the broker's subscription came back and announcements
+   * made meanwhile (or a reset of the store) may have gone unheard.
+   */
+  recheck(): void {
+    for (const entry of this.channels.values()) entry.sequencer.recheck();
+  }
+
   /** Stops every channel's sequencer (the hub is closing; pending store reads deliver nothing). */
   close(): void {
     for (const entry of this.channels.values()) entry.sequencer.stop();

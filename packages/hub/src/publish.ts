@@ -49,9 +49,15 @@ export class Publisher {
 
   constructor(private readonly deps: PublisherDeps) {
     this.limiter = new PublishLimiter(deps.config.limits);
-    this.stopFanOut = deps.broker.onEnvelopes((channel, envelopes, epoch) =>
+    const stopEnvelopes = deps.broker.onEnvelopes((channel, envelopes, epoch) =>
       deps.registry.broadcast(channel, envelopes, epoch),
     );
+    // After a broker reconnect, quiet channels catch up (or find their reset) without waiting for an event.
+    const stopResync = deps.broker.onResync?.(() => deps.registry.recheck());
+    this.stopFanOut = () => {
+      stopEnvelopes();
+      stopResync?.();
+    };
   }
 
   /**

@@ -328,3 +328,86 @@ describe('a history reset under live subscribers, on two hub nodes', () => {
     for (const node of [a, b]) expect(await resetsCounted(node)).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });
+
+// A quiet channel: nothing published after the broker's subscription came back. Without a resync on
+// reconnect, B's subscribers would learn of the reset (or of the events they missed) only with a later event.
+describe("a broker reconnect under a quiet channel's subscribers, on two hub nodes", () => {
+  /** Subscribers on `node` to `channel`: a WebSocket client's view and an SSE stream's. */
+  async function subscribersOn(node: Node, channel: string) {
+    const client = clientOn(node);
+    const ws = watch(client, channel);
+    const sse = await openSse(`${node.hub.url}/v1/channels/${channel}/stream`);
+    cleanups.push(() => sse.close());
+    await waitFor(() => client.state === 'connected');
+    await sleep(200); // subscribed before the first event
+    return [() => ws, () => sseSeen(sse.events)];
+  }
+
+  const publishOn = async (node: Node, channel: string, n: number, tag: string) => {
+    for (let i = 1; i <= n; i++)
+      await node.hub.publish(channel, [{ type: 'n', data: { i }, id: `${tag}${i}` }]);
+  };
+
+  it('Redis restarted empty and nothing published: the subscriber on the other node still gets the reset', async () => {
+    const redis = await startPrivateRedis();
+    cleanups.push(() => redis.stop());
+    const a = await startNode(redis);
+    const b = await startNode(redis);
+    const views = await subscribersOn(b, 'run:quiet');
+    await publishOn(a, 'run:quiet', 3, 'old');
+    await waitFor(() => views.every((view) => eventsOf(view()).length === 3));
+
+    await redis.restart();
+    // Nothing is published on the channel: only B's broker coming back can tell its subscribers.
+    await waitFor(() => views.every((view) => view().some((s) => 'gap' in s)), { timeoutMs: 8_000 });
+    const now = await history(a.hub.url, 'run:quiet');
+    for (const view of views) {
+      const gaps = view().flatMap((s) => ('gap' in s ? [s.gap] : []));
+      expect(gaps.map((g) => [g.epoch, g.lastSeq])).toEqual([[now.epoch, 0]]);
+    }
+    expect(await resetsCounted(b)).toBe(1);
+    expectResetLogged(b, ['run:quiet']);
+
+    // The new history follows the gap, never mixed with the old one.
+    await publishOn(a, 'run:quiet', 1, 'new');
+    await waitFor(() => views.every((view) => eventsOf(view()).length === 4));
+    for (const view of views) {
+      expect(eventsOf(view()).map((e) => `${e.seq}:${e.id}`)).toEqual([
+        '1:old1',
+        '2:old2',
+        '3:old3',
+        '1:new1',
+      ]);
+    }
+  }, 60_000);
+
+  it("B's subscription cut while A publishes, then nothing: B's subscribers get every event once it resubscribes", async () => {
+    const redis = await startPrivateRedis();
+    cleanups.push(() => redis.stop());
+    const admin = new Redis(redis.url);
+    cleanups.push(() => admin.disconnect());
+    const a = await startNode(redis);
+    const b = await startNode(redis);
+    const views = await subscribersOn(b, 'run:cut');
+    await publishOn(a, 'run:cut', 3, 'before');
+    await waitFor(() => views.every((view) => eventsOf(view()).length === 3));
+
+    const topic = `${redis.keyPrefix}broker`;
+    expect(await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub')).toBeGreaterThanOrEqual(2);
+    await publishOn(a, 'run:cut', 5, 'during');
+    // Every announcement of the five went to no subscriber (ioredis waits 50 ms before reconnecting).
+    expect(await admin.call('PUBSUB', 'NUMSUB', topic)).toEqual([topic, 0]);
+
+    const expected = ['before1', 'before2', 'before3', 'during1', 'during2', 'during3', 'during4', 'during5'];
+    await waitFor(() => views.every((view) => eventsOf(view()).length === expected.length), {
+      timeoutMs: 8_000,
+    }).catch(() => {});
+    for (const view of views) {
+      expect(view().filter((s) => 'gap' in s)).toEqual([]);
+      expect(eventsOf(view()).map((e) => `${e.seq}:${e.id}`)).toEqual(
+        expected.map((id, i) => `${i + 1}:${id}`),
+      );
+    }
+    expect(await resetsCounted(b)).toBe(0);
+  }, 60_000);
+});

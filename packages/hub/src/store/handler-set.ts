@@ -69,3 +69,40 @@ export function reportingDelivery(
     }
   };
 }
+
+/** The `onResync` handlers of a broker ({@link Broker.onResync}). */
+export interface ResyncHandlers {
+  /** Registers `handler`; the returned function removes this registration. */
+  add(handler: () => void): () => void;
+  /** Calls every handler; one that throws is reported to `onError` and the others still run. */
+  fire(): void;
+  /** Removes every handler. */
+  clear(): void;
+}
+
+/** Creates an empty {@link ResyncHandlers}, reporting a handler's error to `onError`. */
+export function createResyncHandlers(onError: (error: unknown) => void): ResyncHandlers {
+  const handlers = new Set<() => void>();
+  return {
+    add(handler) {
+      // A wrapper per registration, so registering one function twice needs removing twice.
+      const registered = () => handler();
+      handlers.add(registered);
+      return () => {
+        handlers.delete(registered);
+      };
+    },
+    fire() {
+      for (const handler of [...handlers]) {
+        try {
+          handler();
+        } catch (error) {
+          onError(error);
+        }
+      }
+    },
+    clear() {
+      handlers.clear();
+    },
+  };
+}

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@herald/protocol';
 import { Redis } from 'ioredis';
 import { encodeAnnouncement, readAnnouncement } from './announcement.js';
-import { createHandlerSet, type EnvelopeHandler, reportingDelivery } from './handler-set.js';
+import {
+  createHandlerSet,
+  createResyncHandlers,
+  type EnvelopeHandler,
+  reportingDelivery,
+} from './handler-set.js';
 import { closedError } from './ids.js';
 import { DEFAULT_REDIS_PREFIX } from './redis.js';
 import type { Broker } from './types.js';
@@ -27,6 +32,8 @@ export interface RedisBrokerOptions {
 export interface RedisBroker extends Broker {
   /** Resolves once this node receives other nodes' publishes (rejects if Redis refuses the subscription). */
   ready(): Promise<void>;
+  /** Calls `handler` each time the subscription is live again after a loss ({@link Broker.onResync}). */
+  onResync(handler: () => void): () => void;
 }
 
 /**
@@ -37,8 +44,11 @@ export interface RedisBroker extends Broker {
  * per-channel fan-out does (`ChannelSequencer`): it reads any seq it did not receive from the shared store
  * and drops repeats, so subscribers still get every seq once, in order. Each message carries the epoch of
  * the envelopes, so a history that Redis lost (a restart without persistence, a deleted key) and that
- * started again at seq 1 is seen as a reset, not as repeats. Handler errors are reported to
- * `onError`; they do not reject `publish`.
+ * started again at seq 1 is seen as a reset, not as repeats. When the subscriber connection comes back
+ * after a loss (Redis restarted, the connection was cut), announcements made meanwhile were not heard:
+ * once it is subscribed again, `onResync` handlers are called, and the hub has every channel with local
+ * subscribers compare itself with the store. Handler errors are reported to `onError`; they do not reject
+ * `publish`.
  */
 export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const topic = `${options.keyPrefix ?? DEFAULT_REDIS_PREFIX}broker`;
@@ -52,6 +62,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   subscriber.on('error', () => {});
   const handlers = createHandlerSet();
   const deliver = reportingDelivery(handlers, onError);
+  const resync = createResyncHandlers(onError);
   let closed = false;
 
   subscriber.on('message', (channel: string, raw: string) => {
@@ -67,6 +78,23 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   // Surfaced through ready(); not an unhandled rejection when nobody asks.
   subscribed.catch(() => {});
 
+  // Every 'ready' after the first is a reconnect. ioredis resubscribes on its own; subscribing again (a
+  // no-op for Redis) tells when the subscription is live, so no announcement falls before the resync.
+  let connectedBefore = false;
+  subscriber.on('ready', () => {
+    if (!connectedBefore) {
+      connectedBefore = true;
+      return;
+    }
+    subscriber.subscribe(topic).then(
+      () => {
+        if (!closed) resync.fire();
+      },
+      // The connection went again: its next 'ready' tries again.
+      () => {},
+    );
+  });
+
   return {
     async publish(channel: string, envelopes: readonly Envelope[], epoch?: string): Promise<void> {
       if (closed) throw closedError('redis broker');
@@ -78,6 +106,9 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     onEnvelopes(handler: EnvelopeHandler): () => void {
       return handlers.add(handler);
     },
+    onResync(handler: () => void): () => void {
+      return resync.add(handler);
+    },
     ready(): Promise<void> {
       return subscribed;
     },
@@ -85,6 +116,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       if (closed) return;
       closed = true;
       handlers.clear();
+      resync.clear();
       await Promise.all([
         publisher.quit().catch(() => publisher.disconnect()),
         subscriber.quit().catch(() => subscriber.disconnect()),

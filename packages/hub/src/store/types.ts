@@ -110,5 +110,13 @@ export interface Broker {
   publish(channel: string, envelopes: readonly Envelope[], epoch?: string): Promise<void>;
   /** Registers the node's local fan-out. Returns a function that removes it. */
   onEnvelopes(handler: (channel: string, envelopes: readonly Envelope[], epoch?: string) => void): () => void;
+  /**
+   * Registers `handler`, called each time the broker's subscription is live again after it was lost
+   * (announcements made meanwhile were not heard, and the store may have been reset). The hub then has
+   * every channel with local subscribers compare what it delivered with the store. Optional: a broker that
+   * never loses announcements (in-process) or repairs them itself needs none. Returns a function that
+   * removes it.
+   */
+  onResync?(handler: () => void): () => void;
   close(): Promise<void>;
 }

@@ -72,6 +72,8 @@ describe('postgres broker', () => {
     const { db, a, b } = await setup();
     await a.store.append('c', [{ type: 't', data: 1 }]);
     await waitFor(() => b.received.length === 1);
+    let resyncs = 0;
+    b.broker.onResync(() => resyncs++);
     // Keep B's listener out while A appends (A's pool still holds its connection).
     await admin(`ALTER DATABASE ${db.name} WITH ALLOW_CONNECTIONS false`);
     cleanups.push(() => admin(`ALTER DATABASE ${db.name} WITH ALLOW_CONNECTIONS true`));
@@ -87,9 +89,14 @@ describe('postgres broker', () => {
     ]);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(b.received.map((e) => e.seq)).toEqual([1]);
+    expect(resyncs).toBe(0);
     await admin(`ALTER DATABASE ${db.name} WITH ALLOW_CONNECTIONS true`);
     // The broker hands over the newest event; the hub's sequencer reads the rest (seq 2) from the store.
     await waitFor(() => b.received.some((e) => e.seq === 3), { timeoutMs: 10_000 });
     expect(b.received.at(-1)).toMatchObject({ seq: 3, data: 3 });
+    // And the hub is asked to compare every subscribed channel with the store, once per reconnect.
+    await waitFor(() => resyncs === 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(resyncs).toBe(1);
   });
 });

@@ -94,6 +94,36 @@ describe('fan-out across a history reset (ChannelRegistry + ChannelSequencer)', 
     expect(errors).toEqual([]);
   });
 
+  it('recheck (a broker reconnect) finds a reset with no batch at all, and does nothing when in step', async () => {
+    const { store, reset, registry, sub, errors, resets, e1 } = await setup();
+    registry.recheck();
+    await settle();
+    expect(sub.log).toEqual([`${e1}:1,2,3`]);
+    reset();
+    const e2 = (await store.info('c')).epoch;
+    registry.recheck();
+    registry.recheck(); // one waiting recheck covers the second
+    await waitFor(() => sub.log.length === 2);
+    await settle();
+    expect(sub.log).toEqual([`${e1}:1,2,3`, `reset:${e2}`]);
+    expect(resets).toEqual([`c:${e1}->${e2}:1`]);
+    expect(errors).toEqual([]);
+  });
+
+  it('recheck delivers what was stored past the last batch delivered (announcements lost)', async () => {
+    const { store, registry, sub, errors, resets, e1 } = await setup();
+    await store.append('c', inputs(2)); // never announced
+    registry.recheck();
+    await waitFor(() => sub.log.length === 2);
+    // And it goes on with the next announcement.
+    const more = await store.append('c', inputs(1));
+    registry.broadcast('c', more.stored, more.epoch);
+    await waitFor(() => sub.log.length === 3);
+    expect(sub.log).toEqual([`${e1}:1,2,3`, `${e1}:4,5`, `${e1}:6`]);
+    expect(resets).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('drops a late batch of the old history once the new one is known', async () => {
     const { store, reset, registry, sub, resets, e1 } = await setup();
     reset();

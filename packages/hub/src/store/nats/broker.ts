@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@herald/protocol';
 import { encodeAnnouncement, readAnnouncement } from '../announcement.js';
-import { createHandlerSet, type EnvelopeHandler, reportingDelivery } from '../handler-set.js';
+import {
+  createHandlerSet,
+  createResyncHandlers,
+  type EnvelopeHandler,
+  reportingDelivery,
+} from '../handler-set.js';
 import { closedError } from '../ids.js';
 import type { Broker } from '../types.js';
 import { lazySession } from './connection.js';
@@ -29,6 +34,8 @@ export interface NatsBrokerOptions {
 export interface NatsBroker extends Broker {
   /** Resolves once this node receives other nodes' announcements. */
   ready(): Promise<void>;
+  /** Calls `handler` each time the subscription is live again after a loss ({@link Broker.onResync}). */
+  onResync(handler: () => void): () => void;
 }
 
 /** Larger announcements carry only their newest envelope; the receiving sequencer reads the rest. */
@@ -41,7 +48,8 @@ const CATCH_UP_MARGIN_MS = 30_000;
  * broker it is at-most-once: a lost announcement is repaired by the hub's per-channel sequencer, which
  * reads missing seqs from the store. After a reconnect (a NATS restart) the broker delivers the newest
  * envelope of every channel written since it lost the connection, so a gap is noticed even when no later
- * event comes.
+ * event comes, and calls its `onResync` handlers, so every channel with local subscribers compares itself
+ * with the store (which finds a reset even of a channel not written since).
  */
 export function createNatsBroker(options: NatsBrokerOptions): NatsBroker {
   const { store } = options;
@@ -54,6 +62,7 @@ export function createNatsBroker(options: NatsBrokerOptions): NatsBroker {
   let closed = false;
   // After close the handler set is empty, so late deliveries reach no one.
   const deliver = reportingDelivery(handlers, onError);
+  const resync = createResyncHandlers(onError);
 
   async function catchUp(since: Date): Promise<void> {
     for (let attempt = 0; attempt < 10 && !closed; attempt++) {
@@ -91,6 +100,13 @@ export function createNatsBroker(options: NatsBrokerOptions): NatsBroker {
           const since = new Date(lostAt - CATCH_UP_MARGIN_MS);
           lostAt = null;
           void catchUp(since);
+          // The client resent its subscriptions on reconnect; a round trip makes sure they are live.
+          nc.flush().then(
+            () => {
+              if (!closed) resync.fire();
+            },
+            () => {},
+          );
         }
       }
     })();
@@ -109,11 +125,15 @@ export function createNatsBroker(options: NatsBrokerOptions): NatsBroker {
     onEnvelopes(handler: EnvelopeHandler): () => void {
       return handlers.add(handler);
     },
+    onResync(handler: () => void): () => void {
+      return resync.add(handler);
+    },
     ready: () => subscribed,
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
       handlers.clear();
+      resync.clear();
       await session.close();
     },
   };

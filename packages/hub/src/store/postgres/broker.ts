@@ -1,5 +1,10 @@
 import type { Envelope } from '@herald/protocol';
-import { createHandlerSet, type EnvelopeHandler, reportingDelivery } from '../handler-set.js';
+import {
+  createHandlerSet,
+  createResyncHandlers,
+  type EnvelopeHandler,
+  reportingDelivery,
+} from '../handler-set.js';
 import { closedError } from '../ids.js';
 import { DEFAULT_PAGE_BYTES } from '../read-page.js';
 import type { Broker } from '../types.js';
@@ -28,6 +33,8 @@ export interface PostgresBrokerOptions {
 export interface PostgresBroker extends Broker {
   /** Resolves once this node receives other nodes' notifications. */
   ready(): Promise<void>;
+  /** Calls `handler` each time the LISTEN connection is live again after a loss ({@link Broker.onResync}). */
+  onResync(handler: () => void): () => void;
 }
 
 /** A notification: origin store, channel, and the seq range [f, t] an append stored. */
@@ -52,7 +59,8 @@ const PAGE = 500;
  * NOTIFY is at-most-once for a listener that is disconnected. After the LISTEN connection comes back
  * (a PostgreSQL restart, a network cut) the broker asks the store which channels changed while it was
  * away and delivers each one's newest event: the hub's per-channel sequencer sees the gap and reads the
- * missing seqs, exactly as after a lost Redis message.
+ * missing seqs, exactly as after a lost Redis message. It also calls its `onResync` handlers then, so
+ * every channel with local subscribers compares itself with the store.
  */
 export function createPostgresBroker(options: PostgresBrokerOptions): PostgresBroker {
   const { store } = options;
@@ -62,6 +70,7 @@ export function createPostgresBroker(options: PostgresBrokerOptions): PostgresBr
   let closed = false;
   // After close the handler set is empty, so late deliveries reach no one.
   const deliver = reportingDelivery(handlers, onError);
+  const resync = createResyncHandlers(onError);
 
   // Per channel with a reader running: the seq range announced and not yet read.
   const pending = new Map<string, { from: number; to: number }>();
@@ -124,7 +133,9 @@ export function createPostgresBroker(options: PostgresBrokerOptions): PostgresBr
       }
     },
     onListening(aliveUntil) {
-      if (aliveUntil !== null) void catchUp(aliveUntil);
+      if (aliveUntil === null || closed) return;
+      void catchUp(aliveUntil);
+      resync.fire();
     },
   });
 
@@ -136,11 +147,15 @@ export function createPostgresBroker(options: PostgresBrokerOptions): PostgresBr
     onEnvelopes(handler: EnvelopeHandler): () => void {
       return handlers.add(handler);
     },
+    onResync(handler: () => void): () => void {
+      return resync.add(handler);
+    },
     ready: () => listener.ready,
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
       handlers.clear();
+      resync.clear();
       await listener.close();
     },
   };
