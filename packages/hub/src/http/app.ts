@@ -1,14 +1,13 @@
 import { ErrorCode, HeraldError } from '@herald/protocol';
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { type Context, Hono } from 'hono';
-import { assertChannel } from '../channel-name.js';
+import { Hono } from 'hono';
 import type { HubContext } from '../context.js';
 import { type Gauges, renderMetrics } from '../metrics.js';
 import { CORS_HEADERS } from './cors.js';
 import { answerResponse, errorResponse, toErrorAnswer } from './errors.js';
 import { parseStreamQuery } from './query.js';
-import { authorizeRead } from './read-access.js';
+import { authorizeRouteRead } from './read-access.js';
 import { SseStream } from './sse.js';
 import { registerStateRoute } from './state-route.js';
 import { serveSpa } from './static.js';
@@ -24,12 +23,6 @@ export interface AppDeps {
   readonly sseStreams: Set<SseStream>;
   /** Folder served at `/`, if any. */
   readonly staticDir?: string | undefined;
-}
-
-function channelParam(c: Context<Env>): string {
-  const channel = c.req.param('channel') ?? '';
-  assertChannel(channel);
-  return channel;
 }
 
 /** An error answer of the Hono routes, counted in `herald_errors_total` as every transport's are. */
@@ -67,14 +60,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   app.get('/v1/channels/:channel/stream', async (c) => {
     if (ctx.isDraining()) throw new HeraldError(ErrorCode.ShuttingDown, 'hub is draining');
-    const channel = channelParam(c);
-    await authorizeRead(
-      ctx,
-      channel,
-      c.req.header('authorization'),
-      c.req.query('token'),
-      c.req.header('cookie'),
-    );
+    const channel = await authorizeRouteRead(ctx, c.req);
     const { after, snapshot } = parseStreamQuery(
       new URL(c.req.url).searchParams,
       c.req.header('last-event-id'),

@@ -1,6 +1,8 @@
 import { ErrorCode, HeraldError } from '@herald/protocol';
+import type { HonoRequest } from 'hono';
 import { bearer } from '../auth/authenticator.js';
 import { canSubscribe, type Principal } from '../auth/principal.js';
+import { assertChannel } from '../channel-name.js';
 import type { HubContext } from '../context.js';
 
 /**
@@ -20,4 +22,15 @@ export async function authorizeRead(
   if (!canSubscribe(principal, channel))
     throw new HeraldError(ErrorCode.Forbidden, `not allowed to read ${channel}`);
   return principal;
+}
+
+/**
+ * The `:channel` of a Hono read route (SSE, state), checked and authorized with the request's
+ * credentials as {@link authorizeRead} takes them. Rejects with `ERR_BAD_CHANNEL` or the credential's error.
+ */
+export async function authorizeRouteRead(ctx: HubContext, req: HonoRequest): Promise<string> {
+  const channel = req.param('channel') ?? '';
+  assertChannel(channel);
+  await authorizeRead(ctx, channel, req.header('authorization'), req.query('token'), req.header('cookie'));
+  return channel;
 }

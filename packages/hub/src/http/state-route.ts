@@ -1,10 +1,9 @@
 import { ErrorCode, type StateBody } from '@herald/protocol';
 import type { HttpBindings } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { assertChannel } from '../channel-name.js';
 import type { HubContext } from '../context.js';
 import { errorResponse } from './errors.js';
-import { authorizeRead } from './read-access.js';
+import { authorizeRouteRead } from './read-access.js';
 
 type Env = { Bindings: HttpBindings };
 
@@ -21,15 +20,7 @@ export async function readStateBody(ctx: HubContext, channel: string): Promise<S
  */
 export function registerStateRoute(app: Hono<Env>, ctx: HubContext): void {
   app.get('/v1/channels/:channel/state', async (c) => {
-    const channel = c.req.param('channel') ?? '';
-    assertChannel(channel);
-    await authorizeRead(
-      ctx,
-      channel,
-      c.req.header('authorization'),
-      c.req.query('token'),
-      c.req.header('cookie'),
-    );
+    const channel = await authorizeRouteRead(ctx, c.req);
     const body = await readStateBody(ctx, channel);
     c.header('cache-control', 'no-store');
     return c.json(body, 200);
