@@ -11,6 +11,8 @@ import { startPrivateRedis } from './engines/private-redis.js';
 import { type Cleanups, runCleanups } from './engines/scenario.js';
 import { openSse, type SseEvent } from './sse-client.js';
 
+type PrivateRedis = Awaited<ReturnType<typeof startPrivateRedis>>;
+
 // Two hub nodes on a private Redis without persistence. When Redis loses a channel's history (it restarts
 // empty, or the channel's keys are deleted), seqs start again at 1 under a new epoch. Every live subscriber,
 // on every node, must see that as a reset: the old history up to where it was, one gap, then the new
@@ -44,6 +46,20 @@ async function startNode(redis: { url: string; keyPrefix: string }): Promise<Nod
   });
   cleanups.push(() => hub.close());
   return { hub, warnings };
+}
+
+/** A private Redis and two hub nodes on it, all stopped after the test. */
+async function twoNodes(): Promise<{ redis: PrivateRedis; a: Node; b: Node }> {
+  const redis = await startPrivateRedis();
+  cleanups.push(() => redis.stop());
+  return { redis, a: await startNode(redis), b: await startNode(redis) };
+}
+
+/** A connection for commands on `redis` behind the hubs' backs, closed after the test. */
+function adminOf(redis: PrivateRedis): Redis {
+  const admin = new Redis(redis.url);
+  cleanups.push(() => admin.disconnect());
+  return admin;
 }
 
 /** An app's client on `node`, reconnecting fast. */
@@ -222,10 +238,7 @@ function expectResetLogged(node: Node, channels: readonly string[]): void {
 
 describe('a history reset under live subscribers, on two hub nodes', () => {
   it('Redis restarted empty mid-stream: every subscriber gets one reset, then exactly the new history', async () => {
-    const redis = await startPrivateRedis();
-    cleanups.push(() => redis.stop());
-    const a = await startNode(redis);
-    const b = await startNode(redis);
+    const { redis, a, b } = await twoNodes();
     const urls = [a.hub.url, b.hub.url];
     const [onA, onB] = [clientOn(a), clientOn(b)];
     const sse = await openSse(`${b.hub.url}/v1/channels/run:reset/stream`);
@@ -265,12 +278,8 @@ describe('a history reset under live subscribers, on two hub nodes', () => {
   }, 120_000);
 
   it("one channel's keys deleted: its subscribers get a reset, the neighbour keeps every event in order", async () => {
-    const redis = await startPrivateRedis();
-    cleanups.push(() => redis.stop());
-    const admin = new Redis(redis.url);
-    cleanups.push(() => admin.disconnect());
-    const a = await startNode(redis);
-    const b = await startNode(redis);
+    const { redis, a, b } = await twoNodes();
+    const admin = adminOf(redis);
     const urls = [a.hub.url, b.hub.url];
     const [onA, onB] = [clientOn(a), clientOn(b)];
     const sse = await openSse(`${a.hub.url}/v1/channels/run:wiped/stream`);
@@ -349,10 +358,7 @@ describe("a broker reconnect under a quiet channel's subscribers, on two hub nod
   };
 
   it('Redis restarted empty and nothing published: the subscriber on the other node still gets the reset', async () => {
-    const redis = await startPrivateRedis();
-    cleanups.push(() => redis.stop());
-    const a = await startNode(redis);
-    const b = await startNode(redis);
+    const { redis, a, b } = await twoNodes();
     const views = await subscribersOn(b, 'run:quiet');
     await publishOn(a, 'run:quiet', 3, 'old');
     await waitFor(() => views.every((view) => eventsOf(view()).length === 3));
@@ -382,12 +388,8 @@ describe("a broker reconnect under a quiet channel's subscribers, on two hub nod
   }, 60_000);
 
   it("B's subscription cut while A publishes, then nothing: B's subscribers get every event once it resubscribes", async () => {
-    const redis = await startPrivateRedis();
-    cleanups.push(() => redis.stop());
-    const admin = new Redis(redis.url);
-    cleanups.push(() => admin.disconnect());
-    const a = await startNode(redis);
-    const b = await startNode(redis);
+    const { redis, a, b } = await twoNodes();
+    const admin = adminOf(redis);
     const views = await subscribersOn(b, 'run:cut');
     await publishOn(a, 'run:cut', 3, 'before');
     await waitFor(() => views.every((view) => eventsOf(view()).length === 3));
