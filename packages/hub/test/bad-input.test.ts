@@ -3,15 +3,14 @@ import { http, range, seqs, startTestHub, TestClient, type TestHub, waitFor } fr
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/index.js';
+import { type NeighbourFeed, startNeighbourFeed } from './engines/neighbour-feed.js';
 
 const MAX_FRAME = 1024;
 const MAX_BODY = 4096;
 let t: TestHub;
 let hub: Hub;
 let neighbour: TestClient;
-let published = 0;
-let publishing = true;
-let pump: Promise<void>;
+let feed: NeighbourFeed;
 const clients: TestClient[] = [];
 
 async function client(options: Parameters<typeof TestClient.connect>[1] = {}): Promise<TestClient> {
@@ -37,18 +36,11 @@ beforeAll(async () => {
   neighbour = await client();
   await neighbour.subscribe('feed');
   // Live traffic for the whole suite: the neighbour must get every event, in order.
-  pump = (async () => {
-    while (publishing) {
-      await hub.publish('feed', [{ type: 'tick', data: { n: published + 1 } }]);
-      published++;
-      await new Promise((resolve) => setTimeout(resolve, 3));
-    }
-  })();
+  feed = startNeighbourFeed(hub, 'feed');
 });
 
 afterAll(async () => {
-  publishing = false;
-  await pump;
+  await feed?.stop();
   for (const c of clients) c.close();
   await t.close();
 });
@@ -246,8 +238,8 @@ describe('hostile input', () => {
   });
 
   it('kept the neighbouring subscriber whole throughout', async () => {
-    publishing = false;
-    await pump;
+    await feed.stop();
+    const { published } = feed;
     await waitFor(() => neighbour.events('feed').length === published, { timeoutMs: 15_000 });
     expect(published).toBeGreaterThan(10);
     expect(seqs(neighbour.events('feed'))).toEqual(range(1, published));

@@ -9,6 +9,7 @@ import { ErrorCode, MAX_JSON_DEPTH } from '@herald/protocol';
 import { http, range, seqs, startTestHub, TestClient, type TestHub, waitFor } from '@herald/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NeighbourFeed, startNeighbourFeed } from './engines/neighbour-feed.js';
 import { openSse } from './sse-client.js';
 
 const HEADERS_TIMEOUT_MS = 400;
@@ -18,9 +19,7 @@ const MAX_BUFFERED = 256 * 1024;
 let hub: TestHub;
 let neighbour: TestClient;
 let sseNeighbour: Awaited<ReturnType<typeof openSse>>;
-let published = 0;
-let publishing = true;
-let pump: Promise<void>;
+let feed: NeighbourFeed;
 let logged = '';
 const clients: TestClient[] = [];
 
@@ -106,18 +105,11 @@ beforeAll(async () => {
   neighbour = await client();
   await neighbour.subscribe('feed', { seq: 0 });
   sseNeighbour = await openSse(streamUrl('feed', '?after=0'));
-  pump = (async () => {
-    while (publishing) {
-      await hub.publish('feed', [{ type: 'tick', data: { n: published + 1 } }]);
-      published++;
-      await new Promise((resolve) => setTimeout(resolve, 3));
-    }
-  })();
+  feed = startNeighbourFeed(hub, 'feed');
 });
 
 afterAll(async () => {
-  publishing = false;
-  await pump;
+  await feed?.stop();
   await sseNeighbour?.close();
   for (const c of clients) c.close();
   await hub?.close();
@@ -426,8 +418,8 @@ describe('query parameters', () => {
 
 describe('neighbours', () => {
   it('kept the WebSocket and SSE neighbours whole and logged no error', async () => {
-    publishing = false;
-    await pump;
+    await feed.stop();
+    const { published } = feed;
     await waitFor(() => neighbour.events('feed').length === published, { timeoutMs: 15_000 });
     await waitFor(() => sseNeighbour.events.length === published, { timeoutMs: 15_000 });
     expect(published).toBeGreaterThan(100);
