@@ -102,10 +102,11 @@ describe('<LiveBadge> against a real hub', () => {
 
 describe('highlights', () => {
   it('<Highlight> marks new content with the attribute, CSS variables and a text tag, then clears', async () => {
-    const at = Date.now();
+    // Changed 50 ms ago, so the delay is a real negative offset (at 0 ms elapsed it is written "0ms").
+    const at = Date.now() - 50;
     render(
       <ul>
-        <Highlight as="li" at={at} durationMs={200} data-testid="row">
+        <Highlight as="li" at={at} durationMs={400} data-testid="row">
           Goal created
         </Highlight>
         <Highlight as="li" at={null} data-testid="old">
@@ -116,8 +117,10 @@ describe('highlights', () => {
     const row = screen.getByTestId('row');
     expect(row.tagName).toBe('LI');
     expect(row.getAttribute('data-herald-highlight')).toBe('new');
-    expect(row.style.getPropertyValue('--herald-highlight-duration')).toBe('200ms');
-    expect(row.style.getPropertyValue('--herald-highlight-delay')).toMatch(/^-\d+ms$/);
+    expect(row.style.getPropertyValue('--herald-highlight-duration')).toBe('400ms');
+    const delay = row.style.getPropertyValue('--herald-highlight-delay');
+    expect(delay).toMatch(/^-\d+ms$/);
+    expect(Number.parseInt(delay, 10)).toBeLessThanOrEqual(-50);
     expect(row.textContent).toBe('Goal createdNew');
     expect(screen.getByTestId('old').hasAttribute('data-herald-highlight')).toBe(false);
     await waitFor(() => !row.hasAttribute('data-herald-highlight'), { timeoutMs: 2000 });
