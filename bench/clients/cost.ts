@@ -3,7 +3,7 @@
  * to the frame pump, counting the events it dispatches to `onEvent`; and the same client catching up on a
  * real hub's history over WebSocket or HTTP polling.
  */
-import { createClient, type TransportName, type WebSocketConstructorLike } from '@herald/client';
+import { createClient, type HubTransportName, type WebSocketConstructorLike } from '@herald/client';
 import { WebSocket } from 'ws';
 import { sleep, waitUntil } from '../lib/clock.js';
 import { startCpuMeter } from '../lib/cpu.js';
@@ -12,7 +12,7 @@ import { serveRpc } from '../lib/rpc.js';
 interface CatchUpParams {
   readonly url: string;
   readonly channel: string;
-  readonly transport: TransportName;
+  readonly transport: HubTransportName;
   /** Events in the channel's history; the client subscribes from seq 0 and waits for the last one. */
   readonly events: number;
 }

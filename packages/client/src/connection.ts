@@ -119,11 +119,10 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
           fail(new HeraldError(ErrorCode.Unauthorized, 'token refused, no new one from getToken'));
           return;
         }
-        const name = pickTransport(
-          allowed,
-          WS,
-          !wsEverConnected && wsFailures >= (options.fallbackAfter ?? 3),
-        );
+        const custom = options.openTransport;
+        const name = custom
+          ? 'custom'
+          : pickTransport(allowed, WS, !wsEverConnected && wsFailures >= (options.fallbackAfter ?? 3));
         if (!name) {
           fail(new HeraldError(ErrorCode.ConnectionLost, 'no usable transport'));
           return;
@@ -131,11 +130,16 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
         store.update({ transport: name });
         const broken = (error: unknown) =>
           lost(gen, CloseCode.Abnormal, 'could not open the transport', error);
+        const current = () => gen === generation;
         try {
-          const opened = openTransport(name, ctx, urls, WS, handlers(gen), () => gen === generation);
+          const opened = custom
+            ? custom(handlers(gen))
+            : openTransport(name, ctx, urls, WS, handlers(gen), current);
           if ('then' in opened)
             opened.then((t) => {
-              if (t) transport = t;
+              // An attempt dropped while its transport was opening must not leave it open.
+              if (t && current()) transport = t;
+              else t?.close();
             }, broken);
           else transport = opened;
         } catch (error) {

@@ -19,8 +19,15 @@ export type ConnectionState =
   | 'failed'
   | 'closed';
 
-/** How the client talks to the hub. */
-export type TransportName = 'websocket' | 'polling';
+/**
+ * How the client talks to the hub: Herald's own transports, or `custom` for one opened by
+ * {@link ClientOptions.openTransport} (a source for a backend without a hub, a tab sharing another's
+ * connection).
+ */
+export type TransportName = HubTransportName | 'custom';
+
+/** The transports that talk to a Herald hub, for {@link ClientOptions.transports}. */
+export type HubTransportName = 'websocket' | 'sse' | 'polling';
 
 /** An immutable snapshot of the connection; a new object only when something changed. */
 export interface ConnectionStatus {
@@ -147,7 +154,7 @@ export interface ClientOptions {
    */
   WebSocket?: WebSocketConstructorLike;
   /** Allowed transports in order of preference. @default ['websocket', 'polling'] */
-  transports?: readonly TransportName[];
+  transports?: readonly HubTransportName[];
   /** Reconnect policy. @default { initialMs: 1000, maxMs: 30000, factor: 2, maxAttempts: Infinity, minUptimeMs: 5000 } */
   backoff?: Partial<BackoffOptions>;
   /** Time allowed to open the socket and receive `welcome` (and for one polling round), in ms. @default 10000 */
@@ -171,6 +178,14 @@ export interface ClientOptions {
    * client switches to it with nothing lost or repeated. `0` disables. @default 30000
    */
   upgradeIntervalMs?: number;
+  /**
+   * Opens a transport of your own instead of Herald's (`transports` and `WebSocket` are then unused): it
+   * is sent `hello` first and must answer as the hub would (`welcome`, `subscribed`, `events`...), so
+   * status, backoff, resume, dedupe and gaps stay the client's. What `@herald/client/sources` (backends
+   * without a hub) and `@herald/client/tabs` (one connection for every tab) are built on. Called for every
+   * attempt; throwing or rejecting counts as a failed attempt.
+   */
+  openTransport?: (handlers: TransportHandlers) => Transport | Promise<Transport>;
   /** Log sink. @default silent */
   logger?: Logger;
 }
