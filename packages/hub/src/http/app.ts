@@ -61,16 +61,13 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.get('/v1/channels/:channel/stream', async (c) => {
     if (ctx.isDraining()) throw new HeraldError(ErrorCode.ShuttingDown, 'hub is draining');
     const channel = await authorizeRouteRead(ctx, c.req);
-    const { after, snapshot } = parseStreamQuery(
-      new URL(c.req.url).searchParams,
-      c.req.header('last-event-id'),
-    );
+    const query = parseStreamQuery(new URL(c.req.url).searchParams, c.req.header('last-event-id'));
     const res = c.env.outgoing;
     const stream = new SseStream(ctx, channel, res, (s) => sseStreams.delete(s));
     sseStreams.add(stream);
     // Written straight to the node response (its buffer is the stream's backpressure); the origin check
     // already set the per-origin CORS headers on it, and writeHead adds these to them.
-    stream.start(after, CORS_HEADERS, snapshot);
+    stream.start(query, CORS_HEADERS);
     return RESPONSE_ALREADY_SENT;
   });
   app.all('/v1/channels/:channel/stream', methodNotAllowed('GET, HEAD'));

@@ -50,22 +50,36 @@ export function parseHistoryQuery(query: URLSearchParams): HistoryQuery {
 export interface StreamQuery {
   /** The seq to resume after, or `undefined` for only new events. */
   readonly after: number | undefined;
+  /** The epoch of `after` (`?epoch=`): a position of another epoch is not resumed. */
+  readonly epoch: string | undefined;
   /** Whether the stream starts with the channel's state (`?snapshot=1`). */
   readonly snapshot: boolean;
+  /** Herald's client framing (`?announce=1`): `event: subscribed` first, envelopes as `message`, `event: ping`. */
+  readonly announce: boolean;
 }
 
-const SNAPSHOT_VALUES: Readonly<Record<string, boolean>> = {
+const FLAG_VALUES: Readonly<Record<string, boolean>> = {
   '1': true,
   true: true,
   '0': false,
   false: false,
 };
 
+/** A boolean query flag: `1`, `true`, `0` or `false` (absent: false), else `ERR_BAD_MESSAGE`. */
+function flag(query: URLSearchParams, name: string): boolean {
+  const raw = single(query, name, ErrorCode.BadMessage);
+  if (raw === undefined) return false;
+  if (!Object.hasOwn(FLAG_VALUES, raw))
+    throw new HeraldError(ErrorCode.BadMessage, `${name} must be 1, true, 0 or false`);
+  return FLAG_VALUES[raw] === true;
+}
+
 /**
  * The start of an SSE stream: `Last-Event-ID` (an EventSource's reconnect) wins over `?after=`, and an
  * empty header counts as absent (EventSource never sends one; an empty `id:` means "no last event"). A
- * malformed header, a malformed, empty or repeated `after` is `400 ERR_BAD_POSITION`; `snapshot` must be
- * `1`, `true`, `0` or `false`, else `400 ERR_BAD_MESSAGE`. Both are checked even when the header wins.
+ * malformed header, a malformed, empty or repeated `after`, or an `epoch` that is not 1-64 characters or is
+ * repeated is `400 ERR_BAD_POSITION`; `snapshot` and `announce` must be `1`, `true`, `0` or `false`, else
+ * `400 ERR_BAD_MESSAGE`. All are checked even when the header wins.
  */
 export function parseStreamQuery(query: URLSearchParams, lastEventId: string | undefined): StreamQuery {
   const afterParam = single(query, 'after', ErrorCode.BadPosition);
@@ -74,12 +88,13 @@ export function parseStreamQuery(query: URLSearchParams, lastEventId: string | u
     lastEventId === undefined || lastEventId === ''
       ? undefined
       : parseSeqParam('Last-Event-ID', lastEventId, 0);
-  const snapshotParam = single(query, 'snapshot', ErrorCode.BadMessage);
-  let snapshot = false;
-  if (snapshotParam !== undefined) {
-    if (!Object.hasOwn(SNAPSHOT_VALUES, snapshotParam))
-      throw new HeraldError(ErrorCode.BadMessage, 'snapshot must be 1, true, 0 or false');
-    snapshot = SNAPSHOT_VALUES[snapshotParam] === true;
-  }
-  return { after: fromHeader ?? fromQuery, snapshot };
+  const epoch = single(query, 'epoch', ErrorCode.BadPosition);
+  if (epoch !== undefined && (epoch.length < 1 || epoch.length > 64))
+    throw new HeraldError(ErrorCode.BadPosition, 'epoch must be 1-64 characters');
+  return {
+    after: fromHeader ?? fromQuery,
+    epoch,
+    snapshot: flag(query, 'snapshot'),
+    announce: flag(query, 'announce'),
+  };
 }

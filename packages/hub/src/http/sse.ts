@@ -12,17 +12,21 @@ function sseType(type: string): string {
   return type.replace(/[\r\n]/g, ' ');
 }
 
-/** Formats a batch as SSE events: `id: <seq>`, `event: <type>`, `data: <envelope JSON>`. */
-function formatSse(envelopes: readonly Envelope[], encoded: readonly string[]): string {
+/**
+ * Formats a batch as SSE events: `id: <seq>`, `event: <type>`, `data: <envelope JSON>`; `typed` false leaves
+ * out `event:`, so an EventSource dispatches every envelope as `message` (it can listen only to known names).
+ */
+function formatSse(envelopes: readonly Envelope[], encoded: readonly string[], typed: boolean): string {
   let out = '';
   for (let i = 0; i < envelopes.length; i++) {
     const e = envelopes[i];
-    if (e !== undefined) out += `id: ${e.seq}\nevent: ${sseType(e.type)}\ndata: ${encoded[i]}\n\n`;
+    if (e === undefined) continue;
+    out += typed
+      ? `id: ${e.seq}\nevent: ${sseType(e.type)}\ndata: ${encoded[i]}\n\n`
+      : `id: ${e.seq}\ndata: ${encoded[i]}\n\n`;
   }
   return out;
 }
-
-const formatBatch = (batch: EncodedBatch): string => formatSse(batch.envelopes, batch.encoded);
 
 /**
  * The snapshot as an SSE event: `event: snapshot`, the WebSocket `snapshot` message as data, and its seq as
@@ -47,11 +51,26 @@ function formatGap(channel: string, epoch: string, lastSeq: number): string {
 }
 
 /** SSE has no frames: a backlog of batches is simply their events one after another. */
-const SSE_FRAMING: PeerFraming = {
-  batch: formatBatch,
-  pack: (batches) => batches.map(formatBatch).join(''),
-  reset: formatGap,
-};
+function sseFraming(typed: boolean): PeerFraming {
+  const batch = (b: EncodedBatch): string => formatSse(b.envelopes, b.encoded, typed);
+  return { batch, pack: (batches) => batches.map(batch).join(''), reset: formatGap };
+}
+
+const SSE_FRAMING = sseFraming(true);
+/** `?announce=1`, Herald's client: envelopes as `message` events (their type is in the envelope). */
+const ANNOUNCED_FRAMING = sseFraming(false);
+
+/** Where a stream starts and how it is framed (`parseStreamQuery` in query.ts reads them off the request). */
+export interface SseStart {
+  /** The seq to resume after (`Last-Event-ID` or `?after=`), or `undefined` for only new events. */
+  readonly after: number | undefined;
+  /** The epoch of `after` (`?epoch=`): a position of another epoch is not resumed. */
+  readonly epoch?: string | undefined;
+  /** Start with the channel's state (`?snapshot=1`). */
+  readonly snapshot?: boolean;
+  /** Herald's client framing (`?announce=1`), see {@link SseStream.start}. */
+  readonly announce?: boolean;
+}
 
 /** Adapts a `node:http` response to the hub's {@link HubSocket}. */
 class SseSocket implements HubSocket {
@@ -99,30 +118,42 @@ class SseSocket implements HubSocket {
  * replay-then-live, the send queue and the slow-consumer limit with WebSocket connections.
  */
 export class SseStream {
-  private readonly peer: Peer;
+  private peer: Peer | undefined;
+  private announce = false;
 
   constructor(
     private readonly ctx: HubContext,
     readonly channel: string,
     private readonly res: ServerResponse,
-    onGone: (stream: SseStream) => void,
-  ) {
-    this.peer = new Peer(ctx, new SseSocket(res), SSE_FRAMING, () => onGone(this));
-    res.once('close', () => this.peer.socketClosed());
-  }
+    private readonly onGone: (stream: SseStream) => void,
+  ) {}
 
   /** Bytes this stream holds in hub memory. */
   get heldBytes(): number {
-    return this.peer.heldBytes;
+    return this.peer?.heldBytes ?? 0;
   }
 
   /**
-   * Sends the headers, then subscribes from `after` (a Last-Event-ID): `retry: 2000`, an `event: gap` when
-   * the position cannot be resumed, the replay of `(after, lastSeq]`, then live events. With `snapshot`
-   * (`?snapshot=1`), a stream without `after`, or whose `after` cannot be resumed, starts with an
-   * `event: snapshot` (the state at seq S, `id: S`) instead of a gap, then the events after S.
+   * Sends the headers, then subscribes from `after` (a Last-Event-ID), of `epoch` when given: `retry: 2000`,
+   * an `event: gap` when the position cannot be resumed, the replay of `(after, lastSeq]`, then live events.
+   * With `snapshot` (`?snapshot=1`), a stream without `after`, or whose `after` cannot be resumed, starts
+   * with an `event: snapshot` (the state at seq S, `id: S`) instead of a gap, then the events after S.
+   *
+   * With `announce` (`?announce=1`, what Herald's client asks for) the stream speaks like a WebSocket
+   * subscription: it starts with `event: subscribed`, `data: {channel, epoch, lastSeq, recovered,
+   * heartbeatMs}` (the `subscribed` message without `rid`) in place of the initial gap, envelopes come as
+   * plain `message` events, and keep-alives are `event: ping` events, which an EventSource (blind to
+   * comments) can see, so a dead stream is noticed.
    */
-  start(after: number | undefined, headers: Record<string, string>, snapshot = false): void {
+  start(
+    { after, epoch, snapshot = false, announce = false }: SseStart,
+    headers: Record<string, string>,
+  ): void {
+    const framing = announce ? ANNOUNCED_FRAMING : SSE_FRAMING;
+    const peer = new Peer(this.ctx, new SseSocket(this.res), framing, () => this.onGone(this));
+    this.peer = peer;
+    this.announce = announce;
+    this.res.once('close', () => peer.socketClosed());
     this.res.writeHead(200, {
       ...headers,
       'content-type': 'text/event-stream; charset=utf-8',
@@ -130,16 +161,27 @@ export class SseStream {
       'x-accel-buffering': 'no',
     });
     this.res.flushHeaders();
-    const since = after === undefined ? undefined : { seq: after };
+    const since =
+      after === undefined ? undefined : epoch === undefined ? { seq: after } : { epoch, seq: after };
     const onSnapshot = snapshot ? (s: ChannelState) => formatSnapshot(this.channel, s) : undefined;
-    this.peer
+    const { heartbeatMs } = this.ctx.config;
+    peer
       .subscribe(
         this.channel,
         since,
         (extent, plan, withSnapshot) => {
-          this.peer.send('retry: 2000\n\n');
-          if (!plan.recovered && !withSnapshot) {
-            this.peer.send(formatGap(this.channel, extent.epoch, extent.lastSeq));
+          peer.send('retry: 2000\n\n');
+          const { channel } = this;
+          if (announce) {
+            const subscribed = {
+              channel,
+              epoch: extent.epoch,
+              lastSeq: extent.lastSeq,
+              recovered: plan.recovered,
+            };
+            peer.send(`event: subscribed\ndata: ${JSON.stringify({ ...subscribed, heartbeatMs })}\n\n`);
+          } else if (!plan.recovered && !withSnapshot) {
+            peer.send(formatGap(channel, extent.epoch, extent.lastSeq));
           }
         },
         onSnapshot,
@@ -158,18 +200,18 @@ export class SseStream {
     this.ctx.metrics.error(err instanceof HeraldError ? err.code : ErrorCode.Internal);
     if (err instanceof HeraldError && err.code !== ErrorCode.Internal) {
       const body = { code: err.code, message: err.message, retryable: err.retryable };
-      this.peer.send(`event: error\ndata: ${JSON.stringify(body)}\n\n`);
+      this.peer?.send(`event: error\ndata: ${JSON.stringify(body)}\n\n`);
     }
-    this.peer.close(CloseCode.InternalError, 'replay failed');
+    this.peer?.close(CloseCode.InternalError, 'replay failed');
   }
 
-  /** Sends a comment line so proxies keep the stream open. */
+  /** Sends a comment line so proxies keep the stream open (an `event: ping` on an announced stream). */
   keepAlive(): void {
-    this.peer.send(': ping\n\n');
+    this.peer?.send(this.announce ? 'event: ping\ndata: {}\n\n' : ': ping\n\n');
   }
 
   /** Ends the stream after what is queued (drain). Idempotent. */
   close(): void {
-    this.peer.close(CloseCode.ServiceRestart, 'draining');
+    this.peer?.close(CloseCode.ServiceRestart, 'draining');
   }
 }
