@@ -1,23 +1,18 @@
 import {
   CloseCode,
-  closeCodeFor,
-  ErrorCode,
-  HeraldError,
   type HistoryPageBody,
   MAX_HISTORY_LIMIT,
-  type PublishMessage,
-  type PublishResponseBody,
   planResume,
-  type ServerMessage,
-  type StateBody,
   type SubscribeMessage,
 } from '@herald/protocol';
-import { hubError, knownCode, readJson, retryableStatus } from '../hub-error.js';
 import type { Counters } from '../stats.js';
 import type { Environment, Transport, TransportHandlers } from '../types.js';
+import { bearer, channelUrl, fetchState, httpTransport, refusedClose } from './http.js';
 
-// The WebSocket upgrade runs only behind a polling connection: it ships in this chunk, not in the core.
+// The WebSocket upgrade runs only behind an HTTP transport (polling, SSE): it ships in this chunk, not in
+// the core. The client's `fetchState` is the shared HTTP module's, reached through this chunk.
 export { createUpgrader } from '../upgrade.js';
+export { fetchState };
 
 /** One subscribed channel: its `subscribe` message and how far polling got. */
 interface Poll extends SubscribeMessage {
@@ -28,48 +23,12 @@ interface Poll extends SubscribeMessage {
   at: number;
 }
 
-/** The close for a refused poll: the hub's error code says which (1011 when the body is no Herald error). */
-async function refusedClose(res: Response): Promise<number> {
-  return closeCodeFor(knownCode(hubError(await readJson(res))));
-}
-
-const bearer = (token: string | undefined): Record<string, string> =>
-  token ? { authorization: `Bearer ${token}` } : {};
-
-/**
- * `GET /v1/channels/{channel}/state` (the client's `fetchState`, and the polling fallback's snapshot).
- * Rejects with a {@link HeraldError}: the hub's code, or `ERR_CONNECTION_LOST` when it cannot be reached.
- */
-export async function fetchState(
-  baseUrl: string,
-  env: Environment,
-  token: string | undefined,
-  channel: string,
-  signal?: AbortSignal,
-): Promise<StateBody> {
-  let res: Response;
-  try {
-    res = await env.fetch(`${baseUrl}/v1/channels/${encodeURIComponent(channel)}/state`, {
-      headers: bearer(token),
-      ...(signal && { signal }),
-    });
-  } catch (cause) {
-    throw new HeraldError(ErrorCode.ConnectionLost, `could not fetch the state of ${channel}`, { cause });
-  }
-  const body = (await readJson(res)) as StateBody | null;
-  if (res.ok && body) return body;
-  const error = hubError(body);
-  throw new HeraldError(knownCode(error), error?.message ?? `state answered HTTP ${res.status}`);
-}
-
 /**
  * The HTTP fallback: polls `GET /v1/channels/{channel}/events?after=N` and plays the hub's side of
  * `herald.v1` locally (`welcome`, `subscribed` with `recovered`, `events`), so the client keeps one code path
- * for positions, dedupe and gaps. Publishes go out one at a time, in order, as
- * `POST /v1/channels/{channel}/events` with their event id (so a resend is stored once) and are answered
- * with `ack` or `error`: 5xx, 429 and network failures are retryable, other refusals carry the hub's code.
- * A changed epoch, an HTTP failure or a poll round taking over `timeoutMs` closes the transport, and the
- * client reconnects and resumes.
+ * for positions, dedupe and gaps. Publishes go over HTTP ({@link httpTransport}). A changed epoch, an HTTP
+ * failure or a poll round taking over `timeoutMs` closes the transport, and the client reconnects and
+ * resumes.
  *
  * Pages are as large as the hub allows ({@link MAX_HISTORY_LIMIT}). A channel whose page ended before the
  * hub's `lastSeq` is polled again at once, the others after `intervalMs`; each round fetches one page of
@@ -105,7 +64,7 @@ export function openPolling(
   };
 
   const auth = () => bearer(token);
-  const eventsUrl = (channel: string) => `${baseUrl}/v1/channels/${encodeURIComponent(channel)}/events`;
+  const eventsUrl = (channel: string) => channelUrl(baseUrl, channel, 'events');
 
   /** Asked for state and not resuming: `subscribed`, the snapshot, then the events after it (next round). */
   async function snapshotFirst(poll: Poll, recovered: boolean): Promise<void> {
@@ -169,87 +128,23 @@ export function openPolling(
     }
   }
 
-  async function post({ rid, channel, event }: PublishMessage): Promise<void> {
-    if (done) return;
-    let answer: ServerMessage;
-    try {
-      const res = await env.fetch(eventsUrl(channel), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...auth() },
-        body: JSON.stringify(event),
-        signal: abort.signal,
-      });
-      const body = (await res.json()) as Partial<PublishResponseBody>;
-      const { events } = body;
-      const error = hubError(body);
-      const ack = events?.[0];
-      const { status } = res;
-      answer =
-        res.ok && ack
-          ? { ...ack, type: 'ack', rid, channel }
-          : {
-              type: 'error',
-              rid,
-              code: ErrorCode.Internal,
-              message: `publish answered HTTP ${status}`,
-              ...error,
-              retryable: retryableStatus(status) || error?.retryable === true,
-            };
-    } catch (cause) {
-      answer = {
-        type: 'error',
-        rid,
-        code: ErrorCode.ConnectionLost,
-        message: `publish failed: ${cause}`,
-        retryable: true,
-      };
-    }
-    if (!done) handlers.message(answer, 0);
-  }
-  let posts = Promise.resolve();
-
-  // Replies are async, like the network, so the client never re-enters itself.
-  const reply = (message: ServerMessage) =>
-    Promise.resolve().then(() => {
-      if (!done) handlers.message(message, 0);
-    });
-  timer = env.setTimeout(() => handlers.open(), 0);
-  let opened = false;
-  return {
-    name: 'polling',
-    send(message) {
-      if (done) return 0;
-      if (!opened) {
-        opened = true; // the first message is `hello`
-        if (message.type === 'hello') token = message.token;
-        reply({
-          type: 'welcome',
-          connectionId: 'polling',
-          heartbeatMs: 0,
-          maxFrameBytes: 65_536,
-          tokenExpiresAt: null,
-        });
+  return httpTransport(
+    'polling',
+    baseUrl,
+    env,
+    handlers,
+    abort.signal,
+    {
+      hello(t) {
+        token = t;
         schedule(intervalMs);
-        return 0;
-      }
-      switch (message.type) {
-        case 'subscribe':
-          polls.set(message.channel, { ...message, at: 0 });
-          schedule(0);
-          break;
-        case 'unsubscribe':
-          polls.delete(message.channel);
-          reply({ ...message, type: 'unsubscribed' });
-          break;
-        case 'publish':
-          posts = posts.then(() => post(message)); // one at a time keeps the publish order
-          break;
-        case 'ping':
-          reply({ ...message, type: 'pong' });
-          break;
-      }
-      return 0;
+      },
+      subscribe(message) {
+        polls.set(message.channel, { ...message, at: 0 });
+        schedule(0);
+      },
+      unsubscribe: ({ channel }) => polls.delete(channel),
     },
-    close: stop,
-  };
+    stop,
+  );
 }
