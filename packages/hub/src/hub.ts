@@ -167,10 +167,10 @@ export class HubRuntime implements MountableHub {
         tick: (now) => {
           for (const conn of this.gateway.connections) conn.tick(now);
         },
-        heartbeat: (now) => {
-          const ping = JSON.stringify({ type: 'ping', ts: now });
-          for (const conn of this.gateway.connections) conn.heartbeat(ping);
-          for (const sse of this.sseStreams) sse.keepAlive();
+        heartbeat: (now, slot, slots) => {
+          const ping = JSON.stringify({ type: 'ping', ts: now }); // encoded once per tick
+          for (const conn of this.gateway.connections) if (conn.serial % slots === slot) conn.heartbeat(ping);
+          if (slot === 0) for (const sse of this.sseStreams) sse.keepAlive();
         },
       },
       config,

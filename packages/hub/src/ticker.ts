@@ -2,8 +2,12 @@
 export interface TickTargets {
   /** Called every tick (handshake timeouts, token expiry). */
   tick(now: number): void;
-  /** Called every `heartbeatMs` (pings, dead-peer detection, SSE keep-alives). */
-  heartbeat(now: number): void;
+  /**
+   * Called every tick with the tick's heartbeat `slot` of `slots` (pings, dead-peer detection, SSE
+   * keep-alives): a connection is pinged when its slot comes round, once every `heartbeatMs`, so a hub of
+   * thousands of sockets spreads its pings over the interval instead of stalling one turn on all of them.
+   */
+  heartbeat(now: number, slot: number, slots: number): void;
 }
 
 /**
@@ -19,15 +23,14 @@ export function startTicker(
     10,
     Math.min(1000, periods.heartbeatMs / 2, periods.handshakeTimeoutMs / 4, periods.refreshBeforeMs / 4),
   );
-  let nextHeartbeat = Date.now() + periods.heartbeatMs;
+  const slots = Math.max(1, Math.floor(periods.heartbeatMs / period));
+  let round = 0;
   const timer = setInterval(() => {
     const now = Date.now();
     try {
       targets.tick(now);
-      if (now >= nextHeartbeat) {
-        nextHeartbeat = now + periods.heartbeatMs;
-        targets.heartbeat(now);
-      }
+      round = (round + 1) % slots;
+      targets.heartbeat(now, round, slots);
     } catch (err) {
       onError(err);
     }

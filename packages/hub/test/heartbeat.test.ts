@@ -36,6 +36,23 @@ describe('heartbeat and handshake', () => {
     await alive.waitFor((m) => m.type === 'pong' && m.ts === 12345);
   });
 
+  it('spreads pings over the interval: each connection once per heartbeatMs, not all in one turn', async () => {
+    // Tick period min(heartbeatMs / 2, handshakeTimeoutMs / 4) = 300 ms: four heartbeat slots of 1,200 ms.
+    const hub = await hubWith({ heartbeatMs: 1200, handshakeTimeoutMs: 1200 });
+    const clients = await Promise.all(Array.from({ length: 8 }, () => client(hub.wsUrl)));
+    const pingTimes = (c: TestClient) =>
+      c.messages.flatMap((m) => (m.type === 'ping' && typeof m.ts === 'number' ? [m.ts] : []));
+    await waitFor(() => clients.every((c) => pingTimes(c).length >= 2), { timeoutMs: 5000 });
+    const firsts = new Set(clients.map((c) => pingTimes(c)[0]));
+    expect(firsts.size).toBe(4); // eight connections in four ticks, two per tick
+    for (const c of clients) {
+      const [first, second] = pingTimes(c) as [number, number];
+      expect(second - first).toBeGreaterThanOrEqual(1100);
+      expect(second - first).toBeLessThan(2000); // slack for a busy machine's timers
+    }
+    expect(hub.stats().pingTimeouts).toBe(0);
+  });
+
   it('closes a socket that sends no hello in time with 4003', async () => {
     const hub = await hubWith({ handshakeTimeoutMs: 200 });
     const idle = await client(hub.wsUrl, { hello: false });

@@ -45,7 +45,12 @@ export type MessageHandler = (conn: Connection, message: ClientMessage) => void;
  * heartbeat, the invalid-frame budget and error answers. What it sends and subscribes goes through its
  * {@link Peer}, which the SSE adapter shares.
  */
+/** Serial numbers of connections, for their heartbeat slot. */
+let serials = 0;
+
 export class Connection {
+  /** This connection's serial number in the process; its heartbeat slot is `serial % slots` (ticker.ts). */
+  readonly serial = serials++;
   /** The transport-neutral side: subscriptions, send queue, backpressure. */
   readonly peer: Peer;
   /** When the socket opened (ms since epoch). */
