@@ -23,3 +23,18 @@ export function startLoopMonitor(): () => LoopSample {
     };
   };
 }
+
+/** `loopStart` / `loopStop` for a server process's RPC table: one loop sample at a time. */
+export function createLoopMonitorRpc(): { loopStart: () => void; loopStop: () => LoopSample | null } {
+  let stop: (() => LoopSample) | null = null;
+  return {
+    loopStart: () => {
+      stop = startLoopMonitor();
+    },
+    loopStop: () => {
+      const sample = stop?.() ?? null;
+      stop = null;
+      return sample;
+    },
+  };
+}

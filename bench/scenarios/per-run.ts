@@ -1,6 +1,7 @@
 import type { LoadParams, LoadResult } from '../clients/http-load.js';
 import type { CpuSample } from '../lib/cpu.js';
 import { round } from '../lib/cpu.js';
+import type { LoopSample } from '../lib/loop.js';
 import type { HotFunction } from '../lib/profile.js';
 import { BENCH_DIR } from '../lib/results.js';
 import { spawnChild } from '../lib/rpc.js';
@@ -56,6 +57,8 @@ export interface PerRunRow {
   /** Server process CPU per delivered event. */
   readonly serverCpuUsPerDelivered: number | null;
   readonly serverCpu: CpuSample | null;
+  /** The server's event loop over the phase: how busy, and its longest stall (what a p99 can hide). */
+  readonly serverLoop: LoopSample | null;
   readonly non2xx: number;
   readonly errors: number;
   readonly profile?: readonly HotFunction[];
@@ -102,11 +105,13 @@ async function runTarget(t: TargetSpec, o: ScenarioOptions): Promise<PerRunRow[]
     for (const p of PHASES) {
       await watchers.call('startCount', {});
       await server.call('cpuStart');
+      await server.call('loopStart');
       const profiling = o.profile && t.system === 'herald';
       if (profiling) await server.call('profileStart');
       const r = await phase(p.ratePerSec, o.quick ? 3 : 10);
       await watchers.call('waitDelivered', { target: r.ok, timeoutMs: 10_000 }, 20_000);
       const serverCpu = await server.call<CpuSample | null>('cpuStop');
+      const serverLoop = await server.call<LoopSample | null>('loopStop');
       const profile = profiling
         ? await server.call<HotFunction[]>('profileStop', {
             file: `${BENCH_DIR}profiles/per-run-${t.label.replace(/\W+/g, '-')}-${p.name}.cpuprofile`,
@@ -129,6 +134,7 @@ async function runTarget(t: TargetSpec, o: ScenarioOptions): Promise<PerRunRow[]
         serverCpuUsPerDelivered:
           serverCpu && counted.delivered > 0 ? round((serverCpu.cpuMs * 1000) / counted.delivered, 2) : null,
         serverCpu,
+        serverLoop,
         non2xx: r.non2xx,
         errors: r.errors,
         ...(profile ? { profile } : {}),
@@ -155,7 +161,7 @@ export async function perRun(o: ScenarioOptions) {
     try {
       for (const row of await runTarget(t, o)) {
         o.log(
-          `  ${row.phase} @ ${row.offeredPerSec}/s: ${row.publishedPerSec} published/s, ${row.delivered} delivered (${row.missing} missing), p50 ${row.latency.p50} ms p99 ${row.latency.p99} ms, ${row.serverCpuUsPerDelivered} µs CPU/delivered (server ${row.serverCpu?.percent} %)`,
+          `  ${row.phase} @ ${row.offeredPerSec}/s: ${row.publishedPerSec} published/s, ${row.delivered} delivered (${row.missing} missing), p50 ${row.latency.p50} ms p99 ${row.latency.p99} ms, ${row.serverCpuUsPerDelivered} µs CPU/delivered (server ${row.serverCpu?.percent} %, loop max delay ${row.serverLoop?.delayMaxMs} ms)`,
         );
         for (const f of row.profile ?? []) o.log(`    ${f.selfPercent} % ${f.fn} ${f.where}`);
         rows.push(row);

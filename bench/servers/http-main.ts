@@ -3,6 +3,7 @@
  * `POST /v1/channels/<channel>/events` on 127.0.0.1, with its CPU measured in this process.
  */
 import { createCpuMeterRpc } from '../lib/cpu.js';
+import { createLoopMonitorRpc } from '../lib/loop.js';
 import { startProfiler, stopProfiler } from '../lib/profile.js';
 import { serveRpc } from '../lib/rpc.js';
 import { startHeraldServer } from './herald.js';
@@ -32,12 +33,15 @@ async function start(target: HttpTarget): Promise<{ port: number }> {
 }
 
 const cpu = createCpuMeterRpc();
+const loop = createLoopMonitorRpc();
 
 serveRpc(
   {
     start,
     cpuStart: cpu.cpuStart,
     cpuStop: cpu.cpuStop,
+    loopStart: loop.loopStart,
+    loopStop: loop.loopStop,
     profileStart: startProfiler,
     profileStop: (p: { file: string }) => stopProfiler(p.file),
     close: async () => {

@@ -5,7 +5,7 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { nowUs, sleep } from '../lib/clock.js';
 import { createCpuMeterRpc } from '../lib/cpu.js';
-import { type LoopSample, startLoopMonitor } from '../lib/loop.js';
+import { createLoopMonitorRpc } from '../lib/loop.js';
 import { workflowEvent } from '../lib/payload.js';
 import { startProfiler, stopProfiler } from '../lib/profile.js';
 import { serveRpc } from '../lib/rpc.js';
@@ -171,7 +171,7 @@ async function storm(p: StormParams) {
 }
 
 const cpu = createCpuMeterRpc();
-let stopLoop: (() => LoopSample) | null = null;
+const loop = createLoopMonitorRpc();
 
 serveRpc(
   {
@@ -195,14 +195,8 @@ serveRpc(
     },
     cpuStart: cpu.cpuStart,
     cpuStop: cpu.cpuStop,
-    loopStart: () => {
-      stopLoop = startLoopMonitor();
-    },
-    loopStop: () => {
-      const sample = stopLoop?.() ?? null;
-      stopLoop = null;
-      return sample;
-    },
+    loopStart: loop.loopStart,
+    loopStop: loop.loopStop,
     profileStart: startProfiler,
     profileStop: (p: { file: string }) => stopProfiler(p.file),
     close: async () => {
