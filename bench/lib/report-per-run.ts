@@ -43,6 +43,7 @@ export function perRunSection(results: RunResults, verdicts: unknown[][]): strin
         row.serverCpuUsPerDelivered,
         times(ratio(row.serverCpuUsPerDelivered ?? undefined, ws)),
         `${row.serverCpu?.percent ?? '–'} %`,
+        row.serverLoop ? `${row.serverLoop.utilization} / ${row.serverLoop.delayMaxMs} ms` : '–',
         `${num(row.non2xx)} / ${num(row.errors)}`,
       ]);
     }
@@ -74,7 +75,8 @@ busy load, "latency" a calm one where publish → receipt (send time in the load
 watcher, one system-wide monotonic clock) measures the path rather than queueing. ${r.durationS} s per phase after a
 warm-up. socket.io and raw ws sit behind the same \`node:http\` endpoint (parse the body, emit to the room /
 send to the channel's sockets); Herald is an open dev hub, the row names its store. "× raw ws" is CPU per
-delivered event against raw ws in the same phase.
+delivered event against raw ws in the same phase; "server loop" is the server process's event-loop utilisation
+and its longest stall over the phase (a stall delays every event behind it, so it is what a p99 hides).
 
 ${markdownTable(
   [
@@ -88,6 +90,7 @@ ${markdownTable(
     'server CPU µs / delivered',
     '× raw ws',
     'server CPU',
+    'server loop use / max delay',
     'non-2xx / errors',
   ],
   body,
