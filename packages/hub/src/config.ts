@@ -319,6 +319,10 @@ function checkEventLimit(limits: LimitOptions, retention: Partial<RetentionOptio
 export function resolveConfig(options: HubOptions): ResolvedConfig {
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new RangeError('port must be 0-65535');
+  const store: unknown = options.store;
+  // A JavaScript caller can pass anything; a string such as 'memory' would fail deep inside with a TypeError.
+  if (store !== undefined && (typeof store !== 'object' || store === null))
+    throw new TypeError("store must be a store spec such as { kind: 'sqlite', dir } or an EventStore instance");
   const given = options.limits ?? {};
   const limits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(DEFAULT_LIMITS) as (keyof LimitOptions)[]) {

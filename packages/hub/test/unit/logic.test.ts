@@ -86,6 +86,9 @@ describe('dev-hub rule and config', () => {
     expect(c.limits).toMatchObject({ maxFrameBytes: 65_536, maxChannelsPerConnection: 100, maxBatch: 100 });
     expect(() => resolveConfig({ limits: { maxFrameBytes: -1 } })).toThrow(/maxFrameBytes/);
     expect(() => resolveConfig({ port: 70_000 })).toThrow(/port/);
+    // What a JavaScript caller may write: a clear TypeError, not one from deep inside the store factory.
+    const loose = { store: 'memory' } as unknown as Parameters<typeof resolveConfig>[0];
+    expect(() => resolveConfig(loose)).toThrow(/store must be a store spec/);
   });
 });
 
