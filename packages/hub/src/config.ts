@@ -322,7 +322,9 @@ export function resolveConfig(options: HubOptions): ResolvedConfig {
   const store: unknown = options.store;
   // A JavaScript caller can pass anything; a string such as 'memory' would fail deep inside with a TypeError.
   if (store !== undefined && (typeof store !== 'object' || store === null))
-    throw new TypeError("store must be a store spec such as { kind: 'sqlite', dir } or an EventStore instance");
+    throw new TypeError(
+      "store must be a store spec such as { kind: 'sqlite', dir } or an EventStore instance",
+    );
   const given = options.limits ?? {};
   const limits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(DEFAULT_LIMITS) as (keyof LimitOptions)[]) {
