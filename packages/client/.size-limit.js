@@ -37,6 +37,27 @@ const lazyChunksApart = {
   },
 };
 
+// An entry that sits on the core (`@herald/client/tabs` runs `createClient` in every tab) is measured for
+// what it adds: the core's modules it imports are left out, as a bundler keeps them in the core's chunk.
+const coreApart = (folder) => ({
+  name: 'core-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\// }, (args) =>
+      args.importer.includes(`/src/${folder}/`) ? { path: args.path, external: true } : undefined,
+    );
+  },
+});
+
+// The sources entry imports the core through `../client.js` alone; everything else it imports is its own.
+const sourcesCoreApart = {
+  name: 'sources-core-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/client\.js$/ }, (args) =>
+      args.importer.includes('/src/sources/') ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
+
 const esbuild = (config) => ({
   ...config,
   conditions: ['source'],
@@ -75,5 +96,30 @@ export default [
     limit: '5.2 kB',
     gzip: true,
     modifyEsbuildConfig: esbuild,
+  },
+  {
+    // One hub connection for every tab (issue 12): election, the links over BroadcastChannel, the
+    // leader's channels and per-tab catch-up, the shared status. What it adds to the core (see coreApart;
+    // `fetchState` comes from the polling chunk, loaded on demand). Measured at TABS_KB kB; budget 3 kB.
+    name: '@herald/client/tabs (what it adds to the core, min+gzip, every export kept)',
+    path: 'src/tabs/index.ts',
+    ignore: ['@herald/protocol'],
+    limit: '4.6 kB',
+    gzip: true,
+    modifyEsbuildConfig: (config) =>
+      esbuild({ ...config, plugins: [...(config.plugins ?? []), coreApart('tabs')] }),
+  },
+  {
+    // Sources for backends without a hub (issue 12): the local hub session, the ledger (seq, dedupe by
+    // id), the mapping, and the plain WebSocket, SSE and socket.io sources. Each source is a `createClient`,
+    // so the core (`../client.js` and all it imports) is left out, as a bundler keeps it in the core's
+    // chunk; the SSE parser, which the entry shares with the SSE transport, is counted. socket.io-client is
+    // the app's (it passes `io`), so none of it is in here. Measured at 3.45 kB; budget 3.6 kB.
+    name: '@herald/client/sources (what it adds to the core, min+gzip, every export kept)',
+    path: 'src/sources/index.ts',
+    ignore: ['@herald/protocol'],
+    limit: '3.6 kB',
+    gzip: true,
+    modifyEsbuildConfig: (config) => esbuild({ ...config, plugins: [...(config.plugins ?? []), sourcesCoreApart] }),
   },
 ];

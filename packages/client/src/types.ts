@@ -64,6 +64,18 @@ export interface WebSocketLike {
 /** A WebSocket constructor, such as `globalThis.WebSocket` or `WebSocket` from the `ws` package. */
 export type WebSocketConstructorLike = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
+/** The part of an `EventSource` the SSE transport uses (the browser's, or the `eventsource` package's). */
+export interface EventSourceLike {
+  onopen: SocketHandler<unknown> | null;
+  /** Called for the source's own errors, which carry no `data`. */
+  onerror: SocketHandler<{ readonly data?: unknown }> | null;
+  addEventListener(type: string, listener: (event: { readonly data?: unknown }) => void): void;
+  close(): void;
+}
+
+/** An `EventSource` constructor, such as `globalThis.EventSource` or `EventSource` from the `eventsource` package. */
+export type EventSourceConstructorLike = new (url: string) => EventSourceLike;
+
 /** Key/value storage for the outbox (`localStorage` fits). */
 export interface StorageLike {
   getItem(key: string): string | null;
@@ -92,8 +104,14 @@ export interface Environment {
   onOnlineChange(listener: (online: boolean) => void): () => void;
   /** Subscribes to "the page became visible again"; returns an unsubscribe. @default document 'visibilitychange' */
   onVisible(listener: () => void): () => void;
-  /** HTTP client for the polling transport. @default globalThis.fetch */
+  /** HTTP client for the polling and SSE transports and publishes over HTTP. @default globalThis.fetch */
   fetch: typeof fetch;
+  /**
+   * The EventSource the SSE transport reads with (the token then goes as `?token=`, since EventSource sends
+   * no headers); `null` reads with {@link Environment.fetch} streaming and an `Authorization` header instead.
+   * @default globalThis.EventSource when there is one (browsers), else null (Node)
+   */
+  EventSource?: EventSourceConstructorLike | null;
 }
 
 /** Backoff policy: full-jitter exponential, capped. */
@@ -186,6 +204,13 @@ export interface ClientOptions {
    * attempt; throwing or rejecting counts as a failed attempt.
    */
   openTransport?: (handlers: TransportHandlers) => Transport | Promise<Transport>;
+  /**
+   * Share one hub connection between every tab of the origin (a Web Locks leader, BroadcastChannel
+   * followers; docs/tabs.md). Honoured by `createClient` of `@herald/client/tabs`, the entry that carries
+   * the machinery; the core's `createClient` ignores it, so that apps which do not share pay nothing.
+   * @default false
+   */
+  shareAcrossTabs?: boolean;
   /** Log sink. @default silent */
   logger?: Logger;
 }
