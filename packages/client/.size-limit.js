@@ -14,6 +14,8 @@
 // upgrade (`upgrade.ts`), which runs only behind a polling connection, moved into the polling chunk
 // (-290 B), and the codec's hub-message checks share one "<type> needs <fields>" message: 7.96 kB here,
 // 7,992 bytes in the bench. The budget is the brief's 8 kB, so the next feature must pay for itself.
+// The SSE transport (issue 12) costs the core about 40 B (choosing among two HTTP fallbacks and loading
+// either lazily; each chunk reads its own options): 7.70 -> 7.74 kB.
 //
 // The channel store (`@herald/client/store`, what the React and Vue adapters sit on) is a separate entry
 // so the core's budget does not pay for it; it is measured the same way, with the parts of
@@ -84,9 +86,23 @@ export default [
     // upgrade (`upgrade.ts`), which only a polling connection runs, so pages on WebSockets never load it.
     // That figure counts the few client helpers the upgrade shares with the core (`handshake.ts`), which
     // a bundler keeps in the core's chunk. 2.14 kB since it reads hub error answers through `hub-error.ts`, the
-    // one reader it shares with the jobs entry. Budget 2.2 kB.
+    // one reader it shares with the jobs entry. 2.26 kB since its HTTP side (publishes, welcome/pong
+    // answers, fetchState) moved to `transports/http.ts`, shared with the SSE chunk, and it exports the
+    // `open` the connection calls (the option reading left the core): a bundler puts what both chunks share
+    // in a chunk of its own, so this counts it in full, as a page that only polls loads it. Budget 2.3 kB.
     ignore: ['@herald/protocol'],
-    limit: '2.2 kB',
+    limit: '2.3 kB',
+    gzip: true,
+    modifyEsbuildConfig: esbuild,
+  },
+  {
+    name: '@herald/client/sse: the SSE transport (its own chunk, loaded on demand; also the entry)',
+    path: 'src/sse.ts',
+    // Measured like the polling chunk: what it adds beside the protocol, counting in full what it shares
+    // with the polling chunk (`transports/http.ts`, the WebSocket upgrade) and its parser (`sse-parser.ts`),
+    // as a page that falls back to SSE loads them. 2.36 kB when written; budget 2.5 kB.
+    ignore: ['@herald/protocol'],
+    limit: '2.5 kB',
     gzip: true,
     modifyEsbuildConfig: esbuild,
   },
@@ -120,6 +136,7 @@ export default [
     ignore: ['@herald/protocol'],
     limit: '3.6 kB',
     gzip: true,
-    modifyEsbuildConfig: (config) => esbuild({ ...config, plugins: [...(config.plugins ?? []), sourcesCoreApart] }),
+    modifyEsbuildConfig: (config) =>
+      esbuild({ ...config, plugins: [...(config.plugins ?? []), sourcesCoreApart] }),
   },
 ];
