@@ -12,7 +12,7 @@ import type { ClientContext, Connection, ConnectionHooks } from './context.js';
 import { closedText, helloMessage } from './handshake.js';
 import { watchPresence } from './presence.js';
 import { createReconnectPolicy } from './reconnect.js';
-import { loadedPolling, loadPolling, openTransport, pickTransport } from './transports/choice.js';
+import { loadChunk, loadedChunk, openTransport, pickTransport } from './transports/choice.js';
 import { openWebSocket } from './transports/websocket.js';
 import type { Transport, TransportHandlers, WebSocketConstructorLike } from './types.js';
 import type { ProbeResult, Upgrader } from './upgrade.js';
@@ -43,7 +43,7 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
   let connections = 0;
   let lastFrameAt = 0;
   let drainDelay: number | undefined; // the hub said when to come back (drain before a restart)
-  let upgrader: Upgrader | undefined; // made by the first polling connection
+  let upgrader: Upgrader | undefined; // made by the first HTTP (SSE, polling) connection
 
   const send = (message: ClientMessage) => {
     if (!transport) return;
@@ -71,7 +71,8 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
     if (transport?.name === 'websocket' && !wsEverConnected) {
       wsFailures++;
       // Fetch the fallback while backing off, so it is ready if the WebSocket keeps failing.
-      if (allowed.includes('polling')) loadPolling().catch(() => undefined);
+      const fallback = pickTransport(allowed, WS, true);
+      if (fallback !== 'websocket' && fallback) loadChunk(fallback).catch(() => undefined);
     }
     // Each lost connection or failed attempt tries the next hub node, after the same backoff as ever.
     urls = resolveUrls(nodes[++node % nodes.length]!);
@@ -94,7 +95,7 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
     close: (code, reason) => lost(gen, code, reason),
   });
 
-  /** The upgrade probe's socket said `welcome`: polling stops, every channel resubscribes on the socket. */
+  /** The upgrade probe's socket said `welcome`: SSE or polling stops, every channel resubscribes on the socket. */
   const adopt = (probe: ProbeResult) => {
     teardown('upgraded to websocket');
     transport = probe.transport;
@@ -154,7 +155,7 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
     timers.clear('connect');
     auth.accepted();
     if (transport?.name === 'websocket') wsEverConnected = true;
-    const upgraded = store.state === 'connected'; // already up on polling: the socket took over
+    const upgraded = store.state === 'connected'; // already up over HTTP: the socket took over
     if (connections++ && !upgraded) counters.reconnects++;
     connected();
     if (heartbeatMs > 0)
@@ -174,9 +175,10 @@ export function createConnection(ctx: ClientContext, auth: Auth, hooks: Connecti
     });
     if (upgraded) ctx.events.emit('connected', { transport: 'websocket' });
     up();
-    if (transport?.name === 'polling') {
-      // The upgrader is in the polling chunk, loaded by now since it opened this connection.
-      upgrader ??= loadedPolling()!.createUpgrader(
+    // The upgrader is in the SSE and polling chunks, loaded by now since one opened this connection.
+    const http = transport && loadedChunk(transport.name);
+    if (http) {
+      upgrader ??= http.createUpgrader(
         ctx,
         auth,
         WS && ((h) => openWebSocket(urls.ws, WS, h)),

@@ -67,8 +67,8 @@ export type WebSocketConstructorLike = new (url: string, protocols?: string | st
 /** The part of an `EventSource` the SSE transport uses (the browser's, or the `eventsource` package's). */
 export interface EventSourceLike {
   onopen: SocketHandler<unknown> | null;
-  /** Called for the source's own errors, which carry no `data`. */
-  onerror: SocketHandler<{ readonly data?: unknown }> | null;
+  /** Called for the source's own errors (which carry no `data`) and for `event: error` events. */
+  onerror: SocketHandler<unknown> | null;
   addEventListener(type: string, listener: (event: { readonly data?: unknown }) => void): void;
   close(): void;
 }
@@ -171,7 +171,17 @@ export interface ClientOptions {
    * @default globalThis.WebSocket; in Node, the package's Node entry falls back to the `ws` package if installed
    */
   WebSocket?: WebSocketConstructorLike;
-  /** Allowed transports in order of preference. @default ['websocket', 'polling'] */
+  /**
+   * Allowed transports in order of preference. The WebSocket is used when allowed and there is one; after
+   * it failed `fallbackAfter` times before ever connecting (a proxy that refuses upgrades), or without one,
+   * the client uses the first HTTP transport listed: `'sse'` (one stream per subscribed channel, publishes
+   * over HTTP; `@herald/client/sse`, loaded on demand) or `'polling'`. Behind either it keeps trying the
+   * WebSocket every `upgradeIntervalMs` and switches back with nothing lost or repeated. Every transport
+   * has the same resume, dedupe, gap and status semantics. SSE is not in the default: a proxy that buffers
+   * responses stalls SSE streams but not polls, and the client does not fall back from SSE to polling; use
+   * `['websocket', 'sse', 'polling']` where streaming through proxies is known to work.
+   * @default ['websocket', 'polling']
+   */
   transports?: readonly HubTransportName[];
   /** Reconnect policy. @default { initialMs: 1000, maxMs: 30000, factor: 2, maxAttempts: Infinity, minUptimeMs: 5000 } */
   backoff?: Partial<BackoffOptions>;

@@ -1,4 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
+import { listenLocal } from './ports.js';
 import type { LaneCounters, LaneFaults } from './proxy-lane.js';
 import { ProxyPair } from './proxy-pair.js';
 
@@ -97,7 +98,7 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
   });
   server.on('error', () => {}); // accept errors (EMFILE and the like) must not crash the test run
 
-  const port = await listen(server);
+  const port = await listenLocal(server);
   let closing: Promise<void> | undefined;
 
   return {
@@ -129,19 +130,4 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
       return closing;
     },
   };
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        reject(new Error('fault proxy: listener has no TCP address'));
-        return;
-      }
-      resolve(address.port);
-    });
-  });
 }

@@ -1,6 +1,6 @@
 /**
  * Test kit for apps built on Herald: an in-process hub on a free port that can restart in place, a
- * fault-injecting TCP proxy to simulate network trouble, a polling `waitFor` helper, a token signer, and
+ * fault-injecting TCP proxy to simulate network trouble, an HTTP proxy that refuses WebSocket upgrades, a polling `waitFor` helper, a token signer, and
  * wire-level helpers (a raw protocol client, HTTP requests, seq assertions, free ports) for tests of the hub
  * itself.
  * @packageDocumentation
@@ -22,4 +22,9 @@ export {
 } from './test-client.js';
 export { startTestHub, type TestHub, type TestHubOptions } from './test-hub.js';
 export { createTestToken, type TestTokenOptions } from './test-token.js';
+export {
+  startUpgradeBlockingProxy,
+  type UpgradeBlockingProxy,
+  type UpgradeBlockingProxyOptions,
+} from './upgrade-blocking-proxy.js';
 export { type WaitForOptions, type WaitForResult, waitFor } from './wait-for.js';

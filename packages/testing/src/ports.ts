@@ -1,4 +1,4 @@
-import { connect, createServer } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 
 /** A TCP port free on 127.0.0.1 right now (the OS picks it), for a process that must be told its port. */
 export function freePort(): Promise<number> {
@@ -40,4 +40,20 @@ export async function portClosed(url: string): Promise<boolean> {
   } catch {
     return true;
   }
+}
+
+/** Starts `server` (a TCP or HTTP server) listening on 127.0.0.1 on a port the OS picks, and resolves with it. */
+export function listenLocal(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        reject(new Error('listener has no TCP address'));
+        return;
+      }
+      resolve(address.port);
+    });
+  });
 }

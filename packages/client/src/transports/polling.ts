@@ -5,6 +5,7 @@ import {
   planResume,
   type SubscribeMessage,
 } from '@herald/protocol';
+import type { ClientContext } from '../context.js';
 import type { Counters } from '../stats.js';
 import type { Environment, Transport, TransportHandlers } from '../types.js';
 import { bearer, channelUrl, fetchState, httpTransport, refusedClose } from './http.js';
@@ -22,6 +23,17 @@ interface Poll extends SubscribeMessage {
   /** When the next poll is due (`env.now()` ms); 0 while the hub holds more than was fetched. */
   at: number;
 }
+
+/** Opens polling for the connection (`HttpChunk.open` in choice.ts), with the client's options. */
+export const open = (baseUrl: string, ctx: ClientContext, handlers: TransportHandlers): Transport =>
+  openPolling(
+    baseUrl,
+    ctx.env,
+    ctx.options.pollIntervalMs ?? 2000,
+    ctx.connectTimeoutMs,
+    handlers,
+    ctx.counters,
+  );
 
 /**
  * The HTTP fallback: polls `GET /v1/channels/{channel}/events?after=N` and plays the hub's side of
