@@ -130,11 +130,11 @@ export default [
     // id), the mapping, and the plain WebSocket, SSE and socket.io sources. Each source is a `createClient`,
     // so the core (`../client.js` and all it imports) is left out, as a bundler keeps it in the core's
     // chunk; the SSE parser, which the entry shares with the SSE transport, is counted. socket.io-client is
-    // the app's (it passes `io`), so none of it is in here. Measured at 3.45 kB; budget 3.6 kB.
+    // the app's (it passes `io`), so none of it is in here. Measured at 3.45 kB, 3.54 kB once a subscribe after an unsubscribe or a lost connection is checked against what the source missed (ledger.ts `interrupt`); budget 3.7 kB.
     name: '@herald/client/sources (what it adds to the core, min+gzip, every export kept)',
     path: 'src/sources/index.ts',
     ignore: ['@herald/protocol'],
-    limit: '3.6 kB',
+    limit: '3.7 kB',
     gzip: true,
     modifyEsbuildConfig: (config) =>
       esbuild({ ...config, plugins: [...(config.plugins ?? []), sourcesCoreApart] }),
