@@ -1,4 +1,5 @@
-import { createClient, type HeraldClient, localStorageAdapter } from '@herald/client';
+import { type HeraldClient, localStorageAdapter } from '@herald/client';
+import { createClient } from '@herald/client/tabs';
 import { type CuttableSocket, createCuttableSocket } from './demo/cuttable-socket.js';
 
 /**
@@ -15,11 +16,16 @@ export function hubUrl(): string {
  */
 export const dashboardStorage = localStorageAdapter('herald-dashboard:');
 
-/** The dashboard's one client, created once outside React so StrictMode never opens a second socket. */
+/**
+ * The dashboard's one client, created once outside React so StrictMode never opens a second socket. Its
+ * tabs share one connection (docs/tabs.md): the tab that leads holds the socket (and the cut control's
+ * switch, and the persisted outbox); the others reach it over BroadcastChannel.
+ */
 export function createDashboardClient(): { client: HeraldClient; socket: CuttableSocket } {
   const socket = createCuttableSocket();
   const client = createClient({
     url: hubUrl(),
+    shareAcrossTabs: true,
     WebSocket: socket.WebSocket,
     // Notes queued while offline survive a reload.
     persistence: dashboardStorage,

@@ -49,7 +49,11 @@ export function createLinks(tabId: string, bus: Bus, target: () => Target | null
       queueMicrotask(() => {
         if (!closed) fn();
       });
-    later(handlers.open);
+    // A task, not a microtask: a link opened for a waiting attempt must reach the client (which takes it
+    // when the attempt's promise resolves) before it reports open, or the client would not send `hello`.
+    setTimeout(() => {
+      if (!closed) handlers.open();
+    }, 0);
     const stop = () => {
       closed = true;
       open.delete(link);
