@@ -15,7 +15,7 @@ export async function hubConnections(hub: TestHub): Promise<number> {
 }
 
 /** A browser origin's tabs, in one process: one lock manager, one BroadcastChannel name. */
-export function origin(hub: TestHub, tabs: Partial<TabsOptions> = {}) {
+export function origin(hub: TestHub, tabs: Partial<TabsOptions> = {}, url = hub.url) {
   const settings: Partial<TabsOptions> = {
     locks: createMemoryLocks(),
     name: `herald-test:${randomUUID()}`,
@@ -29,7 +29,7 @@ export function origin(hub: TestHub, tabs: Partial<TabsOptions> = {}) {
     /** Opens a tab: a shared client of this origin. */
     tab(options: Partial<SharedClientOptions> = {}): SharedClient {
       const client = createSharedClient({
-        url: hub.url,
+        url,
         ...FAST,
         ...options,
         tabs: { ...settings, ...options.tabs },
