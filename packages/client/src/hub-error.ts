@@ -1,7 +1,8 @@
 import { ERROR_TABLE, type ErrorBody, ErrorCode, type ErrorResponseBody } from '@herald/protocol';
 
 // How the client reads a hub's HTTP error answer (`{error: {code, message, retryable}}`). Imported only by
-// the polling chunk and the jobs entry, never by the core, so the core's budget does not pay for it.
+// the HTTP transports' chunks (SSE, polling) and the jobs entry, never by the core, so the core's budget
+// does not pay for it.
 
 /** An HTTP answer's body as JSON, or null when it is none (a proxy's page, an empty answer). */
 export const readJson = (res: Response): Promise<unknown> => res.json().catch(() => null);

@@ -17,9 +17,9 @@ export interface ProbeResult {
 export type OpenSocket = (handlers: TransportHandlers) => Transport;
 
 /**
- * Opens a WebSocket with `open` in the background (the client keeps polling meanwhile) and completes the `herald.v1`
- * handshake. Calls `ready` once on `welcome`, or `failed` once if the socket closes, cannot be opened or
- * takes over `timeoutMs`; a failed probe leaves nothing open. Returns a cancel that closes a probe still
+ * Opens a WebSocket with `open` in the background (the client stays on SSE or polling meanwhile) and
+ * completes the `herald.v1` handshake. Calls `ready` once on `welcome`, or `failed` once if the socket
+ * closes, cannot be opened or takes over `timeoutMs`; a failed probe leaves nothing open. Returns a cancel that closes a probe still
  * under way without calling either callback.
  */
 export function probeWebSocket(
@@ -65,19 +65,20 @@ export function probeWebSocket(
   return cancel;
 }
 
-/** Background tries of the WebSocket while the client polls. */
+/** Background tries of the WebSocket while the client is on an HTTP transport (SSE, polling). */
 export interface Upgrader {
-  /** Plans the next try, in `upgradeIntervalMs`: the connection is up on polling. */
+  /** Plans the next try, in `upgradeIntervalMs`: the connection is up on SSE or polling. */
   plan(): void;
-  /** Closes a try under way (its polling connection is gone). */
+  /** Closes a try under way (its HTTP connection is gone). */
   cancel(): void;
 }
 
 /**
- * Tries the WebSocket (`open`; none: never) behind the polling connection of generation `generation()`. On
- * `welcome` it hands the socket to `adopt`, which replaces polling with it; a failure changes nothing and
- * plans the next try. A try whose generation ended meanwhile is dropped. It runs only behind a polling
- * connection, so it ships in the lazily loaded polling chunk (`transports/polling.ts` exports it).
+ * Tries the WebSocket (`open`; none: never) behind the SSE or polling connection of generation
+ * `generation()`. On `welcome` it hands the socket to `adopt`, which replaces that transport with it; a
+ * failure changes nothing and plans the next try. A try whose generation ended meanwhile is dropped. It
+ * runs only behind an HTTP transport, so it ships in their lazily loaded chunks (`transports/sse.ts` and
+ * `transports/polling.ts` export it), never in the core.
  */
 export function createUpgrader(
   ctx: ClientContext,
