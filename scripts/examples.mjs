@@ -5,7 +5,8 @@
 //   through npm overrides, every transitive one) at the tarballs -> npm install -> type-check and build
 //   with the framework's stock settings -> start a hub with the installed @herald/cli tarball -> serve each
 //   built app, publish from the Node and Python publishers, and check in Chromium that the events reach
-//   the DOM.
+//   the DOM. The examples for backends without a hub (scripts/examples/sources.mjs) run against their
+//   own Python SSE and socket.io servers, restarted once.
 // One line per check, then `examples: N passed, N failed`. Exits 1 on any failure. Every process it starts
 // is killed and its temp dir removed, also on failure or timeout. Only 127.0.0.1 is ever contacted,
 // apart from npm's registry for the apps' third-party dependencies.
@@ -26,6 +27,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attributeOf, CHROMIUM_PATH, launchBrowser, openPage, waitFor } from './examples/pages.mjs';
 import { cleanEnv, freePort, killAll, killAllNow, run, startServer } from './examples/processes.mjs';
+import { SOURCE_APPS, sourceExampleChecks } from './examples/sources.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const EXAMPLES = join(ROOT, 'examples');
@@ -228,7 +230,14 @@ async function main() {
     { needs: ['pack the publishable packages'], timeoutMs: 480_000 },
   );
 
-  const apps = ['next-app-router', 'vite-react', 'react-18', 'node-publisher', 'express-mount'];
+  const apps = [
+    'next-app-router',
+    'vite-react',
+    'react-18',
+    'node-publisher',
+    'express-mount',
+    ...SOURCE_APPS,
+  ];
   for (const app of apps) {
     await check(
       `install ${app}`,
@@ -324,7 +333,7 @@ async function main() {
     },
     { needs: ['install next-app-router'] },
   );
-  for (const app of ['vite-react', 'react-18']) {
+  for (const app of ['vite-react', 'react-18', ...SOURCE_APPS]) {
     await check(
       `typecheck ${app} (tsc -b, stock create-vite tsconfig)`,
       async () => {
@@ -649,6 +658,20 @@ async function main() {
       },
     );
   }
+
+  // Backends without a hub: the Python SSE and the socket.io examples (no hub involved).
+  await sourceExampleChecks({
+    check,
+    ctx,
+    browser: () => browser,
+    chromium,
+    openPage,
+    mustSucceed,
+    assert,
+    fetchJson,
+    cleanEnv,
+    bin,
+  });
 
   // The hub from the tarball stops cleanly.
   await check(
