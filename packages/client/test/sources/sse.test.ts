@@ -101,8 +101,11 @@ describe('sseSource against a node:http SSE server', () => {
     await waitFor(() => r.events.length === 1);
     server.setStatus(503);
     server.cut();
-    await waitFor(() => client!.getStatus().attempt >= 2);
-    expect(client.getStatus()).toMatchObject({ state: 'reconnecting' });
+    // Between attempts (an attempt in flight reads `connecting` with the same count).
+    await waitFor(() => {
+      const { attempt, state } = client!.getStatus();
+      return attempt >= 2 && state === 'reconnecting';
+    });
     expect(client.getStatus().lastError?.message).toContain('HTTP 503');
     await server.stop();
     server.setStatus(200);
