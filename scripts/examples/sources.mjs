@@ -1,17 +1,18 @@
 // The checks of scripts/examples.mjs for the examples whose backend has no hub (@herald/client/sources):
 // python-sse-source against its Python standard-library SSE server, socketio-source against its socket.io
-// server. For each: build with the backend's URL inlined, start the backend on a port chosen up front (a
+// server, ws-source against its plain JSON WebSocket server (`ws`). For each: build with the backend's URL inlined, start the backend on a port chosen up front (a
 // restart must come back on the same one, the URL is in the bundle), serve the built page, check in
 // Chromium that the backend's events reach the DOM, then restart the backend and check that the page
-// reconnects and goes on: resumed through Last-Event-ID (SSE), or a gap that the page refetches on
-// (socket.io, whose session recovery does not outlive a restart).
+// reconnects and goes on: resumed through Last-Event-ID (SSE) or a subscribe message carrying the last
+// position (WebSocket), or a gap that the page refetches on (socket.io, whose session recovery does not
+// outlive a restart).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from './pages.mjs';
 import { freePort, run, startServer } from './processes.mjs';
 
 /** The example apps this file checks, installed by examples.mjs like the others. */
-export const SOURCE_APPS = ['python-sse-source', 'socketio-source'];
+export const SOURCE_APPS = ['python-sse-source', 'socketio-source', 'ws-source'];
 
 const READY = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 // While a backend is down the browser logs each refused request as a console error: expected then.
@@ -62,6 +63,14 @@ const backends = {
       }
     },
   },
+  'ws-source': {
+    start: (port, origin, dir) => [
+      'node',
+      ['server.mjs', '--port', String(port), '--data', join(dir, 'runs.jsonl'), '--allow-origin', origin],
+    ],
+    buildEnv: (api) => ({ VITE_EVENTS_URL: `${api.replace(/^http/, 'ws')}/events` }),
+    path: '/?run=song-1',
+  },
 };
 
 /** Two distinct free ports: the backend's and the page's (its origin goes in the backend's CORS list). */
@@ -98,7 +107,8 @@ export async function sourceExampleChecks(h) {
         s.api = `http://127.0.0.1:${s.ports.api}`;
         s.origin = `http://127.0.0.1:${s.ports.preview}`;
         // The backend's store starts empty (a copy of a hand-run example could bring one along).
-        for (const file of ['events.jsonl', 'generations.json']) rmSync(join(s.dir, file), { force: true });
+        for (const file of ['events.jsonl', 'generations.json', 'runs.jsonl'])
+          rmSync(join(s.dir, file), { force: true });
         const env = h.cleanEnv(b.buildEnv(s.api));
         h.mustSucceed(
           'npm run build',
@@ -132,7 +142,11 @@ export async function sourceExampleChecks(h) {
         await b.prepare?.(h, s);
         s.tab = await h.openPage(h.browser(), `${s.origin}${b.path}`);
         try {
-          const note = await (app === 'python-sse-source' ? sseLive : socketIoLive)(h, s);
+          const note = await {
+            'python-sse-source': sseLive,
+            'socketio-source': socketIoLive,
+            'ws-source': wsLive,
+          }[app](h, s);
           const problems = s.tab.problems();
           h.assert(problems.length === 0, `the page reported problems:\n${problems.join('\n')}`);
           return note;
@@ -153,7 +167,11 @@ export async function sourceExampleChecks(h) {
           await waitFor(page, '.herald-connection:not([data-state="connected"])');
           s.backend = await startBackend();
           await waitFor(page, '.herald-connection[data-state="connected"]');
-          const note = await (app === 'python-sse-source' ? sseRestarted : socketIoRestarted)(h, s);
+          const note = await {
+            'python-sse-source': sseRestarted,
+            'socketio-source': socketIoRestarted,
+            'ws-source': wsRestarted,
+          }[app](h, s);
           const problems = s.tab.problems().filter((p) => !REFUSED.test(p));
           h.assert(problems.length === 0, `the page reported problems:\n${problems.join('\n')}`);
           return note;
@@ -261,4 +279,45 @@ async function socketIoRestarted(h, s) {
     `${card('gen_a')}[data-status="completed"] [data-testid="feed"][data-count="${s.count}"]`,
   );
   return `gap shown and gen_a refetched over REST (completed); gen_b's ${count} events arrived after the restart`;
+}
+
+/** ws-source: runs part of workflow run song-1 (POST /runs/song-1/simulate?nodes=…). */
+async function runNodes(h, s, nodes) {
+  const res = await h.fetchJson(`${s.api}/runs/song-1/simulate?delay_ms=20&nodes=${nodes.join(',')}`, {
+    method: 'POST',
+  });
+  h.assert(
+    res.status === 200 && res.body?.events === nodes.length * 2,
+    `simulate: ${res.status} ${res.text}`,
+  );
+  return res.body.events;
+}
+
+const BEFORE = ['PLAN', 'STYLE', 'LYRICS', 'COMPOSE', 'VALIDATE'];
+
+/** ws-source: the run's first five nodes reach the page over the plain WebSocket. */
+async function wsLive(h, s) {
+  const { page } = s.tab;
+  await waitFor(page, '.herald-connection[data-state="connected"]');
+  await waitFor(page, '[data-testid="feed"][data-status="live"][data-count="0"]');
+  s.count = await runNodes(h, s, BEFORE);
+  await waitFor(page, `[data-testid="feed"][data-count="${s.count}"]`, 'VALIDATE.end');
+  for (const node of BEFORE) await waitFor(page, `[data-node="${node}"][data-phase="end"]`);
+  const seqs = await feedSeqs(page, '[data-testid="feed"]');
+  h.assert(isOneToN(seqs, s.count), `the feed's seqs are ${seqs.join(',')}, want 1..${s.count}`);
+  return `${s.count} events over the WebSocket, ${BEFORE.length} nodes done, seq 1..${s.count}`;
+}
+
+/** After the restart: the page's subscribe carried n = 10, and RENDER's events arrive once, no gap. */
+async function wsRestarted(h, s) {
+  const { page } = s.tab;
+  const want = s.count + (await runNodes(h, s, ['RENDER']));
+  await waitFor(page, `[data-testid="feed"][data-count="${want}"]`, 'RENDER.end');
+  await waitFor(page, '[data-node="RENDER"][data-phase="end"]');
+  const seqs = await feedSeqs(page, '[data-testid="feed"]');
+  h.assert(isOneToN(seqs, want), `the feed's seqs are ${seqs.join(',')}, want 1..${want}`);
+  h.assert((await page.$('[data-testid="gap"]')) === null, 'the page shows a gap after a resumable restart');
+  const resumed = new RegExp(`subscribe song-1 after ${s.count}\\b`).test(s.backend.output());
+  h.assert(resumed, `the restarted backend saw no subscribe after ${s.count}:\n${s.backend.output()}`);
+  return `resubscribed after n = ${s.count}, no gap, ${want} events seq 1..${want}`;
 }
