@@ -44,7 +44,7 @@ beforeAll(async () => {
     join(dir, 'index.html'),
     `<!doctype html><meta charset="utf-8"><title>sse</title><script type="module">
       import { createClient } from './client.js';
-      window.seen = { seqs: [], gaps: [], transports: [], acks: [] };
+      window.seen = { seqs: [], gaps: [], transports: [], acks: [], subscribed: 0 };
       window.start = (token) => {
         const client = createClient({
           url: location.origin,
@@ -57,6 +57,7 @@ beforeAll(async () => {
         client.on('connected', (c) => window.seen.transports.push(c.transport));
         client.subscribe('${CHANNEL}', {
           onEvent: (e) => window.seen.seqs.push(e.seq),
+          onSubscribed: () => window.seen.subscribed++,
           onGap: (g) => window.seen.gaps.push(g),
         });
         window.client = client;
@@ -92,9 +93,16 @@ describe('SSE transport in Chromium', () => {
     await page.evaluate((t) => (window as unknown as { start(t: string): void }).start(t), token);
     const seen = () =>
       page.evaluate(
-        () => (window as unknown as { seen: { seqs: number[]; gaps: unknown[]; transports: string[] } }).seen,
+        () =>
+          (
+            window as unknown as {
+              seen: { seqs: number[]; gaps: unknown[]; transports: string[]; subscribed: number };
+            }
+          ).seen,
       );
     await expect.poll(async () => (await seen()).transports, { timeout: 20_000 }).toEqual(['sse']);
+    // Subscribed without a position: the stream starts live, so publish only once it is open.
+    await expect.poll(async () => (await seen()).subscribed, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(proxy.refusedUpgrades()).toBeGreaterThanOrEqual(3);
     // Chromium's EventSource read the stream; it cannot send headers, so the token is in the URL.
     expect(streams[0]?.resourceType()).toBe('eventsource');
