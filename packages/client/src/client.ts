@@ -20,6 +20,9 @@ export { resolveUrls };
  * here, replies are routed to the request they answer.
  */
 export function createClient(options: ClientOptions): HeraldClient {
+  // Silently opening one connection per tab would hide the mistake: the machinery lives in its own entry.
+  if (options.shareAcrossTabs)
+    throw new TypeError("herald: shareAcrossTabs needs createClient from '@herald/client/tabs'");
   const ctx = createContext(options);
   const { events, requests, store } = ctx;
   const outbox = createOutbox(

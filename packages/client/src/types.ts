@@ -217,7 +217,8 @@ export interface ClientOptions {
   /**
    * Share one hub connection between every tab of the origin (a Web Locks leader, BroadcastChannel
    * followers; docs/tabs.md). Honoured by `createClient` of `@herald/client/tabs`, the entry that carries
-   * the machinery; the core's `createClient` ignores it, so that apps which do not share pay nothing.
+   * the machinery, so that apps which do not share pay nothing; the core's `createClient` throws a
+   * `TypeError` when it is set, rather than quietly opening one connection per tab.
    * @default false
    */
   shareAcrossTabs?: boolean;

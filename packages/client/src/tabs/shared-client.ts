@@ -29,7 +29,7 @@ const randomId = (): string =>
  * `createClient(options)`: one connection per tab.
  */
 export function createSharedClient(options: SharedClientOptions): SharedClient {
-  const { tabs = {}, ...own } = options;
+  const { tabs = {}, shareAcrossTabs: _sharing, ...own } = options; // the tab's own clients do not share
   const locks = 'locks' in tabs ? tabs.locks : g.navigator?.locks;
   const BC = 'BroadcastChannel' in tabs ? tabs.BroadcastChannel : g.BroadcastChannel;
   if (!locks || !BC) {

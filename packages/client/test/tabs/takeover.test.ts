@@ -7,9 +7,11 @@ import {
   waitFor,
 } from '@herald/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSharedClient } from '../../src/tabs/index.js';
+import { createClient as createCoreClient } from '../../src/client.js';
+import { createClient, createSharedClient } from '../../src/tabs/index.js';
 import { FAST } from '../integration/helpers.js';
 import { hubConnections, origin, watch } from './helpers.js';
+import { createMemoryLocks } from './memory-locks.js';
 import { pausableChannels } from './pausable-channel.js';
 
 let hub: TestHub;
@@ -125,5 +127,25 @@ describe('tab sharing: takeover, tokens, offline publishes, fallback', () => {
     } finally {
       for (const c of alone) c.close();
     }
+  });
+
+  it('shareAcrossTabs: the tabs entry shares one connection; the core refuses the option instead of ignoring it', async () => {
+    hub = await startTestHub({ heartbeatMs: 300 });
+    tabs = origin(hub);
+    const locks = createMemoryLocks();
+    const name = `herald-test:${Math.random()}`;
+    const shared = [1, 2].map(() =>
+      createClient({ url: hub.url, ...FAST, lazy: false, shareAcrossTabs: true, tabs: { locks, name } }),
+    );
+    try {
+      await waitFor(() => shared.every((c) => c.state === 'connected'));
+      expect(shared.map((c) => c.leading).sort()).toEqual([false, true]);
+      await waitFor(async () => (await hubConnections(hub)) === 1);
+    } finally {
+      for (const c of shared) c.close();
+    }
+    expect(() => createCoreClient({ url: hub.url, shareAcrossTabs: true })).toThrow(
+      new TypeError("herald: shareAcrossTabs needs createClient from '@herald/client/tabs'"),
+    );
   });
 });
