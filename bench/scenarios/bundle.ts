@@ -37,6 +37,22 @@ const ENTRIES: readonly Entry[] = [
     external: ['@herald/protocol'],
   },
   {
+    name: '@herald/client/sse (SSE transport, lazy chunk, protocol shared with the core)',
+    source: "export * from './packages/client/src/sse.ts';",
+    fullFeatured: false,
+    external: ['@herald/protocol'],
+  },
+  {
+    name: '@herald/client/tabs (with the core it runs in every tab)',
+    source: "export * from '@herald/client/tabs';",
+    fullFeatured: false,
+  },
+  {
+    name: '@herald/client/sources (with the core)',
+    source: "export * from '@herald/client/sources';",
+    fullFeatured: false,
+  },
+  {
     name: '@herald/react (with client)',
     source: "export * from '@herald/react';",
     fullFeatured: false,
