@@ -68,6 +68,23 @@ describe('plainWebSocketSource against a ws server speaking plain JSON', () => {
     expect(r.seqs()).toEqual([1, 2, 3]);
   });
 
+  it('without an id mapping or id field, an exact repeat counts once (the message hash is its id)', async () => {
+    server = await startJsonWsServer();
+    const { id: _noId, ...noIds } = runMapping;
+    client = plainWebSocketSource<RunEvent>({ url: server.url, WebSocket, ...noIds, ...quick });
+    const r = record(client, 'run:r1');
+    await waitFor(() => r.subscribed.length === 1);
+    const first = JSON.stringify({ ...ev(1), ts: new Date(1_700_000_000_001).toISOString() });
+    server.raw(first);
+    server.raw(first); // the same bytes again: one event
+    server.raw(JSON.stringify({ ...ev(1), ts: new Date(1_700_000_000_002).toISOString() })); // differs: a new one
+    server.emit(ev(2));
+    await waitFor(() => r.events.length === 3);
+    expect(r.ns()).toEqual([1, 1, 2]);
+    expect(new Set(r.events.map((e) => e.id)).size).toBe(3);
+    expect(r.events[0]!.id).toMatch(/^h[0-9a-z]+$/);
+  });
+
   it('without resume, a reconnect after a cut raises one gap (recovered: false) and goes on from there', async () => {
     server = await startJsonWsServer();
     client = plainWebSocketSource<RunEvent>({ url: server.url, WebSocket, ...runMapping, ...quick });
