@@ -22,6 +22,8 @@ interface Poll extends SubscribeMessage {
   epoch?: string;
   /** When the next poll is due (`env.now()` ms); 0 while the hub holds more than was fetched. */
   at: number;
+  /** The next page, asked for while catching up before this one is delivered (the hub works meanwhile). */
+  next?: Promise<Response> | undefined;
 }
 
 /** Opens polling for the connection (`HttpChunk.open` in choice.ts), with the client's options. */
@@ -76,7 +78,12 @@ export function openPolling(
   };
 
   const auth = () => bearer(token);
-  const eventsUrl = (channel: string) => channelUrl(baseUrl, channel, 'events');
+  /** `GET …/events?after=` for one page, as large as the hub allows. */
+  const pageAfter = (channel: string, after: number) =>
+    env.fetch(`${channelUrl(baseUrl, channel, 'events')}?after=${after}&limit=${MAX_HISTORY_LIMIT}`, {
+      headers: auth(),
+      signal: abort.signal,
+    });
 
   /** Asked for state and not resuming: `subscribed`, the snapshot, then the events after it (next round). */
   async function snapshotFirst(poll: Poll, recovered: boolean): Promise<void> {
@@ -94,10 +101,8 @@ export function openPolling(
   async function pollOne(poll: Poll): Promise<void> {
     const channel = poll.channel;
     if (poll.after === undefined && poll.snapshot && !poll.since) return snapshotFirst(poll, true);
-    const res = await env.fetch(
-      `${eventsUrl(channel)}?after=${poll.after ?? poll.since?.seq ?? 0}&limit=${MAX_HISTORY_LIMIT}`,
-      { headers: auth(), signal: abort.signal },
-    );
+    const res = await (poll.next ?? pageAfter(channel, poll.after ?? poll.since?.seq ?? 0));
+    poll.next = undefined;
     if (!res.ok) throw await refusedClose(res);
     const page = (await res.json()) as HistoryPageBody;
     if (done || polls.get(channel) !== poll) return;
@@ -117,7 +122,13 @@ export function openPolling(
     if (last) poll.after = last.seq;
     // The hub holds more: fetch the next page in the next round, not after the interval.
     poll.at = last && lastSeq > last.seq ? 0 : env.now() + intervalMs;
-    if (!poll.at) counters.catchUpPolls++;
+    if (!poll.at) {
+      counters.catchUpPolls++;
+      // Ask for the next page now, so the hub reads and encodes it while this one is delivered; a failure
+      // surfaces in the round that awaits it (the catch only keeps an abandoned one from going unhandled).
+      poll.next = pageAfter(channel, poll.after);
+      poll.next.catch(() => undefined);
+    }
     if (last) handlers.message({ type: 'events', events }, 0);
   }
 

@@ -285,11 +285,13 @@ describe('catching up', () => {
     const { client } = await pollingClient(http);
     const got: number[] = [];
     const seen: unknown[] = [];
+    let askedWhileDelivering: (string | undefined)[] = [];
     client.subscribe('c', {
       since: { epoch: 'e1', seq: 0 },
       onEvent: (e) => {
         got.push(e.seq);
         if (e.seq === 1000) seen.push(client.stats());
+        if (e.seq === 1) askedWhileDelivering = afters(http.requests, 'c');
       },
     });
     await run();
@@ -302,6 +304,8 @@ describe('catching up', () => {
     ]);
     expect(got).toEqual(history('c', 1, 2500).map((e) => e.seq));
     expect(seen).toEqual([expect.objectContaining({ eventsBehind: 1500, catchUpPolls: 1 })]);
+    // The next page is asked for before the first is delivered, so the hub prepares it meanwhile.
+    expect(askedWhileDelivering).toEqual(['after=0&limit=1000', 'after=1000&limit=1000']);
     expect(client.stats()).toMatchObject({ eventsBehind: 0, catchUpPolls: 2, eventsDelivered: 2500 });
     await vi.advanceTimersByTimeAsync(900);
     expect(afters(http.requests, 'c')).toHaveLength(3); // caught up: back to the interval
