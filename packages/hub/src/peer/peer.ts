@@ -14,7 +14,7 @@ import type { Flushable } from '../flush-scheduler.js';
 import { HistoryResetError, replayRange } from '../replay.js';
 import type { ChannelState } from '../store/types.js';
 import { PeerSubscription, type SubscriptionSink } from './peer-subscription.js';
-import { SendQueue } from './send-queue.js';
+import { SendQueue, wireBytes } from './send-queue.js';
 import type { HubSocket, PeerFraming } from './socket.js';
 
 // Replay pages are queued in slices of this size, waiting for the peer to drain in between, so a large
@@ -315,7 +315,7 @@ export class Peer implements Flushable, SubscriptionSink {
     if (!this.queue.isEmpty) this.writeQueue();
     this.exemptBytes = data.length;
     this.socket.send(data);
-    this.ctx.metrics.bytesSent += data.length;
+    this.ctx.metrics.bytesSent += wireBytes(data);
   }
 
   /** @inheritdoc */

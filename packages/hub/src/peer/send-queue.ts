@@ -6,6 +6,10 @@ class ControlFrame {
   constructor(readonly data: string) {}
 }
 
+/** Bytes `data` takes on the wire (before any compression): a string's UTF-8 length, not its UTF-16 one. */
+export const wireBytes = (data: string | Buffer): number =>
+  typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+
 /** Largest frame built when packing a backlog of event batches. */
 const MAX_PACK_BYTES = 256 * 1024;
 
@@ -47,7 +51,7 @@ export class SendQueue {
     this.queuedBytes = 0;
   }
 
-  /** Writes the whole queue to `socket` and empties it. Returns the bytes sent. */
+  /** Writes the whole queue to `socket` and empties it. Returns the bytes sent (UTF-8, before compression). */
   writeTo(socket: HubSocket, packs: PackCache): number {
     const items = this.items;
     if (items.length === 1) {
@@ -57,13 +61,13 @@ export class SendQueue {
       this.queuedBytes = 0;
       const data = only instanceof ControlFrame ? only.data : this.framing.batch(only);
       socket.send(data);
-      return data.length;
+      return wireBytes(data);
     }
     this.clear();
     let sent = 0;
     const send = (data: string | Buffer): void => {
       socket.send(data);
-      sent += data.length;
+      sent += wireBytes(data);
     };
     socket.cork(() => {
       let pack: EncodedBatch[] = [];
