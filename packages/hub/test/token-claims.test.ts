@@ -117,6 +117,38 @@ describe('aud and iss checks', () => {
     );
   });
 
+  it('answers a JWKS outage (non-200, a body that is no key set) as a retryable hub error, not a bad token', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    let answer: 'down' | 'garbage' | 'up' = 'down';
+    const server: Server = createServer((_req, res) => {
+      if (answer === 'down') res.writeHead(503).end('maintenance');
+      else if (answer === 'garbage') res.writeHead(200, { 'content-type': 'application/json' }).end('[1]');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const jwksUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`;
+    const h = await hub({ auth: { jwksUrl } });
+    const token = await unsigned({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
+    // 1011 tells the client to retry with the same token after its backoff (4401 would make it drop it).
+    const outage = `${ErrorCode.Internal} ${CloseCode.InternalError}: JWKS unavailable`;
+    expect(await handshake(h, token)).toBe(outage);
+    answer = 'garbage';
+    expect(await handshake(h, token)).toBe(outage);
+    const publish = await http(`${h.url}/v1/channels/run:1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: { type: 't', data: 1 },
+    });
+    expect([publish.status, (publish.body as { error?: { code?: string } }).error?.code]).toEqual([
+      500,
+      ErrorCode.Internal,
+    ]);
+    answer = 'up';
+    expect(await handshake(h, token)).toBe('welcome');
+  });
+
   it('does not check aud or iss when the hub names none', async () => {
     const h = await hub({ auth: { jwtSecret: SECRET } });
     expect(await handshake(h, await hs256({ aud: 'anything', iss: 'anyone' }))).toBe('welcome');

@@ -81,6 +81,14 @@ function classify(err: unknown): HeraldError {
     return new HeraldError(ErrorCode.Unauthorized, message);
   }
   if (err instanceof errors.JWKSTimeout) return new HeraldError(ErrorCode.Internal, 'JWKS fetch timed out');
+  // The key set could not be had (jose throws its base JOSEError for a non-200 answer, JWKSInvalid for a
+  // body that is no key set): the hub cannot judge the token, so it is a retryable hub-side failure, not
+  // a refusal that would make every client drop a good token.
+  if (
+    err instanceof errors.JWKSInvalid ||
+    (err instanceof errors.JOSEError && err.code === 'ERR_JOSE_GENERIC')
+  )
+    return new HeraldError(ErrorCode.Internal, 'JWKS unavailable', { cause: err });
   if (err instanceof errors.JOSEError) return new HeraldError(ErrorCode.Unauthorized, 'invalid token');
   // Network failure fetching the JWKS: not the caller's fault, so retryable.
   return new HeraldError(ErrorCode.Internal, 'token verification failed', { cause: err });
