@@ -46,7 +46,7 @@ export function parseHistoryQuery(query: URLSearchParams): HistoryQuery {
   return { after, limit };
 }
 
-/** Where an SSE stream (`GET /v1/channels/{channel}/stream`) starts. */
+/** Where an SSE stream (`GET /v1/channels/{channel}/stream`) starts, and how it is framed. */
 export interface StreamQuery {
   /** The seq to resume after, or `undefined` for only new events. */
   readonly after: number | undefined;

@@ -6,6 +6,7 @@ import { onceDrained } from '../peer/drain.js';
 import { Peer } from '../peer/peer.js';
 import type { HubSocket, PeerFraming } from '../peer/socket.js';
 import type { ChannelState } from '../store/types.js';
+import type { StreamQuery } from './query.js';
 
 // SSE fields end at a newline, so an event type must not carry one.
 function sseType(type: string): string {
@@ -59,18 +60,6 @@ function sseFraming(typed: boolean): PeerFraming {
 const SSE_FRAMING = sseFraming(true);
 /** `?announce=1`, Herald's client: envelopes as `message` events (their type is in the envelope). */
 const ANNOUNCED_FRAMING = sseFraming(false);
-
-/** Where a stream starts and how it is framed (`parseStreamQuery` in query.ts reads them off the request). */
-export interface SseStart {
-  /** The seq to resume after (`Last-Event-ID` or `?after=`), or `undefined` for only new events. */
-  readonly after: number | undefined;
-  /** The epoch of `after` (`?epoch=`): a position of another epoch is not resumed. */
-  readonly epoch?: string | undefined;
-  /** Start with the channel's state (`?snapshot=1`). */
-  readonly snapshot?: boolean;
-  /** Herald's client framing (`?announce=1`), see {@link SseStream.start}. */
-  readonly announce?: boolean;
-}
 
 /** Adapts a `node:http` response to the hub's {@link HubSocket}. */
 class SseSocket implements HubSocket {
@@ -145,10 +134,7 @@ export class SseStream {
    * plain `message` events, and keep-alives are `event: ping` events, which an EventSource (blind to
    * comments) can see, so a dead stream is noticed.
    */
-  start(
-    { after, epoch, snapshot = false, announce = false }: SseStart,
-    headers: Record<string, string>,
-  ): void {
+  start({ after, epoch, snapshot, announce }: StreamQuery, headers: Record<string, string>): void {
     const framing = announce ? ANNOUNCED_FRAMING : SSE_FRAMING;
     const peer = new Peer(this.ctx, new SseSocket(this.res), framing, () => this.onGone(this));
     this.peer = peer;
@@ -173,13 +159,15 @@ export class SseStream {
           peer.send('retry: 2000\n\n');
           const { channel } = this;
           if (announce) {
+            const { lastSeq } = extent;
             const subscribed = {
               channel,
               epoch: extent.epoch,
-              lastSeq: extent.lastSeq,
+              lastSeq,
               recovered: plan.recovered,
+              heartbeatMs,
             };
-            peer.send(`event: subscribed\ndata: ${JSON.stringify({ ...subscribed, heartbeatMs })}\n\n`);
+            peer.send(`event: subscribed\ndata: ${JSON.stringify(subscribed)}\n\n`);
           } else if (!plan.recovered && !withSnapshot) {
             peer.send(formatGap(channel, extent.epoch, extent.lastSeq));
           }
