@@ -30,17 +30,11 @@ export interface CatchUpContext {
  */
 export async function catchUp(ctx: CatchUpContext, route: TabRoute): Promise<boolean> {
   const { channel, send, alive, since } = { ...ctx, since: route.since };
-  const page = (after: number) => fetchPage(ctx.baseUrl, ctx.env, ctx.token, channel, after);
+  const page = (after: number, limit?: number) =>
+    fetchPage(ctx.baseUrl, ctx.env, ctx.token, channel, after, limit);
   beginCatchUp(route);
   // The first read is also the check that the tab may read the channel at all.
-  let next: HistoryPageBody | null = await fetchPage(
-    ctx.baseUrl,
-    ctx.env,
-    ctx.token,
-    channel,
-    since?.seq ?? ctx.feedSeq,
-    since ? undefined : 1,
-  );
+  let next: HistoryPageBody | null = await page(since?.seq ?? ctx.feedSeq, since ? undefined : 1);
   if (!alive()) return false;
   const plan = planResume(next, since);
   let cursor: number;

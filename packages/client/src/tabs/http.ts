@@ -1,5 +1,6 @@
 import { ErrorCode, HeraldError, type HistoryPageBody, MAX_HISTORY_LIMIT } from '@herald/protocol';
 import { hubError, knownCode, readJson } from '../hub-error.js';
+import { bearer, channelUrl } from '../transports/http.js';
 import type { Environment } from '../types.js';
 
 /**
@@ -17,10 +18,9 @@ export async function fetchPage(
 ): Promise<HistoryPageBody> {
   let res: Response;
   try {
-    res = await env.fetch(
-      `${baseUrl}/v1/channels/${encodeURIComponent(channel)}/events?after=${after}&limit=${limit}`,
-      { headers: token ? { authorization: `Bearer ${token}` } : {} },
-    );
+    res = await env.fetch(`${channelUrl(baseUrl, channel, 'events')}?after=${after}&limit=${limit}`, {
+      headers: bearer(token),
+    });
   } catch (cause) {
     throw new HeraldError(ErrorCode.ConnectionLost, `could not read the history of ${channel}`, { cause });
   }
