@@ -1,4 +1,5 @@
 import type { Envelope, JsonValue, PublishInput, StateOp } from '@herald/protocol';
+import { MINTED_ID_LENGTH } from './store/ids.js';
 
 /**
  * The JSON of each envelope's `data` as a store already encoded it. Kept beside the envelope rather than
@@ -50,8 +51,8 @@ export function forgetInputJson(inputs: readonly PublishInput[]): void {
  */
 const ENVELOPE_FIELD_BYTES = 112;
 
-/** The id length used for an event published without one (a UUID, as the stores draw). */
-const GENERATED_ID_BYTES = 38;
+/** The JSON bytes of the id of an event published without one (as the stores draw it, in quotes). */
+const GENERATED_ID_BYTES = MINTED_ID_LENGTH + 2;
 
 /**
  * The most UTF-8 bytes `input` takes as an envelope of `channel` (an upper bound: seq and ts at their

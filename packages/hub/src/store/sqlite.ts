@@ -3,7 +3,7 @@ import { DEFAULT_DURABILITY, sqliteSynchronous } from '../durability.js';
 import { attachDataJson, inputDataJson, storedEnvelope } from '../envelope-json.js';
 import { createIsoClock } from './clock.js';
 import { createGroupCommit, type Settled } from './group-commit.js';
-import { closedError, firstEpoch, newEpoch, newEventId } from './ids.js';
+import { closedError, firstEpoch, isMintedForm, newEpoch, newEventId } from './ids.js';
 import { joinsPage } from './read-page.js';
 import {
   ageCutoff,
@@ -256,6 +256,14 @@ export function createSqliteStore(options: SqliteStoreOptions): EventStore {
       const seq = state.lastSeq + 1;
       const json = inputDataJson(input);
       const opsJson = withState ? stateOpsJson(input) : null;
+      // The id index leaves out ids of the drawn form (sqlite-schema.ts): a publisher's id of that form is
+      // looked up among the visible rows, and its insert cannot conflict.
+      const scanned = input.id !== undefined && isMintedForm(id);
+      const earlier = scanned ? sql.seqByIdScan.get(channel, visibleFirst(state), id) : undefined;
+      if (earlier !== undefined) {
+        results.push({ id, seq: earlier, duplicate: true });
+        continue;
+      }
       if (sql.insertEvent.run(channel, seq, id, ts, input.type, json, opsJson).changes === 0) {
         const existing = sql.seqById.get(channel, id);
         const windowStart = visibleFirst(state);

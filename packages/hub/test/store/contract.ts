@@ -151,6 +151,23 @@ export function describeStoreContract(
       ]);
     });
 
+    it('answers a publish with an id the store drew as a duplicate of that event', async () => {
+      const store = await makeStore();
+      const first = await store.append('c', [ev('a', 1), ev('b', 2)]);
+      const drawn = first.results.map((r) => r.id);
+      const again = await store.append('c', [ev('b', 'changed', drawn[1]), ev('c', 3)]);
+      expect(again.results).toEqual([
+        { id: drawn[1], seq: 2, duplicate: true },
+        { id: expect.any(String), seq: 3, duplicate: false },
+      ]);
+      const { events } = await store.read('c', 0, 100);
+      expect(events.map((e) => [e.id, e.data])).toEqual([
+        [drawn[0], 1],
+        [drawn[1], 2],
+        [again.results[1]?.id, 3],
+      ]);
+    });
+
     it('stores an id repeated within one batch once', async () => {
       const store = await makeStore();
       const r = await store.append('c', [ev('a', 1, 'dup'), ev('b', 2), ev('a', 1, 'dup')]);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/store/sqlite.js';
+import { openDatabase, prepareStatements } from '../../src/store/sqlite-schema.js';
 import type { EventStore } from '../../src/store/types.js';
 import { describeStoreContract, type StoreFactoryOptions } from './contract.js';
 
@@ -228,6 +229,86 @@ describe('sqlite store', () => {
       expect((await store.info('c')).lastSeq).toBe(1);
       expect((await store.append('c', [{ type: 't', data: 3 }])).results[0]?.seq).toBe(2);
       expect((await store.read('c', 0, 10)).events.map((e) => e.data)).toEqual([1, 3]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('sqlite store: the id index', () => {
+  it('holds supplied ids only, and finds them through the index', async () => {
+    const dir = await tempDir();
+    const store = createSqliteStore({ dir });
+    await store.append('c', [{ type: 'a' }, { type: 'b', id: 'mine' }, { type: 'c' }]);
+    await store.close();
+    const db = openDatabase(dir);
+    try {
+      const sql = prepareStatements(db);
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql.seqById.source}`).all('c', 'mine');
+      expect(JSON.stringify(plan)).toContain('INDEX events_supplied_id');
+      // dbstat counts the index's entries: of the three rows, only the supplied id's.
+      const cells = db.prepare("SELECT SUM(ncell) FROM dbstat WHERE name = 'events_supplied_id'").pluck();
+      expect(cells.get()).toBe(1);
+      expect(sql.seqById.get('c', 'mine')).toBe(2);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('replaces the index of every id from an earlier version, and old rows still dedupe', async () => {
+    const dir = await tempDir();
+    const old = new Database(join(dir, 'herald.db'));
+    old.exec(`
+      CREATE TABLE channels (name TEXT PRIMARY KEY, epoch TEXT NOT NULL, last_seq INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE events (channel TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, ts TEXT NOT NULL,
+        type TEXT NOT NULL, data TEXT NOT NULL, state TEXT, PRIMARY KEY (channel, seq)) WITHOUT ROWID;
+      CREATE UNIQUE INDEX events_channel_id ON events (channel, id);
+      INSERT INTO channels VALUES ('run:1', 'oldepoch', 2);
+      INSERT INTO events VALUES ('run:1', 1, '7c9e6679-7425-40de-944b-e07fc1f90ae7', '2026-01-01T00:00:00.000Z', 'a', '1', NULL);
+      INSERT INTO events VALUES ('run:1', 2, 'e-2', '2026-01-01T00:00:00.000Z', 'b', '2', NULL);
+    `);
+    old.close();
+    const store = createSqliteStore({ dir });
+    try {
+      const again = await store.append('run:1', [
+        { type: 'a', id: '7c9e6679-7425-40de-944b-e07fc1f90ae7' },
+        { type: 'b', id: 'e-2' },
+        { type: 'c' },
+      ]);
+      expect(again.results.map((r) => [r.seq, r.duplicate])).toEqual([
+        [1, true],
+        [2, true],
+        [3, false],
+      ]);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(join(dir, 'herald.db'), { readonly: true });
+    try {
+      const indexes = db.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'",
+      );
+      expect(indexes.pluck().all()).toEqual(['events_supplied_id']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('answers a supplied id of the drawn form, repeated in one batch or resent later, with its first seq', async () => {
+    const store = createSqliteStore({ dir: await tempDir() });
+    try {
+      const lookalike = 'h-00000000-0000-4000-8000-000000000000';
+      const first = await store.append('c', [
+        { type: 'a', id: lookalike },
+        { type: 'b', id: lookalike },
+      ]);
+      expect(first.results).toEqual([
+        { id: lookalike, seq: 1, duplicate: false },
+        { id: lookalike, seq: 1, duplicate: true },
+      ]);
+      const later = await store.append('c', [{ type: 'c', id: lookalike }]);
+      expect(later.results).toEqual([{ id: lookalike, seq: 1, duplicate: true }]);
+      expect((await store.info('c')).lastSeq).toBe(1);
     } finally {
       await store.close();
     }
