@@ -70,6 +70,28 @@ export function envelopeBytes(channel: string, input: PublishInput, stateJson: s
 }
 
 /**
+ * Whether `input` surely fits in `maxBytes` as an envelope of `channel`, judged from lengths alone: a
+ * string's UTF-16 unit takes at most 6 bytes of JSON (`\u001f`) and already encoded JSON at most 3 UTF-8
+ * bytes a unit. Lets the publish path skip {@link envelopeBytes}' exact count (encoding channel, type and
+ * id again, and counting each one's bytes) for the usual small event; `false` only means "count exactly".
+ */
+export function surelyFits(
+  channel: string,
+  input: PublishInput,
+  stateJson: string | null,
+  maxBytes: number,
+): boolean {
+  const bound =
+    ENVELOPE_FIELD_BYTES +
+    3 * inputDataJson(input).length +
+    6 * (channel.length + input.type.length) +
+    4 +
+    (input.id === undefined ? GENERATED_ID_BYTES : 6 * input.id.length + 2) +
+    (stateJson === null ? 0 : 3 * stateJson.length);
+  return bound <= maxBytes;
+}
+
+/**
  * `JSON.stringify(envelope)` built by concatenation: the small string fields are stringified on their own
  * and the payload comes from the store's encoding when one was attached (the payload is the costly part).
  * Field order is the envelope's: channel, seq, id, ts, type, data, then `state` when the event carried
@@ -83,7 +105,7 @@ export function encodeEnvelope(envelope: Envelope): string {
     '{"channel":' +
     JSON.stringify(envelope.channel) +
     ',"seq":' +
-    JSON.stringify(envelope.seq) +
+    String(envelope.seq) + // an integer: its JSON is its decimal string
     ',"id":' +
     JSON.stringify(envelope.id) +
     ',"ts":' +

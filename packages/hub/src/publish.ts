@@ -3,7 +3,7 @@ import { canPublish, type Principal } from './auth/principal.js';
 import { assertChannel } from './channel-name.js';
 import type { ChannelRegistry } from './channels.js';
 import type { ResolvedConfig } from './config.js';
-import { envelopeBytes, forgetInputJson } from './envelope-json.js';
+import { envelopeBytes, forgetInputJson, surelyFits } from './envelope-json.js';
 import { PublishLimiter } from './limits/publish-limiter.js';
 import type { TokenBucket } from './limits/token-bucket.js';
 import type { HubMetrics } from './metrics.js';
@@ -81,7 +81,8 @@ export class Publisher {
       forgetInputJson(events);
       throw err;
     }
-    return this.append(channel, events);
+    // Awaited rather than returned: resolving this async function with a promise costs two more hops.
+    return await this.append(channel, events);
   }
 
   /** Publishes from inside the process (trusted: no permission, rate or drain check). */
@@ -116,7 +117,9 @@ export class Publisher {
     // Only once every event is well formed: measuring encodes each payload (the store reuses the JSON).
     for (let i = 0; i < events.length; i++) {
       const input = events[i] as PublishInput;
-      const bytes = envelopeBytes(channel, input, stateOpsJson(input));
+      const stateJson = stateOpsJson(input);
+      if (surelyFits(channel, input, stateJson, maxEventBytes)) continue;
+      const bytes = envelopeBytes(channel, input, stateJson);
       if (bytes > maxEventBytes) {
         forgetInputJson(events as readonly PublishInput[]);
         const which = events.length > 1 ? `events[${i}]: ` : '';
@@ -131,8 +134,9 @@ export class Publisher {
   /**
    * Appends start at once (so stores can group-commit), but announcements for a channel go out in call
    * order, which is seq order, so subscribers never see a channel's events reordered. Only a channel with
-   * an announcement still pending keeps a tail; each publish costs a callback on its append and one that forgets
-   * the tail (no async function, and no extra link when the channel has nothing pending).
+   * an announcement still pending keeps a tail. A publish costs one callback pair on its append (on the
+   * channel's previous tail first when there is one) and one on the broker's publish; each settles the
+   * tail itself once this announcement is out (or failed), so no further link waits for it.
    */
   private append(channel: string, events: readonly PublishInput[]): Promise<AppendResult> {
     const { store, broker, metrics } = this.deps;
@@ -143,22 +147,44 @@ export class Publisher {
       forgetInputJson(events);
       return Promise.reject(err);
     }
-    const forgetJson = (): void => forgetInputJson(events);
-    appended.then(forgetJson, forgetJson);
     const previous = this.tails.get(channel);
-    // A failed earlier publish must not fail this one: wait for it either way.
-    const after = () => appended;
-    const announce = (result: AppendResult): AppendResult | Promise<AppendResult> => {
-      metrics.eventsPublished += result.stored.length;
-      if (result.stored.length === 0) return result;
-      return broker.publish(channel, result.stored, result.epoch).then(() => result);
-    };
-    const announced = (previous === undefined ? appended : previous.then(after, after)).then(announce);
-    this.tails.set(channel, announced);
+    // Runs once this publish's broker call settled: a later publish of the channel may announce now.
     const forget = (): void => {
       if (this.tails.get(channel) === announced) this.tails.delete(channel);
     };
-    announced.then(forget, forget);
+    const failed = (err: unknown): never => {
+      forget();
+      throw err;
+    };
+    const announce = (result: AppendResult): AppendResult | Promise<AppendResult> => {
+      forgetInputJson(events);
+      metrics.eventsPublished += result.stored.length;
+      if (result.stored.length === 0) {
+        forget();
+        return result;
+      }
+      let sent: Promise<void>;
+      try {
+        sent = broker.publish(channel, result.stored, result.epoch);
+      } catch (err) {
+        return failed(err);
+      }
+      return sent.then(() => {
+        forget();
+        return result;
+      }, failed);
+    };
+    const appendFailed = (err: unknown): never => {
+      forgetInputJson(events);
+      return failed(err);
+    };
+    // A failed earlier publish must not fail this one: wait for it either way.
+    const after = () => appended;
+    const announced = (previous === undefined ? appended : previous.then(after, after)).then(
+      announce,
+      appendFailed,
+    );
+    this.tails.set(channel, announced);
     return announced;
   }
 }

@@ -50,24 +50,23 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
   return new Promise<unknown>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const done = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onAbort);
-      req.off('close', onAbort);
-    };
+    // The listeners stay on the request (it is done with once this settles): a flag is cheaper than
+    // taking four of them off again on every publish.
+    let settled = false;
     const onData = (chunk: Buffer): void => {
+      if (settled) return; // past the limit: the rest is read and dropped until the answer closes it
       size += chunk.length;
       if (size <= maxBytes) {
         chunks.push(chunk);
         return;
       }
-      done();
-      // Still flowing without a listener, so the rest is read and dropped until the answer closes it.
+      settled = true;
+      chunks.length = 0;
       reject(tooLarge(maxBytes));
     };
     const onEnd = (): void => {
-      done();
+      if (settled) return;
+      settled = true;
       try {
         resolve(parseJsonBody(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
       } catch (err) {
@@ -75,7 +74,8 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
       }
     };
     const onAbort = (): void => {
-      done();
+      if (settled) return;
+      settled = true;
       reject(aborted());
     };
     req.on('data', onData);

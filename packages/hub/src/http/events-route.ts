@@ -15,6 +15,9 @@ const PREFIX = '/v1/channels/';
 const SUFFIX = '/events';
 const ALLOW = { allow: 'GET, HEAD, POST' };
 
+/** A publish body's events: an array of them, or one event on its own. */
+const eventList = (body: unknown): unknown[] => (Array.isArray(body) ? body : [body]);
+
 /** The channel segment of `/v1/channels/{channel}/events`, percent-decoded, or `null` for another path. */
 function channelOf(path: string): string | null {
   if (!path.startsWith(PREFIX) || !path.endsWith(SUFFIX)) return null;
@@ -54,10 +57,7 @@ export function createEventsRoute(ctx: HubContext): (req: IncomingMessage, res: 
     const { results } = await ctx.publisher.publish({
       channel,
       authenticate: () => ctx.auth.authenticate(bearer(req.headers.authorization)),
-      events: async () => {
-        const body = await readJsonBody(req, ctx.config.limits.maxBodyBytes);
-        return Array.isArray(body) ? body : [body];
-      },
+      events: () => readJsonBody(req, ctx.config.limits.maxBodyBytes).then(eventList),
     });
     const answer: PublishResponseBody = {
       events: results.map((r) => publishResult(r.id, r.seq, r.duplicate)),
