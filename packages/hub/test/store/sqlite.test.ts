@@ -239,7 +239,11 @@ describe('sqlite store: the id index', () => {
   it('holds supplied ids only, and finds them through the index', async () => {
     const dir = await tempDir();
     const store = createSqliteStore({ dir });
-    await store.append('c', [{ type: 'a' }, { type: 'b', id: 'mine' }, { type: 'c' }]);
+    await store.append('c', [
+      { type: 'a', data: 1 },
+      { type: 'b', data: null, id: 'mine' },
+      { type: 'c', data: 3 },
+    ]);
     await store.close();
     const db = openDatabase(dir);
     try {
@@ -271,9 +275,9 @@ describe('sqlite store: the id index', () => {
     const store = createSqliteStore({ dir });
     try {
       const again = await store.append('run:1', [
-        { type: 'a', id: '7c9e6679-7425-40de-944b-e07fc1f90ae7' },
-        { type: 'b', id: 'e-2' },
-        { type: 'c' },
+        { type: 'a', data: null, id: '7c9e6679-7425-40de-944b-e07fc1f90ae7' },
+        { type: 'b', data: null, id: 'e-2' },
+        { type: 'c', data: 3 },
       ]);
       expect(again.results.map((r) => [r.seq, r.duplicate])).toEqual([
         [1, true],
@@ -299,14 +303,14 @@ describe('sqlite store: the id index', () => {
     try {
       const lookalike = 'h-00000000-0000-4000-8000-000000000000';
       const first = await store.append('c', [
-        { type: 'a', id: lookalike },
-        { type: 'b', id: lookalike },
+        { type: 'a', data: null, id: lookalike },
+        { type: 'b', data: null, id: lookalike },
       ]);
       expect(first.results).toEqual([
         { id: lookalike, seq: 1, duplicate: false },
         { id: lookalike, seq: 1, duplicate: true },
       ]);
-      const later = await store.append('c', [{ type: 'c', id: lookalike }]);
+      const later = await store.append('c', [{ type: 'c', data: null, id: lookalike }]);
       expect(later.results).toEqual([{ id: lookalike, seq: 1, duplicate: true }]);
       expect((await store.info('c')).lastSeq).toBe(1);
     } finally {
