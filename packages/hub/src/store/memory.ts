@@ -1,7 +1,7 @@
 import { EMPTY_STATE, type Envelope, type JsonValue, type PublishInput } from '@herald/protocol';
 import { attachDataJson, envelopeDataJson, inputDataJson } from '../envelope-json.js';
 import { createIsoClock } from './clock.js';
-import { closedError, newEpoch, newEventId } from './ids.js';
+import { closedError, isMintedForm, newEpoch, newEventId } from './ids.js';
 import { joinsPage } from './read-page.js';
 import {
   ageCutoff,
@@ -32,7 +32,10 @@ interface MemoryChannel {
   head: number;
   /** Sum of the retained events' `sizes`. */
   bytes: number;
-  /** Ids of retained events → seq, for idempotent publishes. */
+  /**
+   * Supplied ids of retained events → seq, for idempotent publishes. Ids the store drew are unique by
+   * construction and left out (ids.ts), as are supplied ids of their form, found by `retainedSeq`'s scan.
+   */
   readonly ids: Map<string, number>;
   /** The state document after `lastSeq` (never trimmed). */
   state: JsonValue;
@@ -68,6 +71,16 @@ export function createMemoryStore(
       channels.set(name, ch);
     }
     return ch;
+  }
+
+  /** The seq of the retained event with the supplied `id`, if there is one. */
+  function retainedSeq(ch: MemoryChannel, id: string): number | undefined {
+    if (!isMintedForm(id)) return ch.ids.get(id);
+    for (let i = ch.head; i < ch.events.length; i++) {
+      const event = ch.events[i] as Envelope;
+      if (event.id === id) return event.seq;
+    }
+    return undefined;
   }
 
   function infoOf(ch: MemoryChannel | undefined): ChannelInfo {
@@ -121,21 +134,25 @@ export function createMemoryStore(
       const ts = isoNow();
       const results: AppendedEvent[] = [];
       const stored: Envelope[] = [];
-      // Ids of this call, so a repeat within the batch is a duplicate before anything is committed.
-      const fresh = new Map<string, number>();
+      // Supplied ids of this call, so a repeat within the batch is a duplicate before anything is committed.
+      const fresh = inputs.length > 1 ? new Map<string, number>() : undefined;
       let seq = ch.lastSeq;
       let state = ch.state;
-      for (const [index, input] of inputs.entries()) {
-        const id = input.id ?? newEventId();
-        const existing = ch.ids.get(id) ?? fresh.get(id);
-        if (existing !== undefined) {
-          results.push({ id, seq: existing, duplicate: true });
-          continue;
+      for (let index = 0; index < inputs.length; index++) {
+        const input = inputs[index] as PublishInput;
+        const supplied = input.id;
+        if (supplied !== undefined) {
+          const existing = retainedSeq(ch, supplied) ?? fresh?.get(supplied);
+          if (existing !== undefined) {
+            results.push({ id: supplied, seq: existing, duplicate: true });
+            continue;
+          }
         }
+        const id = supplied ?? newEventId();
         // Folded before anything is stored: a refused operation leaves the channel untouched.
         state = foldInput(state, input, index, inputs.length, maxStateBytes);
         seq++;
-        fresh.set(id, seq);
+        if (supplied !== undefined) fresh?.set(supplied, seq);
         // The caller's data is kept by reference: publishers hand over parsed JSON they no longer mutate.
         // Its JSON (encoded once, also for the publish path's size check) is kept for sizes and fan-out.
         const envelope: Envelope = {
@@ -156,7 +173,7 @@ export function createMemoryStore(
         ch.events.push(envelope);
         ch.sizes.push(size);
         ch.bytes += size;
-        ch.ids.set(envelope.id, envelope.seq);
+        if (!isMintedForm(envelope.id)) ch.ids.set(envelope.id, envelope.seq);
       }
       ch.lastSeq = seq;
       ch.state = state;

@@ -168,6 +168,20 @@ export function describeStoreContract(
       ]);
     });
 
+    it('answers a supplied id of the drawn form, repeated in one batch or resent later, with its first seq', async () => {
+      const store = await makeStore();
+      const lookalike = 'h-00000000-0000-4000-8000-000000000000';
+      const first = await store.append('c', [ev('a', 1, lookalike), ev('b', 2), ev('a', 1, lookalike)]);
+      expect(first.results).toEqual([
+        { id: lookalike, seq: 1, duplicate: false },
+        { id: expect.any(String), seq: 2, duplicate: false },
+        { id: lookalike, seq: 1, duplicate: true },
+      ]);
+      const later = await store.append('c', [ev('c', 3, lookalike)]);
+      expect(later.results).toEqual([{ id: lookalike, seq: 1, duplicate: true }]);
+      expect((await store.info('c')).lastSeq).toBe(2);
+    });
+
     it('stores an id repeated within one batch once', async () => {
       const store = await makeStore();
       const r = await store.append('c', [ev('a', 1, 'dup'), ev('b', 2), ev('a', 1, 'dup')]);

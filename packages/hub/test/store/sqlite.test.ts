@@ -297,26 +297,6 @@ describe('sqlite store: the id index', () => {
       db.close();
     }
   });
-
-  it('answers a supplied id of the drawn form, repeated in one batch or resent later, with its first seq', async () => {
-    const store = createSqliteStore({ dir: await tempDir() });
-    try {
-      const lookalike = 'h-00000000-0000-4000-8000-000000000000';
-      const first = await store.append('c', [
-        { type: 'a', data: null, id: lookalike },
-        { type: 'b', data: null, id: lookalike },
-      ]);
-      expect(first.results).toEqual([
-        { id: lookalike, seq: 1, duplicate: false },
-        { id: lookalike, seq: 1, duplicate: true },
-      ]);
-      const later = await store.append('c', [{ type: 'c', data: null, id: lookalike }]);
-      expect(later.results).toEqual([{ id: lookalike, seq: 1, duplicate: true }]);
-      expect((await store.info('c')).lastSeq).toBe(1);
-    } finally {
-      await store.close();
-    }
-  });
 });
 
 describe('sqlite store: channel state', () => {
