@@ -4,6 +4,7 @@ import { bearer } from '../auth/authenticator.js';
 import { assertChannel } from '../channel-name.js';
 import type { HubContext } from '../context.js';
 import { readHistory } from '../replay.js';
+import { createAnswerQueue } from './answer-queue.js';
 import { readJsonBody } from './body.js';
 import { type ErrorAnswer, errorAnswer, toErrorAnswer } from './errors.js';
 import { encodeHistoryBody } from './history-body.js';
@@ -40,6 +41,7 @@ function channelOf(path: string): string | null {
  */
 export function createEventsRoute(ctx: HubContext): (req: IncomingMessage, res: ServerResponse) => boolean {
   const onUnexpected = (err: unknown): void => ctx.logger.error({ err }, 'http request failed');
+  const later = createAnswerQueue(onUnexpected);
   /** Sends an error answer and counts its code. */
   const refuse = (res: ServerResponse, answer: ErrorAnswer, closeConnection = false): void => {
     ctx.metrics.error(answer.code);
@@ -62,7 +64,7 @@ export function createEventsRoute(ctx: HubContext): (req: IncomingMessage, res: 
     const answer: PublishResponseBody = {
       events: results.map((r) => publishResult(r.id, r.seq, r.duplicate)),
     };
-    sendJson(res, 201, JSON.stringify(answer));
+    later(() => sendJson(res, 201, JSON.stringify(answer)));
   }
 
   async function history(
@@ -82,7 +84,7 @@ export function createEventsRoute(ctx: HubContext): (req: IncomingMessage, res: 
       limit,
       ctx.config.limits.maxPageBytes,
     );
-    sendJson(res, 200, encodeHistoryBody(channel, info, batch));
+    later(() => sendJson(res, 200, encodeHistoryBody(channel, info, batch)));
   }
 
   return (req, res) => {
