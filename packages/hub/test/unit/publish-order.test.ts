@@ -1,11 +1,8 @@
 import type { Envelope, PublishInput } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
-import { ChannelRegistry } from '../../src/channels.js';
-import { resolveConfig } from '../../src/config.js';
-import { HubMetrics } from '../../src/metrics.js';
-import { Publisher } from '../../src/publish.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { AppendResult, Broker, EventStore } from '../../src/store/types.js';
+import { publisherOver } from './publisher-over.js';
 
 /** A store whose appends settle when the test says, in any order (a networked store can do that). */
 function manualStore() {
@@ -50,17 +47,6 @@ function recordingBroker(): Broker & { readonly announced: string[] } {
     onEnvelopes: () => () => {},
     close: async () => {},
   };
-}
-
-function publisherOver(store: EventStore, broker: Broker): Publisher {
-  return new Publisher({
-    config: resolveConfig({}),
-    store,
-    broker,
-    registry: new ChannelRegistry(store, () => {}),
-    metrics: new HubMetrics(),
-    isDraining: () => false,
-  });
 }
 
 const event = { type: 'progress', data: 1 };

@@ -1,11 +1,8 @@
 import type { Envelope } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
-import { ChannelRegistry } from '../../src/channels.js';
-import { resolveConfig } from '../../src/config.js';
-import { HubMetrics } from '../../src/metrics.js';
-import { Publisher } from '../../src/publish.js';
 import { createMemoryStore } from '../../src/store/memory.js';
-import type { Broker, EventStore } from '../../src/store/types.js';
+import type { Broker } from '../../src/store/types.js';
+import { publisherOver } from './publisher-over.js';
 
 /** A broker that fails the announcements the test names (by seq), by rejecting or throwing; records the rest. */
 function failingBroker(
@@ -25,17 +22,6 @@ function failingBroker(
     onEnvelopes: () => () => {},
     close: async () => {},
   };
-}
-
-function publisherOver(store: EventStore, broker: Broker): Publisher {
-  return new Publisher({
-    config: resolveConfig({}),
-    store,
-    broker,
-    registry: new ChannelRegistry(store, () => {}),
-    metrics: new HubMetrics(),
-    isDraining: () => false,
-  });
 }
 
 const event = { type: 'progress', data: 1 };
